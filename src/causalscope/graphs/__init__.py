@@ -1,0 +1,23 @@
+"""Causal graphs: DAG, CPDAG, MAG, ADMG and PAG values and the algorithms on them."""
+
+from .base import Edge, EdgeLike, Endpoint, MixedGraph
+from .notation import format_graph, infer_graph_type, parse_edge, parse_graph
+from .types import ADMG, CPDAG, DAG, GRAPH_TYPES, MAG, PAG, graph_type
+
+__all__ = [
+    "Endpoint",
+    "Edge",
+    "EdgeLike",
+    "MixedGraph",
+    "DAG",
+    "CPDAG",
+    "MAG",
+    "ADMG",
+    "PAG",
+    "GRAPH_TYPES",
+    "graph_type",
+    "parse_graph",
+    "parse_edge",
+    "format_graph",
+    "infer_graph_type",
+]

@@ -1,0 +1,173 @@
+"""Small shared helpers: random-state handling, logging and the progress interface.
+
+Randomness
+    Every function that draws random numbers takes ``random_state`` (``int``,
+    :class:`numpy.random.Generator` or ``None``) and turns it into a generator
+    with :func:`check_random_state`. No global random state is ever used, so the
+    same seed always gives the same answer.
+
+Progress
+    Long work reports progress through :class:`Progress`, a tiny interface with
+    ``start(total, description)``, ``advance(n)`` and ``close()``. Library code
+    receives a ``progress`` argument (``None`` means silent); the command line
+    passes a rich progress bar, a notebook user may pass any callable
+    ``callback(done, total, description)`` wrapped by :class:`CallbackProgress`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol, TypeVar, runtime_checkable
+
+import numpy as np
+
+from .exceptions import InvalidParameterError
+
+__all__ = [
+    "RandomState",
+    "check_random_state",
+    "spawn_seeds",
+    "get_logger",
+    "Progress",
+    "NullProgress",
+    "CallbackProgress",
+    "as_progress",
+    "track",
+]
+
+RandomState = int | np.random.Generator | None
+
+T = TypeVar("T")
+
+
+def check_random_state(random_state: RandomState) -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` for ``random_state``.
+
+    Parameters
+    ----------
+    random_state:
+        ``None`` for fresh entropy, a non-negative ``int`` seed, or an existing
+        generator (returned as is, so draws continue its stream).
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``random_state`` is of another type or a negative integer.
+
+    Examples
+    --------
+    >>> check_random_state(0).integers(10) == check_random_state(0).integers(10)
+    True
+    """
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, (bool, np.bool_)):
+        raise InvalidParameterError(
+            f"random_state must be an int, a numpy Generator or None; got bool {random_state!r}"
+        )
+    if isinstance(random_state, (int, np.integer)):
+        if random_state < 0:
+            raise InvalidParameterError(
+                f"random_state must be a non-negative integer; got {random_state}"
+            )
+        return np.random.default_rng(int(random_state))
+    raise InvalidParameterError(
+        "random_state must be an int, a numpy Generator or None; "
+        f"got {type(random_state).__name__}"
+    )
+
+
+def spawn_seeds(random_state: RandomState, n: int) -> list[int]:
+    """Draw ``n`` independent integer seeds from ``random_state`` (for parallel work)."""
+    rng = check_random_state(random_state)
+    return [int(s) for s in rng.integers(0, 2**63 - 1, size=n)]
+
+
+def get_logger(name: str) -> logging.Logger:
+    """Return the library logger for ``name`` (under the ``causalscope`` hierarchy)."""
+    if not name.startswith("causalscope"):
+        name = f"causalscope.{name}"
+    return logging.getLogger(name)
+
+
+logging.getLogger("causalscope").addHandler(logging.NullHandler())
+
+
+@runtime_checkable
+class Progress(Protocol):
+    """What long-running library code calls to report progress."""
+
+    def start(self, total: int | None, description: str) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class NullProgress:
+    """Progress that reports nothing (the library default)."""
+
+    def start(self, total: int | None, description: str) -> None:  # noqa: D102
+        return None
+
+    def advance(self, n: int = 1) -> None:  # noqa: D102
+        return None
+
+    def close(self) -> None:  # noqa: D102
+        return None
+
+
+class CallbackProgress:
+    """Adapts ``callback(done, total, description)`` to :class:`Progress`."""
+
+    def __init__(self, callback: Callable[[int, int | None, str], None]) -> None:
+        self._callback = callback
+        self._done = 0
+        self._total: int | None = None
+        self._description = ""
+
+    def start(self, total: int | None, description: str) -> None:  # noqa: D102
+        self._done, self._total, self._description = 0, total, description
+        self._callback(0, total, description)
+
+    def advance(self, n: int = 1) -> None:  # noqa: D102
+        self._done += n
+        self._callback(self._done, self._total, self._description)
+
+    def close(self) -> None:  # noqa: D102
+        return None
+
+
+def as_progress(progress: Progress | Callable[[int, int | None, str], None] | None) -> Progress:
+    """Normalise a ``progress`` argument: ``None`` -> silent, callable -> callback adapter."""
+    if progress is None:
+        return NullProgress()
+    if isinstance(progress, Progress):
+        return progress
+    if callable(progress):
+        return CallbackProgress(progress)
+    raise InvalidParameterError(
+        f"progress must be None, a Progress object or a callable; got {type(progress).__name__}"
+    )
+
+
+def track(
+    iterable: Iterable[T],
+    progress: Progress | Callable[[int, int | None, str], None] | None,
+    description: str,
+    total: int | None = None,
+) -> Iterator[T]:
+    """Iterate over ``iterable`` while reporting one step per item to ``progress``."""
+    reporter = as_progress(progress)
+    if total is None and hasattr(iterable, "__len__"):
+        total = len(iterable)  # type: ignore[arg-type]
+    reporter.start(total, description)
+    try:
+        for item in iterable:
+            yield item
+            reporter.advance(1)
+    finally:
+        reporter.close()
