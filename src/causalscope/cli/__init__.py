@@ -1,5 +1,5 @@
-"""The ``causalscope`` command line (placeholder until the CLI module lands)."""
+"""The ``causalscope`` command line (see ``docs/cli.md``)."""
 
+from .app import app, main, run
 
-def main() -> None:  # pragma: no cover - replaced by the CLI implementation
-    raise SystemExit(0)
+__all__ = ["app", "main", "run"]

@@ -1,0 +1,109 @@
+"""The ``causalscope`` command: argument parsing, error handling and rendering.
+
+The command line follows the contract in ``CLI.md`` (kept in ``docs/cli.md``):
+exit code 0 on success, 1 on a failure with a one-line ``error: ...`` message on
+stderr (a traceback only with ``--debug``), 2 on a usage error, 3 when a causal
+query is not identifiable. Commands call the public API and render its result
+values; they hold no algorithm of their own.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+
+from .._version import __version__
+from ..exceptions import CausalScopeError, NotIdentifiableError
+
+__all__ = ["app", "main", "EXIT_OK", "EXIT_FAILURE", "EXIT_USAGE", "EXIT_NOT_IDENTIFIABLE"]
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_NOT_IDENTIFIABLE = 3
+
+app = typer.Typer(
+    name="causalscope",
+    help="Causal discovery, reasoning and effect estimation, offline and verified.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_state = {"debug": False, "quiet": False}
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"causalscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print the version and exit."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+) -> None:
+    """Causal discovery, reasoning and effect estimation, offline and verified."""
+    _state["debug"] = debug
+    _state["quiet"] = quiet
+
+
+def _register_commands() -> None:
+    from . import graph_cmd, simulate_cmd
+
+    app.command("simulate")(simulate_cmd.simulate)
+    app.add_typer(graph_cmd.graph_app, name="graph")
+
+
+_register_commands()
+
+
+def _fail(message: str, code: int) -> int:
+    first_line = " ".join(str(message).split("\n")[0].split()) or "unknown error"
+    typer.echo(first_line, err=True)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    _state["debug"] = "--debug" in args
+    try:
+        result = app(args=args, prog_name="causalscope", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        return _fail("error: aborted", EXIT_FAILURE)
+    except click.ClickException as exc:  # usage errors: bad flag, missing argument, bad value
+        exc.show()
+        return int(exc.exit_code)
+    except NotIdentifiableError as exc:
+        if _state["debug"]:
+            raise
+        return _fail(f"not identifiable: {exc}", EXIT_NOT_IDENTIFIABLE)
+    except CausalScopeError as exc:
+        if _state["debug"]:
+            raise
+        return _fail(f"error: {exc}", EXIT_FAILURE)
+    except OSError as exc:
+        if _state["debug"]:
+            raise
+        return _fail(f"error: {exc.strerror or exc}: {exc.filename}" if exc.filename else f"error: {exc}", EXIT_FAILURE)
+    except Exception as exc:  # noqa: BLE001 - the contract: never a traceback without --debug
+        if _state["debug"]:
+            raise
+        return _fail(f"error: internal error ({type(exc).__name__}): {exc} (rerun with --debug for details)", EXIT_FAILURE)
+    return int(result) if isinstance(result, int) else EXIT_OK
+
+
+def run() -> None:  # pragma: no cover - console-script entry
+    """Console-script entry point."""
+    raise SystemExit(main())
