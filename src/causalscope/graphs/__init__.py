@@ -1,6 +1,14 @@
 """Causal graphs: DAG, CPDAG, MAG, ADMG and PAG values and the algorithms on them."""
 
 from .base import Edge, EdgeLike, Endpoint, MixedGraph
+from .projection import latent_projection
+from .separation import (
+    d_separated,
+    find_minimal_separator,
+    is_d_separator,
+    is_minimal_separator,
+    m_separated,
+)
 from .notation import format_graph, infer_graph_type, parse_edge, parse_graph
 from .types import ADMG, CPDAG, DAG, GRAPH_TYPES, MAG, PAG, graph_type
 
@@ -20,4 +28,10 @@ __all__ = [
     "parse_edge",
     "format_graph",
     "infer_graph_type",
+    "d_separated",
+    "m_separated",
+    "is_d_separator",
+    "find_minimal_separator",
+    "is_minimal_separator",
+    "latent_projection",
 ]
