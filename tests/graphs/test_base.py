@@ -166,3 +166,11 @@ def test_ancestors_match_networkx_on_random_dags(seed: int) -> None:
     order = g.topological_order()
     pos = {n: k for k, n in enumerate(order)}
     assert all(pos[u] < pos[v] for u, v in edges)
+
+
+def test_mag_rejects_arrowhead_into_an_undirected_edge_endpoint() -> None:
+    with pytest.raises(GraphError, match=r"edge C --> B puts an arrowhead into 'B'"):
+        MAG(edges=["A --- B", "C --> B"])
+    with pytest.raises(GraphError, match="arrowhead into 'B'"):
+        MAG(edges=["A --- B", "C <-> B"])
+    MAG(edges=["A --- B", "B --> C", "C <-> D"])  # tails at B: fine

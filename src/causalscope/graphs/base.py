@@ -31,7 +31,7 @@ integer mark matrix (:meth:`MixedGraph.mark_matrix`) internally for speed.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
@@ -207,6 +207,7 @@ class Edge:
 EdgeLike = Edge | str | tuple[str, str] | tuple[str, str, str]
 
 G = TypeVar("G", bound="MixedGraph")
+T = TypeVar("T")
 
 
 def _coerce_edge(item: EdgeLike) -> Edge:
@@ -574,6 +575,18 @@ class MixedGraph:
                 f"{type(self).__name__} must not contain a directed cycle; found "
                 + " --> ".join(cycle)
             )
+
+    def cached(self, key: str, factory: Callable[[MixedGraph], T]) -> T:
+        """Return ``factory(self)``, computed once per graph and kept with it.
+
+        Graphs are immutable, so an algorithm may keep a precomputed index (integer
+        adjacency, ancestor sets, ...) with the graph under its own ``key``. The cache
+        takes no part in equality, hashing or pickling.
+        """
+        store = self.__dict__.setdefault("_algorithm_cache", {})
+        if key not in store:
+            store[key] = factory(self)
+        return store[key]
 
     # ------------------------------------------------------------------ derived graphs
     def skeleton(self) -> frozenset[frozenset[str]]:

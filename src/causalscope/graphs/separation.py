@@ -182,14 +182,8 @@ def _prepare(graph: object, what: str) -> _Index:
             f"graph must be a causalscope graph (DAG, ADMG, MAG or MixedGraph); "
             f"got {type(graph).__name__}"
         )
-    # Graphs are immutable, so the index can live with the graph object (as
-    # functools.cached_property would store it).
-    store = getattr(graph, "__dict__", None)
-    idx = store.get(_CACHE_KEY) if store is not None else None
-    if idx is None:
-        idx = _build_index(graph)
-        if store is not None:
-            store[_CACHE_KEY] = idx
+    # Graphs are immutable, so the index is built once and kept with the graph.
+    idx = graph.cached(_CACHE_KEY, _build_index)
     if idx.circle_edge is not None:
         raise GraphError(
             f"{what} is not defined for a graph with circle marks: in edge {idx.circle_edge} "

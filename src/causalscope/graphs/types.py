@@ -87,8 +87,9 @@ class CPDAG(MixedGraph):
 class MAG(MixedGraph):
     """A (maximal) ancestral graph: directed, bidirected and undirected edges, no directed cycle.
 
-    Construction checks acyclicity only; ``is_ancestral`` and ``is_maximal`` live in
-    :mod:`causalscope.graphs.ancestral`.
+    Construction checks acyclicity and that no arrowhead points into a node with an
+    undirected edge (Richardson & Spirtes 2002, Definition 3.1(iii)); the full
+    ``is_ancestral`` and ``is_maximal`` checks live in :mod:`causalscope.graphs.ancestral`.
     """
 
     _allowed = frozenset({_DIRECTED, _BIDIRECTED, _UNDIRECTED})
@@ -96,6 +97,17 @@ class MAG(MixedGraph):
 
     def _validate(self) -> None:
         self._check_acyclic()
+        for n in self.nodes:
+            if self.undirected_neighbors(n):
+                into = self.parents(n) | self.spouses(n)
+                if into:
+                    other = sorted(into, key=self.index)[0]
+                    edge = self.edge(other, n)
+                    raise GraphError(
+                        f"edge {edge} puts an arrowhead into {n!r}, which also has an undirected "
+                        f"edge ({n} --- {sorted(self.undirected_neighbors(n), key=self.index)[0]}); "
+                        "a MAG does not allow that"
+                    )
 
 
 class ADMG(MixedGraph):
