@@ -1,6 +1,17 @@
 """Causal graphs: DAG, CPDAG, MAG, ADMG and PAG values and the algorithms on them."""
 
 from .base import Edge, EdgeLike, Endpoint, MixedGraph
+from .equivalence import (
+    apply_meek_rules,
+    count_dags,
+    cpdag_to_dag,
+    dag_to_cpdag,
+    enumerate_dags,
+    is_cpdag,
+    markov_equivalent,
+    meek_rules,
+    v_structures,
+)
 from .projection import latent_projection
 from .separation import (
     d_separated,
@@ -34,4 +45,13 @@ __all__ = [
     "find_minimal_separator",
     "is_minimal_separator",
     "latent_projection",
+    "meek_rules",
+    "apply_meek_rules",
+    "dag_to_cpdag",
+    "cpdag_to_dag",
+    "enumerate_dags",
+    "count_dags",
+    "markov_equivalent",
+    "is_cpdag",
+    "v_structures",
 ]
