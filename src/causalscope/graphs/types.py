@@ -46,10 +46,10 @@ class DAG(MixedGraph):
     >>> g = DAG(edges=[("A", "B"), ("B", "C")])
     >>> g.topological_order()
     ('A', 'B', 'C')
-    >>> DAG(edges=["A --> B", "B --> A"])
+    >>> DAG(edges=["A --> B", "B --> C", "C --> A"])
     Traceback (most recent call last):
     ...
-    causalscope.exceptions.GraphError: DAG must not contain a directed cycle; found A --> B --> A
+    causalscope.exceptions.GraphError: DAG must not contain a directed cycle; found A --> B --> C --> A
     """
 
     _allowed = frozenset({_DIRECTED})
