@@ -15,6 +15,11 @@ from collections.abc import Sequence
 import click
 import typer
 
+try:  # recent typer releases carry their own copy of click's exceptions
+    from typer._click.exceptions import ClickException as _TyperClickException
+except ImportError:  # pragma: no cover - older typer uses click itself
+    _TyperClickException = click.ClickException
+
 from .._version import __version__
 from ..exceptions import CausalScopeError, NotIdentifiableError
 
@@ -78,11 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _state["debug"] = "--debug" in args
     try:
         result = app(args=args, prog_name="causalscope", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         return _fail("error: aborted", EXIT_FAILURE)
-    except click.ClickException as exc:  # usage errors: bad flag, missing argument, bad value
+    except (click.ClickException, _TyperClickException) as exc:  # usage errors
         exc.show()
         return int(exc.exit_code)
     except NotIdentifiableError as exc:

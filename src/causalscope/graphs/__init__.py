@@ -1,6 +1,25 @@
 """Causal graphs: DAG, CPDAG, MAG, ADMG and PAG values and the algorithms on them."""
 
 from .base import Edge, EdgeLike, Endpoint, MixedGraph
+from .ancestral import dag_to_mag, dag_to_pag, is_ancestral, is_maximal, mag_to_pag
+from .convert import (
+    from_dot,
+    from_networkx,
+    graph_from_json,
+    graph_to_json,
+    read_graph,
+    to_dot,
+    to_networkx,
+    write_graph,
+)
+from .metrics import (
+    GraphComparison,
+    PrecisionRecallF1,
+    adjacency_scores,
+    arrowhead_scores,
+    compare_graphs,
+    shd,
+)
 from .equivalence import (
     apply_meek_rules,
     count_dags,
@@ -54,4 +73,23 @@ __all__ = [
     "markov_equivalent",
     "is_cpdag",
     "v_structures",
+    "dag_to_mag",
+    "dag_to_pag",
+    "mag_to_pag",
+    "is_ancestral",
+    "is_maximal",
+    "graph_to_json",
+    "graph_from_json",
+    "read_graph",
+    "write_graph",
+    "to_networkx",
+    "from_networkx",
+    "to_dot",
+    "from_dot",
+    "shd",
+    "adjacency_scores",
+    "arrowhead_scores",
+    "compare_graphs",
+    "GraphComparison",
+    "PrecisionRecallF1",
 ]

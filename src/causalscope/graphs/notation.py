@@ -53,7 +53,7 @@ def parse_edge(text: str) -> Edge:
 
 def _statements(text: str) -> list[str]:
     out = []
-    for line in text.splitlines():
+    for line in text.replace("\r\n", "\n").split("\n"):
         line = line.split("#", 1)[0]
         for part in line.split(";"):
             part = part.strip()
@@ -119,13 +119,15 @@ def parse_graph(text: str, *, kind: str | type[MixedGraph] | None = None) -> Mix
         else:
             nodes.setdefault(stmt)
     if kind is None:
-        cls = infer_graph_type(edges)
-        if cls is DAG:
+        # The guessed type, then PAG (which admits every mark), then MixedGraph (no
+        # structural checks, e.g. for a directed cycle): the first that accepts the graph.
+        last: GraphError | None = None
+        for cls in dict.fromkeys((infer_graph_type(edges), PAG, MixedGraph)):
             try:
-                return DAG(list(nodes), edges)
-            except GraphError:
-                return MixedGraph(list(nodes), edges)
-        return cls(list(nodes), edges)
+                return cls(list(nodes), edges)
+            except GraphError as exc:
+                last = exc
+        raise last  # type: ignore[misc]
     cls = graph_type(kind) if isinstance(kind, str) else kind
     return cls(list(nodes), edges)
 
