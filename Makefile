@@ -29,7 +29,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/bench_graphs.py
+	$(BIN)/python benchmarks/bench_ci.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache
