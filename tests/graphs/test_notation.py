@@ -196,3 +196,9 @@ def test_names_with_other_line_breaks_round_trip_or_are_refused(sep: str) -> Non
     except GraphError:
         return  # refusing the name is correct too
     assert parse_graph(text, kind="dag") == g
+
+
+@pytest.mark.parametrize("text", ["A -> B", "A <- B; C"])
+def test_short_arrows_are_refused_not_read_as_node_names(text: str) -> None:
+    with pytest.raises(GraphError, match="not edge marks; write '-->'"):
+        parse_graph(text)

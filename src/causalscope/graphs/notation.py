@@ -28,6 +28,8 @@ __all__ = ["parse_graph", "parse_edge", "format_graph", "infer_graph_type"]
 _MARK_RE = "|".join(re.escape(s) for s in sorted(SYMBOL_MARKS, key=len, reverse=True))
 _EDGE_RE = re.compile(rf"^(?P<u>.+?)\s*(?P<mark>{_MARK_RE})\s*(?P<v>.+)$")
 _ANY_MARK = re.compile(_MARK_RE)
+# "A -> B" is a common slip for "A --> B"; refuse it rather than read one node "A -> B".
+_SHORT_ARROW = re.compile(r"\s(->|<-)\s")
 
 
 def parse_edge(text: str) -> Edge:
@@ -116,6 +118,10 @@ def parse_graph(text: str, *, kind: str | type[MixedGraph] | None = None) -> Mix
             nodes.setdefault(e.u)
             nodes.setdefault(e.v)
             edges.append(e)
+        elif _SHORT_ARROW.search(stmt):
+            raise GraphError(
+                f"cannot read {stmt!r}: '->' and '<-' are not edge marks; write '-->' or '<--'"
+            )
         else:
             nodes.setdefault(stmt)
     if kind is None:
