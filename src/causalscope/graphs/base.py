@@ -40,7 +40,7 @@ import numpy as np
 
 from ..exceptions import GraphError
 
-__all__ = ["Endpoint", "Edge", "EdgeLike", "MixedGraph"]
+__all__ = ["Endpoint", "Edge", "EdgeLike", "MixedGraph", "check_mark_matrix"]
 
 
 class Endpoint(enum.Enum):
@@ -718,6 +718,35 @@ class MixedGraph:
     def to_dict(self) -> dict[str, Any]:
         """The graph JSON value: ``{"type", "nodes", "edges"}`` (see ``docs/graphs.md``)."""
         return {"type": self.kind, "nodes": list(self._nodes), "edges": [str(e) for e in self.edges]}
+
+
+def check_mark_matrix(marks: np.ndarray, *, error: type[Exception] = GraphError) -> np.ndarray:
+    """Validate an integer mark matrix (see :meth:`MixedGraph.mark_matrix`) and return it as an array.
+
+    Checks: square, integer codes 0-3, zero diagonal, symmetric zero pattern.
+    Algorithms that take mark matrices call this; ``error`` is the exception type
+    they raise for bad input.
+    """
+    m = np.asarray(marks)
+    if m.ndim != 2 or m.shape[0] != m.shape[1]:
+        raise error(f"marks must be a square 2-D matrix; got shape {m.shape}")
+    if not np.issubdtype(m.dtype, np.integer):
+        raise error(f"marks must be an integer matrix of mark codes 0-3; got dtype {m.dtype}")
+    if m.size and (m.min() < 0 or m.max() > 3):
+        raise error(
+            "marks must hold the codes 0 (none), 1 (tail), 2 (arrow), 3 (circle); "
+            f"found values {sorted(set(np.unique(m).tolist()))}"
+        )
+    if np.any(np.diagonal(m) != 0):
+        i = int(np.flatnonzero(np.diagonal(m))[0])
+        raise error(f"marks must have a zero diagonal (no self-loops); M[{i}, {i}] = {m[i, i]}")
+    asym = (m != 0) != (m.T != 0)
+    if asym.any():
+        i, j = (int(x) for x in np.argwhere(asym)[0])
+        raise error(
+            f"marks must have a symmetric zero pattern; M[{i}, {j}] = {m[i, j]} but M[{j}, {i}] = {m[j, i]}"
+        )
+    return m
 
 
 def _is_bow(kinds: list[tuple[Endpoint, Endpoint]]) -> bool:

@@ -49,7 +49,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from ..exceptions import GraphError, InvalidParameterError
-from .base import MixedGraph
+from .base import MixedGraph, check_mark_matrix
 from .types import CPDAG, DAG
 
 __all__ = [
@@ -109,26 +109,7 @@ def _check_rules(rules: Iterable[int]) -> tuple[int, ...]:
 
 
 def _check_marks(marks: np.ndarray) -> np.ndarray:
-    m = np.asarray(marks)
-    if m.ndim != 2 or m.shape[0] != m.shape[1]:
-        raise InvalidParameterError(f"marks must be a square 2-D matrix; got shape {m.shape}")
-    if not np.issubdtype(m.dtype, np.integer):
-        raise InvalidParameterError(f"marks must be an integer matrix of mark codes 0-3; got dtype {m.dtype}")
-    if m.size and (m.min() < 0 or m.max() > 3):
-        raise InvalidParameterError(
-            f"marks must hold the codes 0 (none), 1 (tail), 2 (arrow), 3 (circle); "
-            f"found values from {m.min()} to {m.max()}"
-        )
-    if np.any(np.diagonal(m) != 0):
-        i = int(np.flatnonzero(np.diagonal(m))[0])
-        raise InvalidParameterError(f"marks must have a zero diagonal (no self-loops); M[{i}, {i}] = {m[i, i]}")
-    asym = (m != 0) != (m.T != 0)
-    if asym.any():
-        i, j = (int(x) for x in np.argwhere(asym)[0])
-        raise InvalidParameterError(
-            f"marks must have a symmetric zero pattern; M[{i}, {j}] = {m[i, j]} but M[{j}, {i}] = {m[j, i]}"
-        )
-    return m
+    return check_mark_matrix(marks, error=InvalidParameterError)
 
 
 def _rule1(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray) -> np.ndarray:

@@ -78,6 +78,7 @@ from typing import Literal, get_args
 import numpy as np
 
 from ..exceptions import GraphError, InvalidParameterError
+from .base import check_mark_matrix
 
 __all__ = [
     "FCIRule",
@@ -108,27 +109,7 @@ DiscriminatingOracle = Callable[[tuple[int, ...]], bool]
 
 # ---------------------------------------------------------------------- validation
 def _check_marks(marks: np.ndarray) -> np.ndarray:
-    m = np.asarray(marks)
-    if m.ndim != 2 or m.shape[0] != m.shape[1]:
-        raise GraphError(f"marks must be a square matrix; got shape {m.shape}")
-    if m.size and not np.issubdtype(m.dtype, np.integer):
-        raise GraphError(f"marks must be an integer matrix with codes 0-3; got dtype {m.dtype}")
-    if m.size and (m.min() < 0 or m.max() > 3):
-        raise GraphError(
-            f"marks must hold codes 0 (none), 1 (tail), 2 (arrow), 3 (circle); "
-            f"got values {sorted(set(np.unique(m).tolist()))}"
-        )
-    if np.any(np.diag(m) != 0):
-        i = int(np.flatnonzero(np.diag(m))[0])
-        raise GraphError(f"marks must have a zero diagonal (no self-loops); got M[{i}, {i}] = {m[i, i]}")
-    asym = (m != 0) != (m.T != 0)
-    if np.any(asym):
-        i, j = np.argwhere(asym)[0]
-        raise GraphError(
-            f"marks must have a symmetric zero pattern; got M[{i}, {j}] = {m[i, j]} "
-            f"but M[{j}, {i}] = {m[j, i]}"
-        )
-    return m.astype(np.int8, copy=True)
+    return check_mark_matrix(marks, error=GraphError).astype(np.int8, copy=True)
 
 
 def _check_rules(rules: Iterable[str] | None) -> tuple[FCIRule, ...]:
@@ -340,12 +321,17 @@ def _r1(m: np.ndarray, oracle: DiscriminatingOracle | None) -> bool:
                 continue
             for a in _nbrs(m, b):
                 if a != c and m[a, b] == ARROW and m[a, c] == NO_EDGE:
-                    m[c, b] = TAIL
-                    if m[b, c] == CIRCLE:
-                        m[b, c] = ARROW
+                    _orient_away(m, b, c)
                     changed = True
                     break
     return changed
+
+
+def _orient_away(m: np.ndarray, b: int, c: int) -> None:
+    """Put a tail at ``b`` on the edge b-c and turn a circle at ``c`` into an arrowhead (b --> c)."""
+    m[c, b] = TAIL
+    if m[b, c] == CIRCLE:
+        m[b, c] = ARROW
 
 
 def _r2(m: np.ndarray, oracle: DiscriminatingOracle | None) -> bool:
@@ -415,9 +401,7 @@ def _r4(m: np.ndarray, oracle: DiscriminatingOracle | None) -> bool:
                     if m[b, c] == CIRCLE:
                         m[b, c] = ARROW
                 else:
-                    m[c, b] = TAIL
-                    if m[b, c] == CIRCLE:
-                        m[b, c] = ARROW
+                    _orient_away(m, b, c)
                 changed = True
                 break
     return changed
