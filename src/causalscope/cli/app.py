@@ -66,6 +66,10 @@ def _register_commands() -> None:
 
     app.command("simulate")(simulate_cmd.simulate)
     app.add_typer(graph_cmd.graph_app, name="graph")
+    from . import query_cmd, sample_cmd
+
+    app.command("query")(query_cmd.query)
+    app.command("sample")(sample_cmd.sample)
 
 
 _register_commands()

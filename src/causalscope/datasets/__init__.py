@@ -57,3 +57,7 @@ __all__ = [
     "simulate",
     "Simulation",
 ]
+
+from .examples import load_bayesnet
+
+__all__ += ["load_bayesnet"]

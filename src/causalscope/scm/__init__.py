@@ -8,3 +8,38 @@ inference; the small query language ``P(Y=y | X=x, do(Z=z))``.
 from __future__ import annotations
 
 __all__: list[str] = []
+
+from .cpt import CPT, InvalidCPTError
+from .query import Query, QueryError, QuerySyntaxError, parse_query
+from .inference import (
+    DiscreteDistribution,
+    QueryResult,
+    ZeroProbabilityError,
+    evaluate_query,
+    min_fill_order,
+    variable_elimination,
+)
+from .bayesnet import DiscreteBN, fit_bayesnet
+from .bif import BIFError, parse_bif, read_bif, to_bif_string, write_bif
+
+__all__ += [
+    "CPT",
+    "InvalidCPTError",
+    "Query",
+    "QueryError",
+    "QuerySyntaxError",
+    "parse_query",
+    "DiscreteDistribution",
+    "QueryResult",
+    "ZeroProbabilityError",
+    "evaluate_query",
+    "min_fill_order",
+    "variable_elimination",
+    "DiscreteBN",
+    "fit_bayesnet",
+    "BIFError",
+    "parse_bif",
+    "read_bif",
+    "to_bif_string",
+    "write_bif",
+]
