@@ -70,6 +70,9 @@ def _register_commands() -> None:
 
     app.command("query")(query_cmd.query)
     app.command("sample")(sample_cmd.sample)
+    from . import identify_cmd
+
+    app.command("identify")(identify_cmd.identify)
 
 
 _register_commands()

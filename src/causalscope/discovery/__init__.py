@@ -9,3 +9,35 @@ and a function (``pc(data, ...)``), registered in :data:`DISCOVERY_ALGORITHMS`.
 from __future__ import annotations
 
 __all__: list[str] = []
+
+from .exact import ExactSearch, exact_search
+
+__all__ += ["ExactSearch", "exact_search"]
+
+from .posterior import (
+    EdgePosterior,
+    ExactPosterior,
+    PosteriorEnumeration,
+    edge_posteriors,
+    posterior_enumeration,
+)
+
+__all__ += ["EdgePosterior", "ExactPosterior", "PosteriorEnumeration", "edge_posteriors", "posterior_enumeration"]
+
+from .base import DISCOVERY_ALGORITHMS, check_alpha, make_algorithm, register_algorithm, resolve_ci_test
+from .knowledge import Knowledge, as_knowledge
+from .skeleton import Skeleton, learn_skeleton
+
+__all__ += [
+    "DISCOVERY_ALGORITHMS", "check_alpha", "make_algorithm", "register_algorithm", "resolve_ci_test",
+    "Knowledge", "as_knowledge", "Skeleton", "learn_skeleton",
+]
+
+from .pc import PC, pc
+
+__all__ += ["PC", "pc"]
+
+from .ges import GES, GESStep, ges
+from .lingam import DirectLiNGAM, LiNGAMResult, direct_lingam, pairwise_measure
+
+__all__ += ["GES", "GESStep", "ges", "DirectLiNGAM", "LiNGAMResult", "direct_lingam", "pairwise_measure"]

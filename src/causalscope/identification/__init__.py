@@ -3,3 +3,65 @@
 from __future__ import annotations
 
 __all__: list[str] = []
+
+from .estimand import Estimand, Fraction, Probability, ProbabilityTable, Product, Sum, as_probability_table, simplify
+from .id_algorithm import Hedge, id_algorithm, idc_algorithm, identify_effect
+
+__all__ += [
+    "Estimand",
+    "Probability",
+    "Product",
+    "Sum",
+    "Fraction",
+    "ProbabilityTable",
+    "as_probability_table",
+    "simplify",
+    "Hedge",
+    "id_algorithm",
+    "idc_algorithm",
+    "identify_effect",
+]
+
+from .adjustment import (
+    adjustment_estimand,
+    adjustment_set,
+    adjustment_sets,
+    amenability_violations,
+    backdoor_sets,
+    causal_nodes,
+    forbidden_set,
+    is_adjustment_set,
+    is_backdoor_set,
+    minimal_adjustment_set,
+    optimal_adjustment_set,
+)
+
+__all__ += [
+    "adjustment_estimand",
+    "adjustment_set",
+    "adjustment_sets",
+    "amenability_violations",
+    "backdoor_sets",
+    "causal_nodes",
+    "forbidden_set",
+    "is_adjustment_set",
+    "is_backdoor_set",
+    "minimal_adjustment_set",
+    "optimal_adjustment_set",
+]
+
+from .frontdoor import frontdoor_estimand, frontdoor_set, is_frontdoor_set
+from .iv import Instrument, find_instruments, is_instrument
+
+__all__ += [
+    "frontdoor_estimand",
+    "frontdoor_set",
+    "is_frontdoor_set",
+    "Instrument",
+    "find_instruments",
+    "is_instrument",
+]
+
+from .equivalence_class import ClassIdentification, Identification, IdentifyMethod, identify, identify_in_class
+
+__all__ += ["ClassIdentification", "Identification", "IdentifyMethod", "identify", "identify_in_class"]

@@ -41,3 +41,6 @@ __all__ = [
     "RCoT",
     "median_width",
 ]
+from .mixed import MixedLRTest, fit_multinomial_logit
+
+__all__ += ["MixedLRTest", "fit_multinomial_logit"]

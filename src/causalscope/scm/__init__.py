@@ -43,3 +43,47 @@ __all__ += [
     "to_bif_string",
     "write_bif",
 ]
+
+from .mechanisms import (
+    AdditiveNoise,
+    CategoricalFunction,
+    CategoricalRoot,
+    Classifier,
+    Constant,
+    EmpiricalRoot,
+    FunctionalMechanism,
+    GaussianRoot,
+    InvertibleMechanism,
+    LinearGaussian,
+    MechanismNotFittedError,
+    NoisePosteriorMechanism,
+    NonInvertibleMechanismError,
+    PostNonlinear,
+    StochasticMechanism,
+)
+from .counterfactual import CounterfactualDistribution
+from .model import SCM, MechanismChoice, Shift, fit_scm, shift
+
+__all__ += [
+    "AdditiveNoise",
+    "CategoricalFunction",
+    "CategoricalRoot",
+    "Classifier",
+    "Constant",
+    "EmpiricalRoot",
+    "FunctionalMechanism",
+    "GaussianRoot",
+    "InvertibleMechanism",
+    "LinearGaussian",
+    "MechanismNotFittedError",
+    "NoisePosteriorMechanism",
+    "NonInvertibleMechanismError",
+    "PostNonlinear",
+    "StochasticMechanism",
+    "CounterfactualDistribution",
+    "SCM",
+    "MechanismChoice",
+    "Shift",
+    "fit_scm",
+    "shift",
+]

@@ -1,0 +1,41 @@
+"""Actual causation and probabilities of causation.
+
+"Did this event cause that one?" is a question about one situation that happened,
+not about a population. This package answers it on deterministic structural models
+with finite domains (:class:`CausalModel`, read from YAML), with the modified
+Halpern–Pearl definition and but-for causation (:func:`is_actual_cause`,
+:func:`actual_causes`), degrees of responsibility and blame (Chockler and Halpern
+2004), the sufficiency/necessity/normality factors and decision procedure of
+AC-Reason over structured scenarios, and the probabilities of causation PN, PS,
+PNS with their Tian–Pearl bounds. See ``docs/actual.md``.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
+
+from .expressions import Expression, ExpressionError, parse_expression
+from .model import CausalModel, CyclicModelError, Endogenous, ModelError, load_model, parse_assignment
+from .halpern_pearl import ActualCauses, CauseResult, Witness, actual_causes, is_actual_cause, is_but_for_cause
+from .examples import example_expected, list_examples, load_example
+
+__all__ += [
+    "Expression",
+    "ExpressionError",
+    "parse_expression",
+    "CausalModel",
+    "CyclicModelError",
+    "Endogenous",
+    "ModelError",
+    "load_model",
+    "parse_assignment",
+    "ActualCauses",
+    "CauseResult",
+    "Witness",
+    "actual_causes",
+    "is_actual_cause",
+    "is_but_for_cause",
+    "example_expected",
+    "list_examples",
+    "load_example",
+]

@@ -1,0 +1,543 @@
+"""FCI: causal discovery that allows hidden confounders (and selection bias).
+
+PC assumes *causal sufficiency*: no two measured variables share an unmeasured
+cause. When that fails, the independences among the observed variables are those
+of a **maximal ancestral graph** (MAG) rather than of a DAG, and the most one can
+learn from them is the MAG's Markov equivalence class, drawn as a **partial
+ancestral graph** (PAG, see :mod:`causalscope.graphs.ancestral`): ``A --> B``
+means "A causes B, with no hidden confounder needed", ``A <-> B`` "a hidden common
+cause and neither causes the other", and a circle ``o`` a mark that differs
+between the MAGs of the class.
+
+The Fast Causal Inference algorithm (Spirtes, Glymour & Scheines 2000; complete
+orientation rules by Zhang 2008) learns the PAG in five stages:
+
+1. **Skeleton**: the PC adjacency search (:func:`~.skeleton.learn_skeleton`):
+   remove ``x``-``y`` when some subset of the neighbours of ``x`` or of ``y``
+   separates them; keep the separating set.
+2. **Colliders**: every edge becomes ``o-o``; for each unshielded triple
+   ``a *-* b *-* c`` with ``b`` outside ``sepset(a, c)``, orient
+   ``a *-> b <-* c`` (rule R0).
+3. **Possible-D-SEP**: in a graph with hidden variables, two non-adjacent nodes
+   need not be separated by subsets of their neighbours. For each node ``x`` the
+   set ``Possible-D-SEP(x)`` holds every node reachable from ``x`` along a path on
+   which each inner node is a collider or has its two path neighbours adjacent;
+   it contains every set that can be needed (Spirtes et al. 2000, section 6.7).
+   Each remaining edge ``x``-``y`` is tested again against the subsets of
+   ``Possible-D-SEP(x)`` and of ``Possible-D-SEP(y)``; an edge found separable is
+   removed and its separating set recorded.
+4. **Colliders again**, from scratch on the final skeleton (all marks reset to
+   ``o-o``).
+5. **Orientation rules** R1-R10 of Zhang (2008) to closure
+   (:func:`~causalscope.graphs.fci_rules.apply_fci_rules`); rule R4
+   (discriminating paths) asks whether the middle node is in the recorded
+   separating set.
+
+With a perfect independence oracle the result is exactly the PAG of the true MAG
+(Zhang 2008, Theorem 4); :func:`causalscope.graphs.dag_to_pag` computes that PAG
+directly from a DAG with latent variables, which is how the tests check FCI.
+
+This implementation is order-independent: the skeleton is the stable PC skeleton,
+and the Possible-D-SEP sets are computed once, on the graph after stage 2, before
+any edge is removed in stage 3 (as in ``pcalg``'s ``pdsep``), with the tests of
+each conditioning-set size evaluated as one batch.
+
+Background knowledge (:class:`~.knowledge.Knowledge`) follows Tetrad/causal-learn:
+a forbidden ``u --> v`` means "``u`` does not cause ``v``", so an edge ``u``-``v``
+gets an arrowhead at ``u``; a required ``u --> v`` becomes ``u --> v``. Knowledge
+marks are set before the colliders of stage 4 and win over them; the rules only
+ever fill circles, so they never overwrite knowledge.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import combinations, islice
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import InvalidParameterError
+from ..graphs import PAG
+from ..graphs.fci_rules import (
+    ALL_RULES,
+    FCIRule,
+    apply_fci_rules,
+    collider_oracle_from_sepsets,
+    discriminating_oracle_from_sepsets,
+    orient_unshielded_colliders,
+)
+from ..utils import Progress, as_progress, get_logger
+from .base import check_alpha, register_algorithm, resolve_ci_test
+from .knowledge import as_knowledge
+from .skeleton import learn_skeleton
+
+__all__ = ["FCI", "fci", "possible_dsep"]
+
+_log = get_logger(__name__)
+
+NO_EDGE, TAIL, ARROW, CIRCLE = 0, 1, 2, 3
+
+#: Largest number of queries sent to the CI test in one batch of the Possible-D-SEP stage.
+_CHUNK = 20_000
+
+
+# ---------------------------------------------------------------------- Possible-D-SEP
+def possible_dsep(marks: np.ndarray, node: int, *, max_path_length: int | None = None) -> frozenset[int]:
+    """The Possible-D-SEP set of ``node`` in a partially oriented graph (indices).
+
+    A node ``z != node`` belongs to it when some path ``<node, ..., z>`` has, at
+    every inner node ``b`` with path neighbours ``a`` and ``c``, either a collider
+    (``a *-> b <-* c``) or a triangle (``a`` adjacent to ``c``). This is the
+    practical form of the definition of Spirtes et al. (2000, section 6.7) used by
+    FCI implementations; it contains the set of the book, so the test stage stays
+    complete. The search runs breadth first over directed edges ``(a, b)`` ("reached
+    ``b`` from ``a``"), each visited once.
+
+    Parameters
+    ----------
+    marks:
+        Mark matrix (``M[i, j]`` the mark at ``j``: 0 none, 1 tail, 2 arrow, 3 circle).
+    node:
+        The start node's index.
+    max_path_length:
+        Only paths with at most this many edges count (``None``: no limit).
+
+    Returns
+    -------
+    frozenset of int
+
+    References
+    ----------
+    P. Spirtes, C. Glymour and R. Scheines (2000). *Causation, Prediction, and
+    Search*, 2nd ed., MIT Press, section 6.7.
+
+    Examples
+    --------
+    ``A *-> B <-* C`` and ``C --- D``: ``C`` is reachable through the collider
+    ``B``, ``D`` is not (``C`` is no collider on ``<B, C, D>`` and ``B``, ``D`` are
+    not adjacent).
+
+    >>> import numpy as np
+    >>> m = np.zeros((4, 4), dtype=int)
+    >>> m[0, 1] = m[2, 1] = 2; m[1, 0] = m[1, 2] = 3   # A o-> B <-o C
+    >>> m[2, 3] = m[3, 2] = 3                           # C o-o D
+    >>> sorted(possible_dsep(m, 0))
+    [1, 2]
+    """
+    m = np.asarray(marks)
+    limit = np.inf if max_path_length is None else max_path_length
+    adj = [np.flatnonzero(m[i]).tolist() for i in range(m.shape[0])]
+    found: set[int] = set()
+    seen: set[tuple[int, int]] = set()
+    queue: deque[tuple[int, int, int]] = deque()
+    if limit >= 1:
+        for b in adj[node]:
+            seen.add((node, b))
+            found.add(b)
+            queue.append((node, b, 1))
+    while queue:
+        a, b, dist = queue.popleft()
+        if dist >= limit:
+            continue
+        for c in adj[b]:
+            if c == a or c == node or (b, c) in seen:
+                continue
+            if (m[a, b] == ARROW and m[c, b] == ARROW) or m[a, c] != NO_EDGE:
+                seen.add((b, c))
+                found.add(c)
+                queue.append((b, c, dist + 1))
+    found.discard(node)
+    return frozenset(found)
+
+
+def _subset_queries(
+    x: int, y: int, pds: Mapping[int, frozenset[int]], adj: np.ndarray, size: int
+) -> Iterator[tuple[int, ...]]:
+    """Conditioning sets of ``size`` to test for the edge ``x``-``y`` (no repeats).
+
+    Subsets of ``Possible-D-SEP(x) - {y}`` then of ``Possible-D-SEP(y) - {x}``,
+    each in lexicographic order; sets inside ``adj(x)`` or ``adj(y)`` are skipped
+    (the skeleton search already tested them).
+    """
+    nx_ = set(np.flatnonzero(adj[x]).tolist()) - {y}
+    ny_ = set(np.flatnonzero(adj[y]).tolist()) - {x}
+    done: set[tuple[int, ...]] = set()
+    for side in (x, y):
+        cand = sorted(pds[side] - {x, y})
+        for s in combinations(cand, size):
+            if s in done:
+                continue
+            done.add(s)
+            ss = set(s)
+            if ss <= nx_ or ss <= ny_:
+                continue
+            yield s
+
+
+def _pdsep_stage(
+    test: Any,
+    marks: np.ndarray,
+    adj: np.ndarray,
+    required: np.ndarray,
+    *,
+    alpha: float,
+    max_cond_size: int | None,
+    max_path_length: int | None,
+    progress: Progress,
+) -> tuple[np.ndarray, dict[tuple[int, int], tuple[int, ...]], dict[tuple[int, int], float]]:
+    """Stage 3: remove the edges separated by a subset of a Possible-D-SEP set.
+
+    Returns the new adjacency matrix, the new separating sets and the p-values
+    that removed the edges (keys ``(i, j)``, ``i < j``).
+    """
+    p = adj.shape[0]
+    pds = {i: possible_dsep(marks, i, max_path_length=max_path_length) for i in range(p)}
+    alive = [
+        (int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(adj)), strict=True) if not required[i, j]
+    ]
+    new_sep: dict[tuple[int, int], tuple[int, ...]] = {}
+    new_p: dict[tuple[int, int], float] = {}
+    top = max((len(pds[i]) for i in range(p)), default=0)
+    if max_cond_size is not None:
+        top = min(top, max_cond_size)
+    progress.start(top, "FCI possible-d-sep")
+    try:
+        for size in range(1, top + 1):
+            if not alive:
+                break
+            decided: dict[tuple[int, int], tuple[tuple[int, ...], float]] = {}
+            # one lazy stream of (edge, set) per level, evaluated in chunks; an edge
+            # stops generating queries once a separating set is found in a chunk.
+            streams = {e: _subset_queries(e[0], e[1], pds, adj, size) for e in alive}
+            while streams:
+                batch: list[tuple[tuple[int, int], tuple[int, ...]]] = []
+                per_edge = max(1, _CHUNK // len(streams))
+                for e in list(streams):
+                    got = list(islice(streams[e], per_edge))
+                    if len(got) < per_edge:
+                        del streams[e]
+                    batch.extend((e, s) for s in got)
+                if not batch:
+                    break
+                xs = np.array([e[0] for e, _ in batch], dtype=np.intp)
+                ys = np.array([e[1] for e, _ in batch], dtype=np.intp)
+                zs = np.array([s for _, s in batch], dtype=np.intp).reshape(len(batch), size)
+                pv = test.p_values(xs, ys, zs)
+                for (e, s), pval in zip(batch, pv, strict=True):
+                    if e not in decided and pval > alpha:
+                        decided[e] = (s, float(pval))
+                        streams.pop(e, None)
+            for e, (s, pval) in decided.items():
+                adj[e[0], e[1]] = adj[e[1], e[0]] = False
+                new_sep[e] = tuple(sorted(s))
+                new_p[e] = pval
+            alive = [e for e in alive if e not in decided]
+            progress.advance(1)
+    finally:
+        progress.close()
+    return adj, new_sep, new_p
+
+
+# ---------------------------------------------------------------------- knowledge
+def _knowledge_marks(
+    marks: np.ndarray, forbidden: np.ndarray, required: np.ndarray
+) -> np.ndarray:
+    """Set the marks implied by background knowledge on an ``o-o`` graph (Tetrad's rule).
+
+    ``forbidden[u, v]`` (``u`` does not cause ``v``): arrowhead at ``u`` on ``u``-``v``.
+    ``required[u, v]`` (``u`` causes ``v``): ``u --> v``.
+    """
+    m = marks.copy()
+    adj = m != NO_EDGE
+    f = forbidden & adj
+    # arrowhead at u on u-v: the mark at u is M[v, u]
+    m[f.T] = ARROW
+    r = required & adj
+    m[r.T] = TAIL
+    m[r] = ARROW
+    return m
+
+
+# ---------------------------------------------------------------------- the estimator
+def _check_optional_int(value: object, name: str, low: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise InvalidParameterError(f"{name} must be None or an integer >= {low}; got {value!r}")
+    return int(value)
+
+
+def _check_rules(rules: Iterable[str] | None) -> tuple[FCIRule, ...]:
+    if rules is None:
+        return ALL_RULES
+    if isinstance(rules, str):
+        rules = (rules,)
+    out = []
+    for r in rules:
+        if r not in ALL_RULES:
+            raise InvalidParameterError(f"rules must be names among {list(ALL_RULES)}; got {r!r}")
+        out.append(r)
+    return tuple(r for r in ALL_RULES if r in out)
+
+
+@register_algorithm("fci")
+class FCI:
+    """Fast Causal Inference: a PAG from data that may have hidden confounders.
+
+    Parameters
+    ----------
+    ci_test:
+        A registered CI test name (``"fisherz"``, ``"gsq"``, ``"kci"``, ...),
+        ``"auto"`` (chosen from the column kinds), or a ready CI test object such
+        as :class:`~causalscope.independence.DSeparationOracle` (then ``data`` is
+        not needed).
+    alpha:
+        Significance level in ``(0, 1)``: ``x`` and ``y`` are judged independent
+        given ``Z`` when the p-value exceeds it.
+    max_cond_size:
+        Largest conditioning set tried, in the skeleton and in the Possible-D-SEP
+        stage (``None``: no limit).
+    stable:
+        Order-independent skeleton (Colombo & Maathuis 2014).
+    knowledge:
+        Background knowledge (a :class:`~causalscope.discovery.knowledge.Knowledge`
+        or anything :func:`~causalscope.discovery.knowledge.as_knowledge` accepts).
+    max_path_length:
+        Longest path (in edges) followed when computing Possible-D-SEP sets
+        (``None``: no limit).
+    possible_dsep:
+        Run the Possible-D-SEP stage (stage 3). ``False`` gives the faster
+        "skeleton + rules" variant, which may keep edges between nodes that only a
+        non-adjacent set separates.
+    rules:
+        Orientation rules to apply, names among ``"R1"`` ... ``"R10"`` (default
+        all, which is complete; Zhang 2008).
+    missing:
+        ``"error"`` or ``"testwise"`` (test-wise deletion), passed to the CI test.
+    n_jobs:
+        Processes for the skeleton search.
+    progress:
+        A progress callback or object (see :mod:`causalscope.utils`).
+
+    Attributes
+    ----------
+    graph_ : PAG
+        The learned PAG.
+    skeleton_ : Skeleton
+        The result of the skeleton search (stage 1).
+    sepsets_ : dict
+        ``{(a, b): (names...)}`` for every non-adjacent pair with a separating set
+        (``a`` before ``b`` in column order).
+    pvalues_ : dict
+        ``{(a, b): p}``: the p-value of the test that removed each edge.
+    possible_dsep_ : dict
+        ``{node: (names...)}``: the Possible-D-SEP sets used in stage 3 (empty
+        when ``possible_dsep=False``).
+    removed_by_possible_dsep_ : tuple
+        The pairs ``(a, b)`` removed in stage 3.
+    n_tests_ : int
+        Number of CI tests computed (cache hits not counted).
+    variables_ : tuple of str
+
+    Raises
+    ------
+    InvalidParameterError
+        In :meth:`fit`, for ``alpha`` outside ``(0, 1)``, a bad integer option or
+        unknown rule name.
+
+    Notes
+    -----
+    See the module documentation for the stages. The Possible-D-SEP stage tries
+    every subset of a Possible-D-SEP set, which is exponential in its size; in
+    dense or noisy graphs bound it with ``max_cond_size`` or ``max_path_length``.
+
+    References
+    ----------
+    P. Spirtes, C. Glymour and R. Scheines (2000). *Causation, Prediction, and
+    Search*, 2nd ed., MIT Press.
+
+    J. Zhang (2008). On the completeness of orientation rules for causal discovery
+    in the presence of latent confounders and selection bias. *Artificial
+    Intelligence* 172(16-17), 1873-1896.
+
+    D. Colombo, M. Maathuis, M. Kalisch and T. Richardson (2012). Learning
+    high-dimensional directed acyclic graphs with latent and selection variables.
+    *Annals of Statistics* 40(1), 294-321.
+
+    Examples
+    --------
+    The classic "Y-structure" with a hidden confounder ``L`` of ``X`` and ``Y``,
+    using the d-separation oracle of its latent projection (a perfect test):
+
+    >>> from causalscope.graphs import DAG, latent_projection
+    >>> from causalscope.independence import DSeparationOracle
+    >>> dag = DAG(edges=["A --> X", "L --> X", "L --> Y", "B --> Y"])
+    >>> oracle = DSeparationOracle(latent_projection(dag, ["L"]))
+    >>> print(FCI(ci_test=oracle).fit().graph_)
+    A o-> X; X <-> Y; B o-> Y
+    """
+
+    def __init__(
+        self,
+        *,
+        ci_test: Any = "auto",
+        alpha: float = 0.05,
+        max_cond_size: int | None = None,
+        stable: bool = True,
+        knowledge: Any = None,
+        max_path_length: int | None = None,
+        possible_dsep: bool = True,
+        rules: Iterable[FCIRule] | None = None,
+        missing: str = "error",
+        n_jobs: int = 1,
+        progress: Any = None,
+    ) -> None:
+        self.ci_test = ci_test
+        self.alpha = alpha
+        self.max_cond_size = max_cond_size
+        self.stable = stable
+        self.knowledge = knowledge
+        self.max_path_length = max_path_length
+        self.possible_dsep = possible_dsep
+        self.rules = rules
+        self.missing = missing
+        self.n_jobs = n_jobs
+        self.progress = progress
+
+    def get_params(self) -> dict[str, Any]:
+        """The hyperparameters, as given."""
+        return {k: getattr(self, k) for k in (
+            "ci_test", "alpha", "max_cond_size", "stable", "knowledge", "max_path_length",
+            "possible_dsep", "rules", "missing", "n_jobs", "progress",
+        )}
+
+    def fit(self, data: Any = None) -> FCI:
+        """Learn the PAG from ``data`` (or from the CI test object when ``data`` is ``None``).
+
+        Returns
+        -------
+        FCI
+            ``self``, with the fitted attributes set.
+        """
+        alpha = check_alpha(self.alpha)
+        max_cond = _check_optional_int(self.max_cond_size, "max_cond_size", 0)
+        max_path = _check_optional_int(self.max_path_length, "max_path_length", 1)
+        rules = _check_rules(self.rules)
+        if not isinstance(self.possible_dsep, (bool, np.bool_)):
+            raise InvalidParameterError(f"possible_dsep must be True or False; got {self.possible_dsep!r}")
+        test, names = resolve_ci_test(self.ci_test, data, missing=self.missing)
+        names = tuple(names)
+        knowledge = as_knowledge(self.knowledge)
+        p = len(names)
+        if knowledge is not None:
+            knowledge.validate(names)
+            forbidden = np.asarray(knowledge.forbidden_matrix(names), dtype=bool)
+            required = np.asarray(knowledge.required_matrix(names), dtype=bool)
+        else:
+            forbidden = np.zeros((p, p), dtype=bool)
+            required = np.zeros((p, p), dtype=bool)
+        required_pair = required | required.T
+        progress = as_progress(self.progress)
+
+        skel = learn_skeleton(
+            test, alpha=alpha, max_cond_size=max_cond, knowledge=knowledge,
+            stable=bool(self.stable), n_jobs=self.n_jobs, progress=progress,
+        )
+        adj = np.array(skel.adjacency, dtype=bool, copy=True)
+        sepsets: dict[tuple[int, int], tuple[int, ...]] = {
+            (int(min(a, b)), int(max(a, b))): tuple(int(v) for v in s) for (a, b), s in skel.sepsets.items()
+        }
+        removal_p = _skeleton_pvalues(skel)
+
+        pds_sets: dict[int, frozenset[int]] = {}
+        removed_pds: list[tuple[int, int]] = []
+        if self.possible_dsep and p > 2:
+            marks = orient_unshielded_colliders(
+                np.where(adj, CIRCLE, NO_EDGE).astype(np.int8), collider_oracle_from_sepsets(sepsets)
+            )
+            pds_sets = {i: possible_dsep(marks, i, max_path_length=max_path) for i in range(p)}
+            adj, new_sep, new_p = _pdsep_stage(
+                test, marks, adj, required_pair, alpha=alpha, max_cond_size=max_cond,
+                max_path_length=max_path, progress=progress,
+            )
+            sepsets.update(new_sep)
+            removal_p.update(new_p)
+            removed_pds = sorted(new_sep)
+            _log.debug("FCI possible-d-sep stage removed %d edges", len(removed_pds))
+
+        marks = self._orient(adj, sepsets, forbidden, required, rules)
+
+        def pair(i: int, j: int) -> tuple[str, str]:
+            return (names[i], names[j])
+
+        self.variables_ = names
+        self.skeleton_ = skel
+        self.graph_ = PAG.from_mark_matrix(names, marks)
+        self.sepsets_ = {pair(*k): tuple(names[v] for v in s) for k, s in sorted(sepsets.items())}
+        self.pvalues_ = {pair(*k): v for k, v in sorted(removal_p.items())}
+        self.possible_dsep_ = {names[i]: tuple(names[v] for v in sorted(s)) for i, s in pds_sets.items()}
+        self.removed_by_possible_dsep_ = tuple(pair(*k) for k in removed_pds)
+        self.n_tests_ = int(getattr(test, "n_tests", 0))
+        self.marks_ = marks
+        return self
+
+    @staticmethod
+    def _orient(
+        adj: np.ndarray,
+        sepsets: Mapping[tuple[int, int], tuple[int, ...]],
+        forbidden: np.ndarray,
+        required: np.ndarray,
+        rules: tuple[FCIRule, ...],
+    ) -> np.ndarray:
+        """Stages 4 and 5: knowledge, colliders from scratch, then the rules."""
+        start = np.where(adj, CIRCLE, NO_EDGE).astype(np.int8)
+        known = _knowledge_marks(start, forbidden, required)
+        sep_collider = collider_oracle_from_sepsets(sepsets)
+
+        def is_collider(a: int, b: int, c: int) -> bool:
+            # a collider is placed only where knowledge allows both arrowheads (Tetrad)
+            return sep_collider(a, b, c) and known[a, b] != TAIL and known[c, b] != TAIL
+
+        colliders = orient_unshielded_colliders(start, is_collider)
+        marks = np.where(known != CIRCLE, known, colliders).astype(np.int8)
+        return apply_fci_rules(
+            marks, discriminating_oracle=discriminating_oracle_from_sepsets(sepsets), rules=rules
+        )
+
+    def __repr__(self) -> str:
+        return f"FCI(ci_test={self.ci_test!r}, alpha={self.alpha!r})"
+
+
+def _skeleton_pvalues(skel: Any) -> dict[tuple[int, int], float]:
+    """The removal p-values of the skeleton as ``{(i, j): p}``, ``i < j``."""
+    pv = getattr(skel, "pvalues", None)
+    out: dict[tuple[int, int], float] = {}
+    if pv is None:
+        return out
+    if isinstance(pv, Mapping):
+        for (a, b), v in pv.items():
+            out[(int(min(a, b)), int(max(a, b)))] = float(v)
+        return out
+    arr = np.asarray(pv, dtype=float)
+    adj = np.asarray(skel.adjacency, dtype=bool)
+    for i, j in zip(*np.nonzero(np.triu(~adj, 1)), strict=True):
+        if np.isfinite(arr[i, j]):
+            out[(int(i), int(j))] = float(arr[i, j])
+    return out
+
+
+def fci(data: Any = None, **kwargs: Any) -> PAG:
+    """Run :class:`FCI` and return its PAG: ``FCI(**kwargs).fit(data).graph_``.
+
+    Examples
+    --------
+    >>> from causalscope.graphs import DAG, latent_projection
+    >>> from causalscope.independence import DSeparationOracle
+    >>> m_graph = DAG(edges=["L1 --> A", "L1 --> M", "L2 --> M", "L2 --> B"])
+    >>> print(fci(ci_test=DSeparationOracle(latent_projection(m_graph, ["L1", "L2"]))))
+    A <-> M; M <-> B
+    """
+    return FCI(**kwargs).fit(data).graph_
+
