@@ -135,6 +135,10 @@ def test_function_estimator_conventions_and_progress() -> None:
     frame = sim.data
     shuffled = ExactSearch(score_params={"penalty_discount": 2.0}).fit(frame[list(frame.columns[::-1])])
     assert shuffled.score_ == pytest.approx(est.score_, abs=1e-7)
+    from causalscope.discovery import DISCOVERY_ALGORITHMS, make_algorithm
+
+    assert DISCOVERY_ALGORITHMS["exact"] is ExactSearch
+    assert make_algorithm("exact", max_parents=2).max_parents == 2
     # a ready score object is accepted
     sc = make_score("bic", sim.data, penalty_discount=2.0)
     assert ExactSearch(score=sc).fit(sim.data).score_ == pytest.approx(est.score_)

@@ -61,14 +61,16 @@ KNOWN = [
     ("y_structure_latent", "A --> X; L --> X; L --> Y; B --> Y", ["L"], [], "A o-> X; X <-> Y; B o-> Y"),
     ("m_graph", "L1 --> A; L1 --> M; L2 --> M; L2 --> B", ["L1", "L2"], [], "A o-> M; B o-> M"),
     (
-        "confounded_mediator",  # X --> M --> Y with L confounding M and Y, plus an anchor A of X
+        # X --> M --> Y with L confounding M and Y: X --> M <-- L --> Y is an
+        # inducing path, so X and Y stay adjacent; the triangle hides every mark
+        "confounded_mediator",
         "A --> X; X --> M; M --> Y; L --> M; L --> Y",
         ["L"],
         [],
-        "A o-> X; X --> M; M <-> Y",
+        "A o-o X; X o-o M; X o-o Y; M o-o Y",
     ),
     (
-        "discriminating_path_R4",  # X1 --> X3 in the MAG is found by R4 on <X4, X3, X1, X2>... here via <X4, X3, X2>
+        "discriminating_path_R4",  # <X4, X3, X1, X2> discriminates X1: R4 orients X1 --> X2
         "X1 --> X2; X1 --> X3; X3 --> X2; X4 --> X3",
         [],
         [],
@@ -235,7 +237,8 @@ def test_knowledge_orients_before_rules():
     # B cannot cause A: arrowhead at B; C cannot cause B: arrowhead at C; then R1 gives B --> C
     assert est.graph_ == parse_graph("A o-> B; B --> C", kind="pag")
     req = FCI(ci_test=ObservedOracle(g), knowledge=Knowledge(required=[("A", "B")])).fit()
-    assert req.graph_ == parse_graph("A --> B; B o-o C", kind="pag")
+    # required A --> B puts an arrowhead at B, and R1 then orients B --> C
+    assert req.graph_ == parse_graph("A --> B; B --> C", kind="pag")
 
 
 def test_knowledge_wins_over_a_collider():

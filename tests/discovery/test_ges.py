@@ -263,3 +263,55 @@ def test_bad_input_raises_typed_errors():
         GES(score=make_score("bic", data), score_params={"penalty_discount": 2.0}).fit(data)
     with pytest.raises(InvalidParameterError, match="data is required"):
         GES().fit()
+
+
+def test_property_result_is_a_cpdag_and_a_local_optimum():
+    """Reference: Chickering's definitions, brute force over single-edge changes of the extension.
+
+    On random data the result is a CPDAG whose extension scores score_, and no
+    single-edge addition or removal in the extension improves the score (a
+    necessary condition for GES's local optimum over equivalence classes).
+    """
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=12, deadline=None, derandomize=True)
+    @given(seed=st.integers(0, 10_000), p=st.integers(2, 6), degree=st.sampled_from([1.0, 2.0, 3.0]))
+    def check(seed, p, degree):
+        sim = simulate(p, 200, random_state=seed, expected_degree=degree)
+        model = GES(turning=False).fit(sim.data)
+        assert is_cpdag(model.graph_)
+        score = make_score("bic", sim.data)
+        assert score.score_graph(model.dag_) == pytest.approx(model.score_, abs=1e-6)
+        dag = model.dag_
+        for u in dag.nodes:
+            for v in dag.nodes:
+                if u == v:
+                    continue
+                if dag.has_edge(f"{u} --> {v}"):
+                    changed = dag.remove_edges([f"{u} --> {v}"])
+                elif not dag.is_adjacent(u, v) and u not in dag.descendants(v):
+                    changed = dag.add_edges([f"{u} --> {v}"])
+                else:
+                    continue
+                assert score.score_graph(changed) <= model.score_ + 1e-6
+
+    del hypothesis
+    check()
+
+
+def test_bge_score_and_tiers():
+    """Reference: the true CPDAG with BGe (n = 5000), and tiers forbidding edges into an earlier tier."""
+    from causalscope.discovery.knowledge import Knowledge
+
+    sim = simulate(5, 5000, random_state=11, expected_degree=2)
+    found = GES(score="bge").fit(sim.data)
+    assert found.graph_ == sim.cpdag
+    order = list(sim.graph.topological_order())
+    reverse_tiers = [[v] for v in reversed(order)]
+    tiered = GES(knowledge=Knowledge(tiers=reverse_tiers)).fit(sim.data)
+    position = {v: k for k, v in enumerate(reversed(order))}
+    for edge in tiered.graph_.edges:
+        assert edge.is_directed
+        assert position[edge.source] < position[edge.target]

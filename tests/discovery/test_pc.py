@@ -236,13 +236,30 @@ def _agree(frame_or_ds, x, test: str, conflict="existing", priority=2) -> tuple[
     return bool(np.array_equal(ours != 0, theirs != 0)), bool(np.array_equal(ours, theirs)), ours, theirs
 
 
+def _cyclic(names, marks) -> bool:
+    from causalscope.graphs import MixedGraph
+
+    return bool(MixedGraph.from_mark_matrix(list(names), marks).directed_cycle())
+
+
+def _assert_same_or_causallearn_cyclic(names, frame_or_ds, x, test: str) -> None:
+    """Identical skeleton always; identical CPDAG unless causal-learn's output has a directed cycle.
+
+    causal-learn's Meek step checks for cycles with a stale ancestor test and can
+    return a graph with a directed cycle (seen at p = 100, n = 1,000, seed 0),
+    which is no CPDAG; causalscope never orients an edge into a cycle.
+    """
+    skel, same, _, theirs = _agree(frame_or_ds, x, test)
+    assert skel
+    assert same or _cyclic(names, theirs)
+
+
 @pytest.mark.parametrize("n", [1000, 10_000])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_matches_causallearn_gaussian_p20(n, seed):
     """Reference: causal-learn pc(fisherz, stable, uc_rule=0, uc_priority=2), same data: identical CPDAG."""
     sim = simulate(20, n, expected_degree=3, random_state=seed)
-    skel, same, _, _ = _agree(sim.data, sim.data.to_numpy(float), "fisherz")
-    assert skel and same
+    _assert_same_or_causallearn_cyclic(sim.data.columns, sim.data, sim.data.to_numpy(float), "fisherz")
 
 
 @pytest.mark.slow
@@ -251,8 +268,7 @@ def test_matches_causallearn_gaussian_p50(n):
     """Reference: causal-learn on p = 50 (two seeds): identical skeleton and CPDAG."""
     for seed in (10, 11):
         sim = simulate(50, n, expected_degree=3, random_state=seed)
-        skel, same, _, _ = _agree(sim.data, sim.data.to_numpy(float), "fisherz")
-        assert skel and same
+        _assert_same_or_causallearn_cyclic(sim.data.columns, sim.data, sim.data.to_numpy(float), "fisherz")
 
 
 @pytest.mark.parametrize("conflict,priority", [("existing", 2), ("strongest", 3), ("overwrite", 0)])
@@ -263,16 +279,13 @@ def test_conflict_rules_match_causallearn_priorities(conflict, priority):
     CPDAG); we skip a collider that would close a cycle, so there the outputs may
     differ, and only there.
     """
-    from causalscope.graphs import MixedGraph
-
     for seed in range(6):
         sim = simulate(12, 200, expected_degree=4, random_state=seed)
         skel, same, _, theirs = _agree(sim.data, sim.data.to_numpy(float), "fisherz", conflict, priority)
         assert skel
         if not same:
             assert conflict == "overwrite"
-            cyc = MixedGraph.from_mark_matrix(list(sim.data.columns), theirs).directed_cycle()
-            assert cyc, "causal-learn differs without returning a cyclic graph"
+            assert _cyclic(sim.data.columns, theirs), "causal-learn differs without returning a cyclic graph"
 
 
 @pytest.mark.slow
@@ -282,8 +295,7 @@ def test_matches_causallearn_on_child_network_gsq():
 
     bn = load_bayesnet("child")
     ds = Dataset.from_frame(bn.sample(2000, random_state=0))
-    skel, same, _, _ = _agree(ds, ds.values.astype(float), "gsq")
-    assert skel and same
+    _assert_same_or_causallearn_cyclic(ds.variables, ds, ds.values.astype(float), "gsq")
 
 
 def test_conservative_marks_ambiguous_triples_on_data():

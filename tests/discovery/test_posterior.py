@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -186,6 +187,7 @@ def test_enumeration_uniform_prior_equals_brute_force() -> None:
     assert np.abs(om.edge_probabilities - res.edge_probabilities).max() > 1e-3
 
 
+@pytest.mark.slow
 def test_p6_enumeration_sums_to_one() -> None:
     sim = simulate(6, 200, expected_degree=2.0, random_state=8)
     res = posterior_enumeration(sim.data, score="bge", top=5)
@@ -221,8 +223,12 @@ def test_results_api_and_estimator() -> None:
     assert d["nodes"] == list(post.nodes) and len(d["probabilities"]) == 4
     with pytest.raises(ValueError):
         post.probabilities[0, 1] = 0.5  # frozen
+    from causalscope.discovery import DISCOVERY_ALGORITHMS
+
+    assert DISCOVERY_ALGORITHMS["exact_posterior"] is ExactPosterior
     est = ExactPosterior(score="bge", max_parents=2)
     assert est.fit(sim.data) is est
+    assert pickle.loads(pickle.dumps(est)).posterior_.probabilities.tolist() == post.probabilities.tolist()
     np.testing.assert_allclose(est.edge_probabilities_, post.probabilities)
     assert est.cpdag_ == dag_to_cpdag(est.graph_)
     enum = posterior_enumeration(sim.data, score="bge", top=2)

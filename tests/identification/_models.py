@@ -9,16 +9,12 @@ interventional distributions after the latent nodes are summed out.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 
 import numpy as np
 
 from causalscope.graphs import DAG
 from causalscope.identification import ProbabilityTable
-
-_LETTERS = string.ascii_lowercase
-
 
 class LatentModel:
     def __init__(self, dag: DAG, latent: set[str] | frozenset[str], rng: np.random.Generator, card: int = 2,
@@ -40,7 +36,6 @@ class LatentModel:
 
     def _joint(self, do: Mapping[str, int] | None = None) -> np.ndarray:
         do = dict(do or {})
-        letter = {v: _LETTERS[i] for i, v in enumerate(self.nodes)}
         operands: list[object] = []
         for v in self.nodes:
             pa, t = self.cpts[v]
@@ -50,7 +45,6 @@ class LatentModel:
                 operands += [point, [self.nodes.index(v)]]
             else:
                 operands += [t, [self.nodes.index(p) for p in pa] + [self.nodes.index(v)]]
-        del letter
         return np.einsum(*operands, list(range(len(self.nodes))))
 
     def table(self, do: Mapping[str, int] | None = None) -> ProbabilityTable:

@@ -211,6 +211,9 @@ def test_exact_reference_is_a_distribution_and_matches_two_category_closed_form(
         row = [exact_cf(P0, P1, i, k) for k in range(3)]
         assert sum(row) == pytest.approx(1.0, abs=1e-6)
     assert exact_cf(P0, P1, 2, 2) == pytest.approx(1.0, abs=1e-6)
+    # averaging the counterfactual over the factual law gives the interventional law q
+    table = np.array([[exact_cf(P0, P1, i, k) for k in range(3)] for i in range(3)])
+    np.testing.assert_allclose(P0 @ table, P1, atol=1e-6)
     # two categories: closed form max(0, p0 - q0) / p0 vs the simulation of the SCM
     p, q = np.array([0.7, 0.3]), np.array([0.4, 0.6])
     scm = SCM(DAG(edges=[("X", "Y")]), {

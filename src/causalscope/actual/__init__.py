@@ -39,3 +39,39 @@ __all__ += [
     "list_examples",
     "load_example",
 ]
+
+from .responsibility import Blame, Responsibility, blame, responsibility
+from .probabilities import (
+    Bounds,
+    Experimental,
+    Observational,
+    PCBounds,
+    PCValues,
+    pc_bounds,
+    pc_bounds_lp,
+    pc_exogenous_monotonic,
+    pc_monotonic,
+)
+from .acreason import ACReasonVerdict, CausalFactors, Event, Scenario, ac_reason, causal_factors
+
+__all__ += [
+    "Blame",
+    "Responsibility",
+    "blame",
+    "responsibility",
+    "Bounds",
+    "Experimental",
+    "Observational",
+    "PCBounds",
+    "PCValues",
+    "pc_bounds",
+    "pc_bounds_lp",
+    "pc_exogenous_monotonic",
+    "pc_monotonic",
+    "ACReasonVerdict",
+    "CausalFactors",
+    "Event",
+    "Scenario",
+    "ac_reason",
+    "causal_factors",
+]

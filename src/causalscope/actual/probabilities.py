@@ -56,6 +56,8 @@ __all__ = [
 ]
 
 _TOL = 1e-9
+#: Conditioning events less probable than this are treated as impossible (the quantity is ``nan``).
+_DEN_TOL = 1e-12
 
 
 def _prob(name: str, v: object) -> float:
@@ -173,7 +175,7 @@ _NAN = Bounds(float("nan"), float("nan"))
 
 
 def _ratio_bounds(lo_num: float, hi_num: float, den: float) -> Bounds:
-    if den <= 0:
+    if den <= _DEN_TOL:
         return _NAN
     return Bounds(max(0.0, lo_num / den), min(1.0, hi_num / den))
 
@@ -201,7 +203,8 @@ def pc_bounds(
         Experimental data alone bound PNS by ``[max(0, P(y_x)-P(y_x')), min(P(y_x), P(y'_x'))]``
         (PN and PS, conditional on the unobserved ``X``, are then only known to lie in
         ``[0, 1]``); observational data alone give PNS in ``[0, P(x,y)+P(x',y')]`` and
-        PN, PS in ``[0, 1]``. A quantity whose conditioning event has probability 0 is ``nan``.
+        PN, PS in ``[0, 1]``. A quantity whose conditioning event has probability 0
+        (below 1e-12) is ``nan``.
 
     References
     ----------
@@ -228,8 +231,8 @@ def pc_bounds(
     unit = Bounds(0.0, 1.0)
     if experimental is None:
         o = cast(Observational, observational)
-        pn = unit if o.p_xy > 0 else _NAN
-        ps = unit if o.p_nxny > 0 else _NAN
+        pn = unit if o.p_xy > _DEN_TOL else _NAN
+        ps = unit if o.p_nxny > _DEN_TOL else _NAN
         return PCBounds(pn, ps, Bounds(0.0, o.p_xy + o.p_nxny), "observational")
     pyx, pynx = experimental.p_y_do_x, experimental.p_y_do_nx
     if observational is None:
@@ -304,12 +307,12 @@ def pc_bounds_lp(
     if observational is None:
         return PCBounds(Bounds(0.0, 1.0), Bounds(0.0, 1.0), pns, "experimental")
     data = "both" if experimental is not None else "observational"
-    if observational.p_xy > 0:
+    if observational.p_xy > _DEN_TOL:
         lo, hi = solve(c_pn)
         pn = Bounds(lo / observational.p_xy, hi / observational.p_xy)
     else:
         pn = _NAN
-    if observational.p_nxny > 0:
+    if observational.p_nxny > _DEN_TOL:
         lo, hi = solve(c_ps)
         ps = Bounds(lo / observational.p_nxny, hi / observational.p_nxny)
     else:

@@ -73,6 +73,12 @@ def _register_commands() -> None:
     from . import identify_cmd
 
     app.command("identify")(identify_cmd.identify)
+    from . import discover_cmd
+
+    app.command("discover")(discover_cmd.discover)
+    from . import actual_cmd
+
+    app.command("actual")(actual_cmd.actual)
 
 
 _register_commands()

@@ -50,7 +50,8 @@ def register_algorithm(name: str) -> Callable[[T], T]:
 
     Examples
     --------
-    >>> "pc" in DISCOVERY_ALGORITHMS
+    >>> from causalscope.discovery import DISCOVERY_ALGORITHMS, PC
+    >>> DISCOVERY_ALGORITHMS["pc"] is PC and PC.name == "pc"
     True
     """
 
@@ -79,6 +80,7 @@ def make_algorithm(name: str, **kwargs: Any) -> Any:
 
     Examples
     --------
+    >>> from causalscope.discovery import make_algorithm
     >>> make_algorithm("pc", alpha=0.01).alpha
     0.01
     """

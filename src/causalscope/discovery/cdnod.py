@@ -53,7 +53,6 @@ B. Schölkopf (2020). Causal discovery from heterogeneous/nonstationary data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -66,10 +65,9 @@ from ..exceptions import DataError, InvalidParameterError
 from ..graphs import CPDAG
 from ..graphs.equivalence import apply_meek_rules
 from ..independence.base import BaseCITest, _Batch
-from ..utils import as_progress, get_logger
+from ..utils import get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
 from .knowledge import Knowledge, as_knowledge
-from .skeleton import learn_skeleton
 
 __all__ = ["CDNOD", "cdnod", "independent_change_dependence", "DomainEncoding"]
 
@@ -80,8 +78,6 @@ DomainEncoding = Literal["auto", "categorical", "numeric"]
 _EPS = np.finfo(float).eps
 #: Most distinct values a numeric domain column may have to count as categorical under "auto".
 _MAX_CATEGORIES = 20
-#: Rows per domain used by the independent-change measure (evenly spaced subsample).
-_ICP_ROWS = 150
 #: Segments a numeric (time) index is cut into for the independent-change measure.
 _ICP_SEGMENTS = 10
 
@@ -197,56 +193,62 @@ class _DomainGaussianTest(BaseCITest):
 
 
 # ---------------------------------------------------------------------- independent change
-def _gauss_kernel(a: np.ndarray, b: np.ndarray, width: float) -> np.ndarray:
-    d = (a[:, None] - b[None, :]) ** 2
-    return np.exp(-d / (2 * width**2))
+def _module_parameters(cause: np.ndarray, effect: np.ndarray, domain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-domain parameters of ``P(cause)`` (mean, log sd) and ``P(effect | cause)``
+    (slope, intercept, log residual sd)."""
+    theta, phi = [], []
+    for lab in np.unique(domain):
+        r = domain == lab
+        x, y = cause[r], effect[r]
+        xc = x - x.mean()
+        sxx = float(xc @ xc)
+        slope = float(xc @ (y - y.mean())) / sxx if sxx > 0 else 0.0
+        intercept = float(y.mean() - slope * x.mean())
+        resid = y - intercept - slope * x
+        theta.append([x.mean(), np.log(x.std() + _EPS)])
+        phi.append([slope, intercept, np.log(resid.std() + _EPS)])
+    return np.asarray(theta), np.asarray(phi)
 
 
-def _median_width(x: np.ndarray) -> float:
-    d = np.abs(x[:, None] - x[None, :])
-    med = float(np.median(d[np.triu_indices(len(x), 1)])) if len(x) > 1 else 1.0
-    return med if med > 0 else 1.0
+def _rv(a: np.ndarray, b: np.ndarray) -> float:
+    """Centred kernel alignment of linear kernels on standardised rows (the RV coefficient)."""
+    def gram(p: np.ndarray) -> np.ndarray:
+        sd = p.std(axis=0)
+        z = (p - p.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+        return z @ z.T
+
+    ka, kb = gram(a), gram(b)
+    den = np.sqrt(np.sum(ka * ka) * np.sum(kb * kb))
+    return float(np.sum(ka * kb) / den) if den > 0 else 0.0
 
 
-def _alignment(a: np.ndarray, b: np.ndarray) -> float:
-    m = a.shape[0]
-    h = np.eye(m) - 1.0 / m
-    ac, bc = h @ a @ h, h @ b @ h
-    den = np.sqrt(np.sum(ac * ac) * np.sum(bc * bc))
-    return float(np.sum(ac * bc) / den) if den > 0 else 0.0
-
-
-def independent_change_dependence(
-    cause: np.ndarray, effect: np.ndarray, domain: np.ndarray, *, ridge: float = 1e-2
-) -> float:
+def independent_change_dependence(cause: np.ndarray, effect: np.ndarray, domain: np.ndarray) -> float:
     """How strongly the changes of ``P(cause)`` and ``P(effect | cause)`` are coupled across domains.
 
-    Huang et al. (2020, section 4.2): under ``cause --> effect`` the two modules
-    change independently, so a dependence measure between them, computed across
-    domains, is small; in the wrong direction it is larger. In each domain ``c``:
+    The independent-change principle of Huang et al. (2020, section 4.2): if
+    ``cause --> effect``, the mechanism ``P(cause)`` and the mechanism
+    ``P(effect | cause)`` change independently across domains, so a measure of
+    dependence between the two modules, computed over the domains, is small; in
+    the anti-causal factorisation ``P(effect) P(cause | effect)`` the changes are
+    coupled. The paper measures the dependence between kernel embeddings of the
+    two modules (a normalised HSIC over the values of ``C``); here, for the
+    linear-Gaussian modules that the default CI test assumes, each module in
+    domain ``c`` is summarised by the parameters that determine its embedding:
 
-    * ``P(cause | C=c)`` is represented by its kernel mean embedding ``mu_c``
-      (Gaussian kernel, median-heuristic width); ``A[c, c'] = <mu_c, mu_c'>`` is the
-      mean of the kernel over the two domains' rows;
-    * ``P(effect | cause, C=c)`` by its conditional embedding operator
-      ``U_c = Phi_y (K_x + n_c * ridge * I)^-1 Phi_x^T`` (kernel ridge regression of
-      the effect's features on the cause's); ``B[c, c'] = <U_c, U_c'>_HS``
-      ``= tr((K_x^c + n_c ridge I)^-1 K_y^{c c'} (K_x^{c'} + n_c' ridge I)^-1 K_x^{c' c})``.
+    * ``P(cause | C=c)``: mean and log standard deviation;
+    * ``P(effect | cause, C=c)``: slope, intercept and log residual standard
+      deviation of the least-squares regression in that domain.
 
-    The result is the centred kernel alignment (normalised HSIC) of ``A`` and
-    ``B`` over the domains, in ``[-1, 1]`` (larger: more coupled). Each domain
-    uses at most 150 evenly spaced rows; values are standardised first.
+    The dependence is the normalised HSIC with linear kernels on the standardised
+    parameter vectors over the ``m`` domains (the RV coefficient), in ``[0, 1]``.
 
     Parameters
     ----------
     cause, effect:
         One-dimensional arrays of the same length.
     domain:
-        Integer domain codes ``0 .. m-1`` per row; at least 3 domains are needed for a
-        non-trivial value (with 2 domains a centred 2x2 Gram matrix has rank 1 and
-        the alignment is always 1).
-    ridge:
-        Regularisation of the conditional embeddings.
+        Domain labels per row; at least 3 domains with 3 rows each are needed for
+        a meaningful value (with 2 domains every such measure is 1).
 
     Returns
     -------
@@ -254,12 +256,13 @@ def independent_change_dependence(
 
     Notes
     -----
-    This is the paper's construction with a categorical domain index: for a
-    discrete ``C`` the kernel regression on ``C`` of its section 4.2 reduces to
-    per-domain embeddings, so the ``N x N`` Gram matrices of the paper are block
-    constant and equal to the ``m x m`` matrices here, up to the weight of each
-    domain (here equal). The normalisation by the two HSIC norms (centred kernel
-    alignment) is our choice; it makes the two directions comparable.
+    This is a documented approximation of the paper's kernel estimator: exact in
+    what it compares for linear-Gaussian modules, blind to changes of shape beyond
+    location, scale and slope. With few domains the measure is noisy; on
+    simulated pairs with independently drawn mean, scale and intercept changes it
+    picks the causal direction about 80% of the time with 6 domains and 90% with
+    12 (tests/discovery/test_cdnod.py). Only the pair's own modules are used,
+    not the full conditional on all parents.
 
     References
     ----------
@@ -268,45 +271,26 @@ def independent_change_dependence(
 
     Examples
     --------
-    ``X`` shifts its mean across 6 domains while ``Y = 2 X + noise`` keeps its
-    mechanism: the direction ``X --> Y`` has the smaller dependence.
+    ``X`` changes its mean and scale across 12 domains, ``Y = X + noise`` changes
+    its intercept: the causal direction has the smaller dependence.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
-    >>> d = np.repeat(np.arange(6), 200)
-    >>> x = rng.normal(size=1200) + rng.normal(scale=2, size=6)[d]
-    >>> y = 2 * x + rng.normal(size=1200)
+    >>> d = np.repeat(np.arange(12), 200)
+    >>> x = rng.normal(size=2400) * rng.uniform(0.5, 2, 12)[d] + rng.normal(scale=1.5, size=12)[d]
+    >>> y = x + rng.normal(scale=1.5, size=12)[d] + rng.normal(size=2400)
     >>> bool(independent_change_dependence(x, y, d) < independent_change_dependence(y, x, d))
     True
     """
     x = np.asarray(cause, dtype=float)
     y = np.asarray(effect, dtype=float)
     dom = np.asarray(domain)
-    x = (x - x.mean()) / (x.std() or 1.0)
-    y = (y - y.mean()) / (y.std() or 1.0)
-    labels = np.unique(dom)
-    rows = []
-    for lab in labels:
-        r = np.flatnonzero(dom == lab)
-        if r.size > _ICP_ROWS:
-            r = r[np.linspace(0, r.size - 1, _ICP_ROWS).round().astype(int)]
-        rows.append(r)
-    allr = np.concatenate(rows)
-    wx, wy = _median_width(x[allr]), _median_width(y[allr])
-    m = len(rows)
-    inv = []
-    for r in rows:
-        kx = _gauss_kernel(x[r], x[r], wx)
-        inv.append(np.linalg.inv(kx + r.size * ridge * np.eye(r.size)))
-    a = np.zeros((m, m))
-    b = np.zeros((m, m))
-    for i in range(m):
-        for j in range(i, m):
-            kx = _gauss_kernel(x[rows[i]], x[rows[j]], wx)
-            ky = _gauss_kernel(y[rows[i]], y[rows[j]], wy)
-            a[i, j] = a[j, i] = kx.mean()
-            b[i, j] = b[j, i] = float(np.sum((inv[i] @ ky @ inv[j]) * kx))
-    return _alignment(a, b)
+    if not (x.shape == y.shape == dom.shape) or x.ndim != 1:
+        raise InvalidParameterError(
+            f"cause, effect and domain must be 1-d arrays of one length; got shapes {x.shape}, {y.shape}, {dom.shape}"
+        )
+    theta, phi = _module_parameters(x, y, dom)
+    return _rv(theta, phi)
 
 
 # ---------------------------------------------------------------------- input handling
@@ -375,7 +359,7 @@ def _domain_codes(labels: np.ndarray, column: str) -> tuple[np.ndarray, tuple[An
     return codes.astype(np.int64), tuple(uniques.tolist())
 
 
-# ---------------------------------------------------------------------- orientation
+# ---------------------------------------------------------------------- orientation helpers
 def _creates_cycle(marks: np.ndarray, u: int, v: int) -> bool:
     """Whether adding ``u --> v`` closes a directed cycle (``v`` reaches ``u``)."""
     directed = (marks == ARROW) & (marks.T == TAIL)
@@ -392,50 +376,27 @@ def _creates_cycle(marks: np.ndarray, u: int, v: int) -> bool:
     return False
 
 
-def _orient(marks: np.ndarray, u: int, v: int) -> None:
-    marks[u, v] = ARROW
-    marks[v, u] = TAIL
-
-
 def _is_undirected(marks: np.ndarray, u: int, v: int) -> bool:
     return bool(marks[u, v] == TAIL and marks[v, u] == TAIL)
 
 
-def _orient_with_context(
-    adj: np.ndarray,
-    sepsets: Mapping[tuple[int, int], tuple[int, ...]],
-    c: int,
-    forbidden: np.ndarray,
-    required: np.ndarray,
-) -> np.ndarray:
-    """Step 3: ``C --> V``, knowledge, colliders (existing arrows win), Meek's rules."""
-    p = adj.shape[0]
-    marks = np.where(adj, TAIL, NO_EDGE).astype(np.int8)
-    for v in np.flatnonzero(adj[c]).tolist():
-        _orient(marks, c, v)
-    for u, v in zip(*np.nonzero(required & adj), strict=True):
-        if _is_undirected(marks, u, v):
-            _orient(marks, int(u), int(v))
-    for u, v in zip(*np.nonzero(forbidden & adj & ~forbidden.T), strict=True):
-        if _is_undirected(marks, u, v):
-            _orient(marks, int(v), int(u))
-    for b in range(p):
-        if b == c:
-            continue
-        nb = np.flatnonzero(adj[b])
-        for i, a in enumerate(nb):
-            for cc in nb[i + 1 :]:
-                a_, c_ = int(a), int(cc)
-                if adj[a_, c_]:
-                    continue
-                s = sepsets.get((min(a_, c_), max(a_, c_)))
-                if s is not None and b in s:
-                    continue
-                # collider a --> b <-- c, each arrow only where the edge is still undirected
-                for e in (a_, c_):
-                    if _is_undirected(marks, e, b) and not _creates_cycle(marks, e, b):
-                        _orient(marks, e, b)
-    return apply_meek_rules(marks)
+def _context_knowledge(user: Knowledge | None, v_names: tuple[str, ...], c_name: str) -> Knowledge:
+    """The user's knowledge plus "nothing causes C" (every ``V --> C`` forbidden)."""
+    extra = frozenset((v, c_name) for v in v_names)
+    if user is None:
+        return Knowledge(forbidden=extra)
+    return Knowledge(
+        required=user.required,
+        forbidden=user.forbidden | extra,
+        tiers=user.tiers,
+        forbid_within_tiers=user.forbid_within_tiers,
+    )
+
+
+def _segments(t: np.ndarray) -> np.ndarray:
+    """Cut a numeric (time) index into up to 10 segments of near-equal size by rank."""
+    ranks = np.argsort(np.argsort(t, kind="stable"), kind="stable")
+    return (ranks * _ICP_SEGMENTS // len(t)).astype(np.int64)
 
 
 # ---------------------------------------------------------------------- the estimator
@@ -449,26 +410,32 @@ class CDNOD:
         The column holding the domain (condition, site, regime) or time index. If
         ``None``, the :class:`~causalscope.data.Dataset`'s domain column is used.
     ci_test:
-        ``"auto"`` (with continuous variables and a categorical domain: the Gaussian
-        tests of the module documentation; otherwise the registry's choice for the
-        data with ``C`` appended), a registered test name, which then receives
-        ``C`` as one more column.
+        ``"auto"``: with continuous variables and a categorical domain, the
+        Gaussian tests described in the module documentation; otherwise the
+        registry's choice (:func:`~causalscope.discovery.resolve_ci_test`) for the
+        data with ``C`` appended. A registered test name receives ``C`` as one more
+        column (``"fisherz"`` with ``domain_encoding="categorical"`` also uses the
+        Gaussian domain tests).
     alpha:
         Significance level in ``(0, 1)``.
     max_cond_size:
         Largest conditioning set in the skeleton search (``None``: no limit).
     stable:
         Order-independent skeleton (Colombo & Maathuis 2014).
+    collider_rule, conflict:
+        How unshielded colliders are decided and conflicts resolved, exactly as in
+        :class:`~causalscope.discovery.PC` (triples through ``C`` included).
     knowledge:
-        Background knowledge over the variables (not the domain column).
+        Background knowledge over the variables (it must not name the domain column).
     domain_encoding:
         ``"categorical"``: ``C`` is a label (one indicator per domain);
-        ``"numeric"``: ``C``'s values are one numeric column (a time index, or
+        ``"numeric"``: ``C``'s values form one numeric column (a time index; also
         causal-learn's treatment of a domain index); ``"auto"``: categorical unless
         the column is numeric with more than 20 distinct values.
     orient_by_independent_change:
         Orient the edges left undirected between two changing modules by the
-        independent-change principle (needs at least 3 domains).
+        independent-change principle (needs at least 3 domains; a numeric index is
+        cut into 10 segments by rank for this step).
     missing:
         ``"error"`` or ``"testwise"``, passed to the CI test.
     n_jobs, progress:
@@ -484,17 +451,18 @@ class CDNOD:
         Variables adjacent to ``C``: their mechanisms change across domains.
     changing_module_pvalues_ : dict
         For each changing module, the largest p-value among the CI tests of ``C``
-        against it that were computed (all at most ``alpha``; smaller is stronger
-        evidence of change).
+        against it (all at most ``alpha``; smaller means stronger evidence of change).
     independent_change_ : dict
-        ``{(a, b): (dependence a->b, dependence b->a)}`` for each edge the
-        independent-change step examined.
+        ``{(a, b): (dependence if a --> b, dependence if b --> a)}`` for each edge
+        the independent-change step examined.
     oriented_by_independent_change_ : tuple
         The edges ``(cause, effect)`` that step oriented.
+    pc_ : PC
+        The fitted PC run over the variables and ``C`` (steps 1-3).
     skeleton_, sepsets_, pvalues_, n_tests_ :
-        As for PC; sepsets and p-values may involve ``C``.
-    domain_column_, domain_labels_, domain_encoding_ :
-        The domain column used, its labels (sorted) and the encoding chosen.
+        As for PC (over the variables and ``C``).
+    variables_, domain_column_, domain_labels_, domain_encoding_ :
+        The variables, the domain column, its sorted labels and the encoding used.
 
     Raises
     ------
@@ -502,7 +470,16 @@ class CDNOD:
         In :meth:`fit`: bad options, or no domain column given nor found.
     DataError
         In :meth:`fit`: an unknown domain column, a domain column with one value or
-        missing labels.
+        missing labels, knowledge naming the domain column.
+
+    Notes
+    -----
+    Steps 1-3 of the module documentation are PC run on ``V`` plus ``C`` with the
+    knowledge "no variable causes ``C``": PC orients ``C --> V`` from the
+    knowledge before the colliders, then orients the colliders (the triples
+    ``C --> V_i <-- V_j`` included) and applies Meek's rules, which orient
+    ``V_i --> V_j`` from ``C --> V_i --- V_j`` when ``V_i`` separated ``C`` and
+    ``V_j``.
 
     References
     ----------
@@ -527,7 +504,11 @@ class CDNOD:
     X --> Y
     >>> est.changing_modules_
     ('X',)
+    >>> print(est.graph_with_context_)
+    X --> Y; domain --> X
     """
+
+    name = "cdnod"
 
     def __init__(
         self,
@@ -537,6 +518,8 @@ class CDNOD:
         alpha: float = 0.05,
         max_cond_size: int | None = None,
         stable: bool = True,
+        collider_rule: str = "sepset",
+        conflict: str = "existing",
         knowledge: Any = None,
         domain_encoding: DomainEncoding = "auto",
         orient_by_independent_change: bool = True,
@@ -549,6 +532,8 @@ class CDNOD:
         self.alpha = alpha
         self.max_cond_size = max_cond_size
         self.stable = stable
+        self.collider_rule = collider_rule
+        self.conflict = conflict
         self.knowledge = knowledge
         self.domain_encoding = domain_encoding
         self.orient_by_independent_change = orient_by_independent_change
@@ -559,32 +544,35 @@ class CDNOD:
     def get_params(self) -> dict[str, Any]:
         """The hyperparameters, as given."""
         return {k: getattr(self, k) for k in (
-            "domain_column", "ci_test", "alpha", "max_cond_size", "stable", "knowledge",
-            "domain_encoding", "orient_by_independent_change", "missing", "n_jobs", "progress",
+            "domain_column", "ci_test", "alpha", "max_cond_size", "stable", "collider_rule",
+            "conflict", "knowledge", "domain_encoding", "orient_by_independent_change",
+            "missing", "n_jobs", "progress",
         )}
+
+    def __repr__(self) -> str:
+        return f"CDNOD(domain_column={self.domain_column!r}, ci_test={self.ci_test!r}, alpha={self.alpha!r})"
 
     # -- helpers -----------------------------------------------------------------
     def _build_test(
         self, ds: Dataset, codes: np.ndarray, raw: np.ndarray, c_name: str, encoding: str
-    ) -> tuple[Any, tuple[str, ...]]:
+    ) -> Any:
+        """The CI test over the variables plus ``C`` (the last column)."""
         frame = ds.to_frame(decode=False, include_roles=False)
         cont = all(str(getattr(k, "value", k)).lower() == "continuous" for k in ds.kinds.values())
-        if (
-            encoding == "categorical"
-            and self.ci_test in ("auto", "fisherz")
-            and cont
-            and not ds.has_missing
-        ):
+        if encoding == "categorical" and self.ci_test in ("auto", "fisherz") and cont and not ds.has_missing:
             frame[c_name] = codes.astype(float)
-            test, names = resolve_ci_test(_DomainGaussianTest(frame, codes), None, missing=self.missing)
-            return test, tuple(names)
+            return _DomainGaussianTest(frame, codes)
+        if not isinstance(self.ci_test, str):
+            raise InvalidParameterError(
+                f"ci_test must be 'auto' or a registered test name for CD-NOD; got {type(self.ci_test).__name__}"
+            )
         if encoding == "categorical":
             frame[c_name] = pd.Categorical(codes)
         else:
             frame[c_name] = raw.astype(float)
         aug = Dataset.from_frame(frame, missing="keep") if ds.has_missing else Dataset.from_frame(frame)
-        test, names = resolve_ci_test(self.ci_test, aug, missing=self.missing)
-        return test, tuple(names)
+        test, _ = resolve_ci_test(self.ci_test, aug, missing=self.missing)
+        return test
 
     def fit(self, data: Any) -> CDNOD:
         """Learn the graph and the changing modules from ``data`` (a DataFrame or Dataset).
@@ -594,17 +582,14 @@ class CDNOD:
         CDNOD
             ``self``, with the fitted attributes set.
         """
-        alpha = check_alpha(self.alpha)
+        from .pc import PC
+
+        check_alpha(self.alpha)
         encoding = _check_choice(self.domain_encoding, "domain_encoding", ("auto", "categorical", "numeric"))
         if not isinstance(self.orient_by_independent_change, (bool, np.bool_)):
             raise InvalidParameterError(
                 f"orient_by_independent_change must be True or False; got {self.orient_by_independent_change!r}"
             )
-        if self.max_cond_size is not None and (
-            isinstance(self.max_cond_size, bool) or not isinstance(self.max_cond_size, (int, np.integer))
-            or self.max_cond_size < 0
-        ):
-            raise InvalidParameterError(f"max_cond_size must be None or an integer >= 0; got {self.max_cond_size!r}")
         ds, raw, c_name, numeric = _split_domain(data, self.domain_column)
         codes, labels = _domain_codes(raw, c_name)
         if encoding == "auto":
@@ -615,38 +600,38 @@ class CDNOD:
             )
         if len(ds.variables) < 1:
             raise DataError("CD-NOD needs at least one variable besides the domain column")
-        if c_name in ds.variables:
-            raise DataError(f"the domain column {c_name!r} is also an analysis variable")
-
-        test, names = self._build_test(ds, codes, raw, c_name, encoding)
-        v_names = tuple(n for n in names if n != c_name)
-        c = names.index(c_name)
+        v_names = tuple(ds.variables)
         user = as_knowledge(self.knowledge)
         if user is not None:
+            if c_name in user.mentioned():
+                raise DataError(
+                    f"knowledge must not name the domain column {c_name!r}; CD-NOD adds "
+                    "'nothing causes it' itself"
+                )
             user.validate(v_names)
         knowledge = _context_knowledge(user, v_names, c_name)
-        forbidden = np.asarray(knowledge.forbidden_matrix(names), dtype=bool)
-        required = np.asarray(knowledge.required_matrix(names), dtype=bool)
+        test = self._build_test(ds, codes, raw, c_name, encoding)
 
-        skel = learn_skeleton(
-            test, alpha=alpha, max_cond_size=self.max_cond_size, knowledge=knowledge,
-            stable=bool(self.stable), n_jobs=self.n_jobs, progress=as_progress(self.progress),
-        )
-        adj = np.array(skel.adjacency, dtype=bool, copy=True)
-        sepsets = {
-            (int(min(a, b)), int(max(a, b))): tuple(int(v) for v in s) for (a, b), s in skel.sepsets.items()
-        }
-        marks = _orient_with_context(adj, sepsets, c, forbidden, required)
-        changing = [int(v) for v in np.flatnonzero(adj[c])]
+        pc = PC(
+            ci_test=test, alpha=self.alpha, max_cond_size=self.max_cond_size, stable=self.stable,
+            collider_rule=self.collider_rule, conflict=self.conflict, knowledge=knowledge,
+            missing=self.missing, n_jobs=self.n_jobs, progress=self.progress,
+        ).fit()
+        names = tuple(pc.variables_)
+        c = names.index(c_name)
+        skel = pc.skeleton_
+        marks = pc.graph_.mark_matrix().astype(np.int8)
+        changing = [int(v) for v in np.flatnonzero(skel.adjacency[c])]
 
         icp: dict[tuple[str, str], tuple[float, float]] = {}
         icp_oriented: list[tuple[str, str]] = []
-        if self.orient_by_independent_change:
+        if self.orient_by_independent_change and len(changing) >= 2:
             seg = codes if encoding == "categorical" else _segments(raw.astype(float))
             if len(np.unique(seg)) >= 3:
-                marks = self._independent_change(marks, changing, ds, names, seg, icp, icp_oriented)
+                marks = _orient_by_independent_change(marks, changing, ds, names, seg, icp, icp_oriented)
 
         keep = [i for i in range(len(names)) if i != c]
+        self.pc_ = pc
         self.variables_ = v_names
         self.domain_column_ = c_name
         self.domain_labels_ = labels
@@ -655,97 +640,50 @@ class CDNOD:
         self.graph_with_context_ = CPDAG.from_mark_matrix(names, marks)
         self.graph_ = CPDAG.from_mark_matrix([names[i] for i in keep], marks[np.ix_(keep, keep)])
         self.changing_modules_ = tuple(names[v] for v in changing)
-        self.changing_module_pvalues_ = _changing_pvalues(test, c, changing, names)
+        self.changing_module_pvalues_ = {
+            names[v]: float(skel.pvalues.get((min(c, v), max(c, v)), float("nan"))) for v in changing
+        }
         self.independent_change_ = icp
         self.oriented_by_independent_change_ = tuple(icp_oriented)
-        self.sepsets_ = {
-            (names[a], names[b]): tuple(names[v] for v in s) for (a, b), s in sorted(sepsets.items())
-        }
-        self.pvalues_ = _removal_pvalues(skel, names)
-        self.n_tests_ = int(getattr(test, "n_tests", 0))
+        self.sepsets_ = dict(pc.sepsets_)
+        self.pvalues_ = dict(pc.pvalues_)
+        self.n_tests_ = int(pc.n_tests_)
         return self
 
-    def _independent_change(
-        self,
-        marks: np.ndarray,
-        changing: list[int],
-        ds: Dataset,
-        names: tuple[str, ...],
-        seg: np.ndarray,
-        icp: dict[tuple[str, str], tuple[float, float]],
-        oriented: list[tuple[str, str]],
-    ) -> np.ndarray:
-        """Step 4: orient undirected edges between changing modules, most decisive first."""
-        values = {n: ds.column(n).astype(float) for n in ds.variables}
-        cands = []
-        for i, a in enumerate(changing):
-            for b in changing[i + 1 :]:
-                if not _is_undirected(marks, a, b):
-                    continue
-                xa, xb = values[names[a]], values[names[b]]
-                ok = ~(np.isnan(xa) | np.isnan(xb))
-                d_ab = independent_change_dependence(xa[ok], xb[ok], seg[ok])
-                d_ba = independent_change_dependence(xb[ok], xa[ok], seg[ok])
-                icp[(names[a], names[b])] = (d_ab, d_ba)
-                if d_ab != d_ba:
-                    cands.append((abs(d_ab - d_ba), (a, b) if d_ab < d_ba else (b, a)))
-        for _, (u, v) in sorted(cands, key=lambda t: -t[0]):
-            if _is_undirected(marks, u, v) and not _creates_cycle(marks, u, v):
-                _orient(marks, u, v)
-                oriented.append((names[u], names[v]))
-                marks = apply_meek_rules(marks)
-        return marks
 
-    def __repr__(self) -> str:
-        return f"CDNOD(domain_column={self.domain_column!r}, ci_test={self.ci_test!r}, alpha={self.alpha!r})"
+def _orient_by_independent_change(
+    marks: np.ndarray,
+    changing: list[int],
+    ds: Dataset,
+    names: tuple[str, ...],
+    seg: np.ndarray,
+    icp: dict[tuple[str, str], tuple[float, float]],
+    oriented: list[tuple[str, str]],
+) -> np.ndarray:
+    """Step 4: orient undirected edges between changing modules, most decisive first.
 
-
-def _segments(t: np.ndarray) -> np.ndarray:
-    """Cut a numeric (time) index into up to 10 segments of near-equal size by rank."""
-    ranks = np.argsort(np.argsort(t, kind="stable"), kind="stable")
-    return (ranks * _ICP_SEGMENTS // len(t)).astype(np.int64)
-
-
-def _changing_pvalues(test: Any, c: int, changing: list[int], names: tuple[str, ...]) -> dict[str, float]:
-    """Largest p-value among the computed tests of ``C`` against each changing module."""
-    best = {v: 0.0 for v in changing}
-    cache = getattr(test, "_cache", {})
-    for (i, j, _), res in cache.items():
-        other = j if i == c else i if j == c else None
-        if other in best:
-            best[other] = max(best[other], float(res.p_value))
-    return {names[v]: best[v] for v in changing}
-
-
-def _removal_pvalues(skel: Any, names: tuple[str, ...]) -> dict[tuple[str, str], float]:
-    pv = getattr(skel, "pvalues", None)
-    out: dict[tuple[str, str], float] = {}
-    if pv is None:
-        return out
-    if isinstance(pv, Mapping):
-        for (a, b), v in sorted(pv.items()):
-            i, j = (a, b) if isinstance(a, str) else (names[min(a, b)], names[max(a, b)])
-            out[(i, j)] = float(v)
-        return out
-    arr = np.asarray(pv, dtype=float)
-    adj = np.asarray(skel.adjacency, dtype=bool)
-    for i, j in zip(*np.nonzero(np.triu(~adj, 1)), strict=True):
-        if np.isfinite(arr[i, j]):
-            out[(names[i], names[j])] = float(arr[i, j])
-    return out
-
-
-def _context_knowledge(user: Knowledge | None, v_names: tuple[str, ...], c_name: str) -> Knowledge:
-    """The user's knowledge plus "nothing causes C" (every ``V --> C`` forbidden)."""
-    extra = [(v, c_name) for v in v_names]
-    if user is None:
-        return Knowledge(forbidden=extra)
-    return Knowledge(
-        required=tuple(user.required),
-        forbidden=tuple(user.forbidden) + tuple(extra),
-        tiers=user.tiers,
-        forbid_within_tiers=user.forbid_within_tiers,
-    )
+    Each orientation is followed by Meek's rules; an orientation that would close
+    a directed cycle, or an edge already oriented by an earlier step, is skipped.
+    """
+    cands = []
+    for i, a in enumerate(changing):
+        for b in changing[i + 1 :]:
+            if not _is_undirected(marks, a, b):
+                continue
+            xa, xb = ds.column(names[a]).astype(float), ds.column(names[b]).astype(float)
+            ok = ~(np.isnan(xa) | np.isnan(xb))
+            d_ab = independent_change_dependence(xa[ok], xb[ok], seg[ok])
+            d_ba = independent_change_dependence(xb[ok], xa[ok], seg[ok])
+            icp[(names[a], names[b])] = (d_ab, d_ba)
+            if d_ab != d_ba:
+                cands.append((abs(d_ab - d_ba), (a, b) if d_ab < d_ba else (b, a)))
+    for _, (u, v) in sorted(cands, key=lambda t: -t[0]):
+        if _is_undirected(marks, u, v) and not _creates_cycle(marks, u, v):
+            marks[u, v] = ARROW
+            marks[v, u] = TAIL
+            oriented.append((names[u], names[v]))
+            marks = apply_meek_rules(marks)
+    return marks
 
 
 def cdnod(data: Any, domain_column: str | None = None, **kwargs: Any) -> CPDAG:

@@ -449,13 +449,19 @@ class FCI:
         sepsets: dict[tuple[int, int], tuple[int, ...]] = {
             (int(min(a, b)), int(max(a, b))): tuple(int(v) for v in s) for (a, b), s in skel.sepsets.items()
         }
+        # R0 and R4 ask "is b in sepset(a, c)?": b counts as in it when it is in any
+        # separating set found at the level where the pair was removed (as PC's
+        # "sepset" collider rule and causal-learn do); order-independent.
+        members: dict[tuple[int, int], frozenset[int]] = {
+            k: frozenset(int(v) for v in skel.sepset_members.get(k, s)) for k, s in sepsets.items()
+        }
         removal_p = _skeleton_pvalues(skel)
 
         pds_sets: dict[int, frozenset[int]] = {}
         removed_pds: list[tuple[int, int]] = []
         if self.possible_dsep and p > 2:
             marks = orient_unshielded_colliders(
-                np.where(adj, CIRCLE, NO_EDGE).astype(np.int8), collider_oracle_from_sepsets(sepsets)
+                np.where(adj, CIRCLE, NO_EDGE).astype(np.int8), collider_oracle_from_sepsets(members)
             )
             pds_sets = {i: possible_dsep(marks, i, max_path_length=max_path) for i in range(p)}
             adj, new_sep, new_p = _pdsep_stage(
@@ -463,11 +469,12 @@ class FCI:
                 max_path_length=max_path, progress=progress,
             )
             sepsets.update(new_sep)
+            members.update({k: frozenset(v) for k, v in new_sep.items()})
             removal_p.update(new_p)
             removed_pds = sorted(new_sep)
             _log.debug("FCI possible-d-sep stage removed %d edges", len(removed_pds))
 
-        marks = self._orient(adj, sepsets, forbidden, required, rules)
+        marks = self._orient(adj, members, forbidden, required, rules)
 
         def pair(i: int, j: int) -> tuple[str, str]:
             return (names[i], names[j])
@@ -486,7 +493,7 @@ class FCI:
     @staticmethod
     def _orient(
         adj: np.ndarray,
-        sepsets: Mapping[tuple[int, int], tuple[int, ...]],
+        sepsets: Mapping[tuple[int, int], frozenset[int]],
         forbidden: np.ndarray,
         required: np.ndarray,
         rules: tuple[FCIRule, ...],
@@ -511,21 +518,8 @@ class FCI:
 
 
 def _skeleton_pvalues(skel: Any) -> dict[tuple[int, int], float]:
-    """The removal p-values of the skeleton as ``{(i, j): p}``, ``i < j``."""
-    pv = getattr(skel, "pvalues", None)
-    out: dict[tuple[int, int], float] = {}
-    if pv is None:
-        return out
-    if isinstance(pv, Mapping):
-        for (a, b), v in pv.items():
-            out[(int(min(a, b)), int(max(a, b)))] = float(v)
-        return out
-    arr = np.asarray(pv, dtype=float)
-    adj = np.asarray(skel.adjacency, dtype=bool)
-    for i, j in zip(*np.nonzero(np.triu(~adj, 1)), strict=True):
-        if np.isfinite(arr[i, j]):
-            out[(int(i), int(j))] = float(arr[i, j])
-    return out
+    """The p-values that removed the skeleton's pairs, ``{(i, j): p}``, ``i < j``."""
+    return {(int(i), int(j)): float(skel.pvalues[(i, j)]) for (i, j) in skel.sepsets if (i, j) in skel.pvalues}
 
 
 def fci(data: Any = None, **kwargs: Any) -> PAG:

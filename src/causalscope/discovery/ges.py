@@ -137,12 +137,6 @@ class _State:
         self.d = (m == 2) & (m.T == 1)
         self.u = (m == 1) & (m.T == 1)
 
-    def copy(self) -> _State:
-        s = _State(0)
-        s.d = self.d.copy()
-        s.u = self.u.copy()
-        return s
-
 
 def _extension(d: np.ndarray, u: np.ndarray) -> np.ndarray | None:
     """A consistent extension of the PDAG ``(d, u)`` (Dor & Tarsi 1992), as a directed matrix.
@@ -431,10 +425,11 @@ class GES:
         ------
         InvalidParameterError
             For a bad hyperparameter (also the score's own, e.g. a negative
-            ``penalty_discount``) or knowledge naming unknown variables.
+            ``penalty_discount``) or contradictory knowledge.
         DataError
             From the score, when the data do not suit it (a discrete score on
-            continuous columns, missing values, ...).
+            continuous columns, missing values, ...), or knowledge naming
+            unknown variables.
         """
         self._check_params()
         if data is None and isinstance(self.score, str):
@@ -541,9 +536,17 @@ class _Search:
         want = und & (self.required | self.forbidden.T) & ~(self.required.T | self.forbidden)
         if not want.any():
             return m
-        m = m.copy()
-        m[want] = 2
-        return apply_meek_rules(m)
+        oriented = m.copy()
+        oriented[want] = 2
+        oriented = apply_meek_rules(oriented)
+        d = (oriented == 2) & (oriented.T == 1)
+        u = (oriented == 1) & (oriented.T == 1)
+        if _extension(d, u) is None:
+            # the knowledge cannot be honoured inside this class (it would need a
+            # cycle or a new v-structure): keep the class's own orientations
+            _log.debug("GES: knowledge orientations not applicable to the current class; left unoriented")
+            return m
+        return oriented
 
     # -- the main loop ------------------------------------------------------------------
     def run(self, turning: bool) -> None:

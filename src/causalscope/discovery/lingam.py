@@ -63,19 +63,6 @@ _H_GAUSS = float(0.5 * (1.0 + np.log(2.0 * np.pi)))
 _LOG2 = np.log(2.0)
 
 
-def _entropy_moments(u: np.ndarray, axis: int = 0) -> np.ndarray:
-    """Approximate differential entropy of standardised samples along ``axis``.
-
-    ``H(u) ~ H(nu) - k1 (E[log cosh u] - gamma)^2 - k2 (E[u exp(-u^2/2)])^2``
-    (Hyvärinen 1998), computed for every column at once.
-    """
-    a = np.abs(u)
-    logcosh = a + np.log1p(np.exp(-2.0 * a)) - _LOG2
-    m1 = logcosh.mean(axis=axis)
-    m2 = (u * np.exp(-0.5 * u * u)).mean(axis=axis)
-    return _H_GAUSS - _K1 * (m1 - _GAMMA) ** 2 - _K2 * m2**2
-
-
 def _standardise(x: np.ndarray, names: Any = None, tol: float = 0.0) -> np.ndarray:
     sd = x.std(axis=0)
     bad = sd <= tol
@@ -150,7 +137,9 @@ def _log1p_unit(e: float) -> float:  # pragma: no cover
 
 
 @numba.njit(fastmath=True, error_model="numpy", cache=True)
-def _residual_entropies(zt: np.ndarray, corr: np.ndarray, rows: np.ndarray, swap: bool) -> np.ndarray:  # pragma: no cover
+def _residual_entropies(  # pragma: no cover - compiled
+    zt: np.ndarray, corr: np.ndarray, rows: np.ndarray, swap: bool
+) -> np.ndarray:
     """Entropies of standardised pairwise residuals, one fused pass per pair.
 
     ``zt`` is the ``(m, n)`` array of standardised variables (rows contiguous).
@@ -191,29 +180,52 @@ def _residual_entropies(zt: np.ndarray, corr: np.ndarray, rows: np.ndarray, swap
     return out
 
 
-def _pairwise_matrix(z: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """``R[i, j]`` of Hyvärinen & Smith (2013) for standardised columns ``z``.
+@numba.njit(fastmath=True, error_model="numpy", cache=True)
+def _column_entropies(zt: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """``H(z_i)`` of every standardised row of ``zt`` (the same fused pass, no residual)."""
+    m = zt.shape[0]
+    n = zt.shape[1]
+    out = np.zeros(m)
+    log2 = np.log(2.0)
+    for i in range(m):
+        zi = zt[i]
+        m1 = 0.0
+        m2 = 0.0
+        for t in range(n):
+            r = zi[t]
+            ar = abs(r)
+            m1 += ar + _log1p_unit(_exp_nonpos(-2.0 * ar))
+            m2 += r * _exp_nonpos(-0.5 * r * r)
+        m1 = m1 / n - log2
+        m2 /= n
+        out[i] = _H_GAUSS - _K1 * (m1 - _GAMMA) ** 2 - _K2 * m2 * m2
+    return out
 
-    ``rows`` restricts the first index to the candidate columns (all by default);
-    the result has shape ``(len(rows), m)`` with zeros where ``i == j``. Only the
-    residual entropies that the candidates' rows need are computed: ``H(r_i^(j))``
-    for ``i`` a candidate and ``H(r_j^(i))`` for every ``j``.
+
+def _pairwise_rows(zt: np.ndarray, corr: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``R[i, j]`` of Hyvärinen & Smith (2013) for the standardised variables in the rows of ``zt``.
+
+    ``corr`` is their correlation matrix and ``rows`` the candidate indices; the
+    result has shape ``(len(rows), m)`` with zeros where ``i == j``. Only the
+    residual entropies the candidates need are computed: ``H(r_i^(j))`` for ``i``
+    a candidate and ``H(r_j^(i))`` for every ``j``.
     """
-    n, m = z.shape
-    rows = np.arange(m) if rows is None else np.asarray(rows, dtype=np.int64)
-    corr = (z.T @ z) / n
-    np.clip(corr, -1.0, 1.0, out=corr)
-    h_x = _entropy_moments(z)
-    zt = np.ascontiguousarray(z.T)
-    # H(r_i^(j)) for candidate rows i, and H(r_j^(i)) for every j given candidate i
+    m = zt.shape[0]
+    h_x = _column_entropies(zt)
     h_rows = _residual_entropies(zt, corr, rows, False)
-    if len(rows) == m:  # every column is a candidate: the full matrix gives both
+    if len(rows) == m:  # every variable is a candidate: the full matrix gives both
         h_cols = h_rows.T
     else:
         h_cols = _residual_entropies(zt, corr, rows, True)
     measure = (h_x[None, :] + h_rows) - (h_x[rows][:, None] + h_cols)
     measure[np.arange(len(rows)), rows] = 0.0
     return measure
+
+
+def _correlation(zt: np.ndarray) -> np.ndarray:
+    corr = (zt @ zt.T) / zt.shape[1]
+    np.clip(corr, -1.0, 1.0, out=corr)
+    return corr
 
 
 def pairwise_measure(data: object) -> pd.DataFrame:
@@ -249,7 +261,9 @@ def pairwise_measure(data: object) -> pd.DataFrame:
     True
     """
     names, x = _continuous_matrix(data)
-    return pd.DataFrame(_pairwise_matrix(_standardise(x)), index=names, columns=names)
+    zt = np.ascontiguousarray(_standardise(x, names).T)
+    measure = _pairwise_rows(zt, _correlation(zt), np.arange(len(names), dtype=np.int64))
+    return pd.DataFrame(measure, index=names, columns=names)
 
 
 def _continuous_matrix(data: object) -> tuple[tuple[str, ...], np.ndarray]:
@@ -258,6 +272,12 @@ def _continuous_matrix(data: object) -> tuple[tuple[str, ...], np.ndarray]:
     ds = as_dataset(data)
     if ds.has_missing:
         raise DataError("DirectLiNGAM: data has missing values; impute or drop rows with missing values first")
+    categorical = [v for v, d in zip(ds.variables, ds.discrete_mask) if d]
+    if categorical:
+        raise DataError(
+            f"DirectLiNGAM needs continuous columns; columns {categorical} are categorical "
+            "(a linear non-Gaussian model does not apply to category codes)"
+        )
     x = np.asarray(ds.values, dtype=float)
     if ds.n_variables < 2:
         raise DataError(f"DirectLiNGAM needs at least 2 variables; got {ds.n_variables}")
@@ -469,38 +489,47 @@ def _precedence(names: tuple[str, ...], knowledge: Knowledge | None) -> np.ndarr
     for k in range(p):
         before |= before[:, [k]] & before[[k], :]
     if np.any(np.diag(before)):
-        raise InvalidParameterError("knowledge: the required edges and tiers contain a cycle; no causal order satisfies them")
+        raise InvalidParameterError(
+            "knowledge: the required edges and tiers contain a cycle; no causal order satisfies them"
+        )
     return before
 
 
 def _causal_order(x: np.ndarray, before: np.ndarray, progress: Any, names: tuple[str, ...]) -> list[int]:
-    """The DirectLiNGAM search for the causal order on residualised data."""
+    """The DirectLiNGAM search for the causal order on residualised data.
+
+    The variables are kept standardised, one per row of ``zt``. After picking
+    ``m``, each remaining ``z_k`` is replaced by its standardised residual
+    ``(z_k - c_km z_m) / sqrt(1 - c_km^2)`` (covariance algebra: the regression
+    coefficient of standardised variables is their correlation and the residual
+    variance ``1 - c^2``), so nothing is re-estimated from the samples.
+    """
     p = x.shape[1]
     remaining = list(range(p))
     order: list[int] = []
-    z = _standardise(x, names)
+    zt = np.ascontiguousarray(_standardise(x, names).T)
     reporter = as_progress(progress)
     reporter.start(p, "DirectLiNGAM: causal order")
     try:
         while len(remaining) > 1:
             rem = np.asarray(remaining)
             blocked = before[np.ix_(rem, rem)].any(axis=0)
-            candidates = np.flatnonzero(~blocked)
-            measure = _pairwise_matrix(z, candidates)
+            candidates = np.flatnonzero(~blocked).astype(np.int64)
+            corr = _correlation(zt)
+            measure = _pairwise_rows(zt, corr, candidates)
             penalty = (np.minimum(0.0, measure) ** 2).sum(axis=1)
             pick = int(candidates[int(np.argmin(penalty))])
             order.append(remaining[pick])
-            # regress the chosen variable out of the others, then restandardise
-            zm = z[:, pick]
             keep = np.array([k for k in range(len(remaining)) if k != pick])
-            coef = (z[:, keep].T @ zm) / z.shape[0]
-            # residual standard deviations are sqrt(1 - c^2) on this scale: a
-            # tiny one means an exact linear dependence among the columns
-            z = _standardise(
-                z[:, keep] - zm[:, None] * coef[None, :],
-                [names[remaining[k]] for k in keep],
-                1e-8,
-            )
+            c = corr[keep, pick]
+            var = 1.0 - c * c
+            if np.any(var < 1e-12):
+                which = [names[remaining[k]] for k in keep[var < 1e-12]] + [names[remaining[pick]]]
+                raise DataError(
+                    f"DirectLiNGAM: columns {which} are an exact linear function of each other "
+                    "(collinear); drop redundant columns first"
+                )
+            zt = (zt[keep] - c[:, None] * zt[pick][None, :]) / np.sqrt(var)[:, None]
             del remaining[pick]
             reporter.advance(1)
         order.append(remaining[0])

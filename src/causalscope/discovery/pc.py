@@ -403,7 +403,6 @@ def _meek(m: np.ndarray, adj: np.ndarray, allowed: np.ndarray, ambiguous: set[tu
     no directed cycle (on consistent input neither check ever blocks a rule).
     """
     m = m.copy()
-    p = m.shape[0]
     changed = True
 
     def try_orient(a: int, b: int) -> bool:
@@ -429,7 +428,7 @@ def _meek(m: np.ndarray, adj: np.ndarray, allowed: np.ndarray, ambiguous: set[tu
                 if try_orient(a, b):
                     changed = True
                     continue
-            common = [c for c in np.flatnonzero(adj[a] & adj[b]).tolist()]
+            common = np.flatnonzero(adj[a] & adj[b]).tolist()
             # R3: a --- c --> b, a --- d --> b, c and d not adjacent, (c, a, d) not ambiguous
             mids = [c for c in common if _undirected(m, a, c) and _directed(m, c, b)]
             if any(
@@ -452,7 +451,6 @@ def _meek(m: np.ndarray, adj: np.ndarray, allowed: np.ndarray, ambiguous: set[tu
                     break
             if hit and try_orient(a, b):
                 changed = True
-    del p
     return m
 
 

@@ -1,4 +1,10 @@
-"""Identification of causal effects from a graph: backdoor, frontdoor, IV, ID/IDC."""
+"""Identification of causal effects from a graph: backdoor, frontdoor, IV, ID/IDC.
+
+Given a causal graph (a DAG, an ADMG with ``<->`` for latent confounding, or a
+learned CPDAG/PAG) and a query ``P(Y | do(X)[, Z])``, decide whether the query is a
+function of the observed distribution and return that function as a symbolic,
+printable and evaluable :class:`Estimand`. See ``docs/identification.md``.
+"""
 
 from __future__ import annotations
 
@@ -65,3 +71,7 @@ __all__ += [
 from .equivalence_class import ClassIdentification, Identification, IdentifyMethod, identify, identify_in_class
 
 __all__ += ["ClassIdentification", "Identification", "IdentifyMethod", "identify", "identify_in_class"]
+
+from .identifier import EffectIdentifier
+
+__all__ += ["EffectIdentifier"]

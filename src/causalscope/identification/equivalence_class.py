@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..exceptions import GraphError, InvalidParameterError, NotIdentifiableError
-from ..graphs import ADMG, CPDAG, DAG, MAG, PAG, MixedGraph, m_separated
+from ..graphs import ADMG, CPDAG, DAG, MAG, PAG, MixedGraph, find_minimal_separator, m_separated
 from ._common import NodeSet, check_query
 from .adjustment import (
     _is_pdag,
@@ -209,9 +209,13 @@ def _pag_class(g: MixedGraph, x: frozenset[str], y: frozenset[str]) -> ClassIden
     anc = _pag_reach(g, set(x | y), frozenset(), backward=True) | x | y  # possible ancestors
     z = frozenset(anc & allowed)
     if m_separated(pbd, x, y, z):
+        # Adjust(X, Y) works, so a minimal separator among the allowed nodes does too
+        small = find_minimal_separator(pbd, x, y, restrict=allowed)
+        z = frozenset(small) if small is not None else z
         return ClassIdentification(
             treat, out, g.kind, True, True, z, adjustment_estimand(x, y, z), (),
-            "the PAG is adjustment amenable and Adjust(X, Y) is an adjustment set in every MAG of the class",
+            "the PAG is adjustment amenable and this (minimal) set satisfies the generalized "
+            "adjustment criterion in every MAG of the class",
         )
     return ClassIdentification(
         treat, out, g.kind, False, True, None, None, (),

@@ -212,6 +212,31 @@ class ProbabilityTable:
         table._check_normalised("values")
         return table
 
+    @classmethod
+    def from_model(cls, model: Any, variables: Iterable[str] | None = None) -> ProbabilityTable:
+        """The joint of a discrete model (``causalscope.scm.DiscreteBN``) over ``variables``.
+
+        Parameters
+        ----------
+        model:
+            An object with ``marginal(variables)`` and ``joint()`` returning a
+            distribution with ``variables``, ``states`` and ``values``.
+        variables:
+            The observed variables; every other variable of the model (the latent
+            ones) is summed out. ``None``: all variables.
+
+        Examples
+        --------
+        >>> from causalscope.graphs import DAG
+        >>> from causalscope.scm import DiscreteBN
+        >>> bn = DiscreteBN(DAG(["U", "X"], [("U", "X")]), {"U": ["0", "1"], "X": ["0", "1"]},
+        ...                 {"U": [0.5, 0.5], "X": [[0.9, 0.1], [0.2, 0.8]]})
+        >>> ProbabilityTable.from_model(bn, ["X"]).values.tolist()
+        [0.55, 0.45]
+        """
+        dist = model.joint() if variables is None else model.marginal(list(variables))
+        return as_probability_table(dist)
+
     def _check_normalised(self, what: str) -> None:
         total = float(self.values.sum())
         if abs(total - 1.0) > 1e-8:
@@ -768,7 +793,18 @@ def _simplify_sum(over: frozenset[str], body: Estimand) -> Estimand:
                 if len(holders) == 1:
                     f = factors[holders[0]]
                     if isinstance(f, Probability) and w in f.variables:
-                        factors[holders[0]] = Probability(f.variables - {w}, f.given)
+                        new = Probability(f.variables - {w}, f.given)
+                        if not new.variables:
+                            # the factor becomes 1; a summed variable it conditions on
+                            # must still occur elsewhere, or Σ over it would change value
+                            others = [g for k, g in enumerate(factors) if k != holders[0] and not _is_one(g)]
+                            orphan = [
+                                v for v in (f.given & remaining) - {w}
+                                if not any(v in g.free_variables for g in others)
+                            ]
+                            if orphan:
+                                continue
+                        factors[holders[0]] = new
                         remaining.discard(w)
                         changed = True
                 elif not holders:

@@ -49,6 +49,7 @@ models. *JMLR* 25(147).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 from collections.abc import Callable, Mapping
@@ -110,6 +111,27 @@ def shift(delta: float) -> Shift:
     if not math.isfinite(d):
         raise InvalidParameterError(f"shift delta must be finite; got {delta!r}")
     return Shift(d)
+
+
+class _SoftApply:
+    """Applies a soft intervention's function to natural values (codes <-> labels for categorical nodes)."""
+
+    def __init__(self, node: str, fn: Callable[[Any], Any], labels: tuple[Any, ...] | None) -> None:
+        self.node = node
+        self.fn = fn
+        self.labels = labels
+
+    def __call__(self, natural: np.ndarray) -> np.ndarray:
+        if self.labels is not None:
+            new = self.fn(_decode(natural, self.labels))
+            return _encode(new, self.labels, f"soft intervention on {self.node!r}")
+        new = np.asarray(self.fn(natural), dtype=np.float64).reshape(-1)
+        if new.shape != natural.shape or not np.isfinite(new).all():
+            raise DataError(
+                f"soft intervention on {self.node!r} must return {natural.shape[0]} finite values; "
+                f"got shape {new.shape}"
+            )
+        return new
 
 
 class _SoftIntervened:
@@ -283,6 +305,11 @@ class SCM:
         The flexible candidates of the automatic choice (default
         ``HistGradientBoostingRegressor(max_iter=50)`` /
         ``HistGradientBoostingClassifier(max_iter=50)``).
+    n_threads:
+        OpenMP threads the learners may use while this model fits, samples and
+        computes counterfactuals (gradient boosting uses OpenMP). The default 1
+        avoids the heavy slow-down of oversubscribed cores on small data;
+        ``None`` leaves the libraries' default.
 
     Attributes
     ----------
@@ -330,6 +357,7 @@ class SCM:
         cv: int = 5,
         regressor: Any = None,
         classifier: Any = None,
+        n_threads: int | None = 1,
     ) -> None:
         self.graph = graph
         self.mechanisms = mechanisms
@@ -337,6 +365,7 @@ class SCM:
         self.cv = cv
         self.regressor = regressor
         self.classifier = classifier
+        self.n_threads = n_threads
         dag = _check_dag(graph)
         given = self._check_mechanisms(dag, mechanisms, "mechanisms")
         if given and len(given) == dag.n_nodes and all(getattr(m, "is_fitted", True) for m in given.values()):
@@ -412,6 +441,16 @@ class SCM:
                 "this SCM is not fitted: call fit(data), or give a ready mechanism for every node"
             )
 
+    def _thread_limit(self) -> Any:
+        n = getattr(self, "n_threads", 1)
+        if n is None:
+            return contextlib.nullcontext()
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise InvalidParameterError(f"n_threads must be a positive integer or None; got {n!r}")
+        from threadpoolctl import threadpool_limits
+
+        return threadpool_limits(limits=int(n), user_api="openmp")
+
     # -- fitting --------------------------------------------------------------
     def fit(
         self,
@@ -465,7 +504,12 @@ class SCM:
         elif mechanisms is not None:
             explicit = {**explicit, **self._check_mechanisms(dag, mechanisms, "mechanisms")}
         values, kinds, cats = self._read_data(data)
-        rng = check_random_state(random_state)
+        with self._thread_limit():
+            self._fit_nodes(dag, explicit, values, kinds, cats, check_random_state(random_state))
+        return self
+
+    def _fit_nodes(self, dag: DAG, explicit: dict[str, Any], values: np.ndarray, kinds: dict[str, NodeKind],
+                   cats: dict[str, tuple[Any, ...]], rng: np.random.Generator) -> None:
         seeds = [s % (2**31 - 1) for s in spawn_seeds(rng, dag.n_nodes)]  # sklearn needs < 2**32
         col = {v: i for i, v in enumerate(dag.nodes)}
         mechs: dict[str, Any] = {}
@@ -486,7 +530,6 @@ class SCM:
             choices[v] = choice
             _log.debug("fitted %s for node %s (%s)", type(m).__name__, v, choice.reason)
         self._set_state(mechs, kinds, cats, choices, {})
-        return self
 
     @staticmethod
     def _check_output(node: str, mech: Any, kind: NodeKind) -> None:
@@ -589,9 +632,10 @@ class SCM:
         seeds = spawn_seeds(check_random_state(random_state), len(nodes))
         col = {v: i for i, v in enumerate(nodes)}
         out = np.empty((int(n), len(nodes)))
-        for v in order:
-            j = col[v]
-            out[:, j] = self.mechanisms_[v].sample(out[:, parents[v]], np.random.default_rng(seeds[j]))
+        with self._thread_limit():
+            for v in order:
+                j = col[v]
+                out[:, j] = self.mechanisms_[v].sample(out[:, parents[v]], np.random.default_rng(seeds[j]))
         return out
 
     def _frame(self, codes: np.ndarray, index: Any = None) -> pd.DataFrame:
@@ -655,19 +699,7 @@ class SCM:
 
     @staticmethod
     def _soft_apply(node: str, fn: Callable[[Any], Any], labels: tuple[Any, ...] | None) -> Callable[[np.ndarray], np.ndarray]:
-        def apply(natural: np.ndarray) -> np.ndarray:
-            if labels is not None:
-                new = fn(_decode(natural, labels))
-                return _encode(new, labels, f"soft intervention on {node!r}")
-            new = np.asarray(fn(natural), dtype=np.float64).reshape(-1)
-            if new.shape != natural.shape or not np.isfinite(new).all():
-                raise DataError(
-                    f"soft intervention on {node!r} must return {natural.shape[0]} finite values; "
-                    f"got shape {new.shape}"
-                )
-            return new
-
-        return apply
+        return _SoftApply(node, fn, labels)
 
     @staticmethod
     def _text(node: str, val: object) -> str:
@@ -721,6 +753,7 @@ class SCM:
         new.graph = graph
         new.mechanisms = None
         new.margin, new.cv, new.regressor, new.classifier = self.margin, self.cv, self.regressor, self.classifier
+        new.n_threads = getattr(self, "n_threads", 1)
         texts = {**self.interventions_, **{v: self._text(v, interventions[v]) for v in actions}}
         new._set_state(mechs, dict(self.kinds_), dict(self.categories_), dict(self.mechanism_choices_), texts)
         return new
@@ -822,7 +855,8 @@ class SCM:
         actions = self._actions(interventions)
         nodes, parents, order = self._columns()
         desc = self.graph.descendants(list(actions), include_self=True)
-        return counterfactual_values(nodes, order, parents, desc, self.mechanisms_, factual, actions, rng)
+        with self._thread_limit():
+            return counterfactual_values(nodes, order, parents, desc, self.mechanisms_, factual, actions, rng)
 
     def counterfactual(self, observed: pd.DataFrame, interventions: Mapping[str, Any]) -> pd.DataFrame:
         """Unit-level counterfactuals by abduction, action and prediction (exact).
@@ -973,9 +1007,14 @@ def fit_scm(
     mechanisms: Mapping[str, Any] | None = None,
     margin: float = 0.05,
     cv: int = 5,
+    regressor: Any = None,
+    classifier: Any = None,
+    n_threads: int | None = 1,
     random_state: RandomState = None,
 ) -> SCM:
     """Fit an :class:`SCM` on ``graph`` from ``data`` (automatic choice where no mechanism is given).
+
+    The keyword arguments are those of :class:`SCM` and :meth:`SCM.fit`.
 
     Examples
     --------
@@ -988,4 +1027,7 @@ def fit_scm(
     >>> round(float(scm.mechanisms_["Y"].coef_[0]), 1)
     2.0
     """
-    return SCM(graph, mechanisms, margin=margin, cv=cv).fit(data, random_state=random_state)
+    return SCM(graph, mechanisms, margin=margin, cv=cv, regressor=regressor, classifier=classifier,
+               n_threads=n_threads).fit(
+        data, random_state=random_state
+    )

@@ -156,7 +156,9 @@ def subset_masks(n_bits: int, max_size: int | None = None) -> np.ndarray:
 def popcount(masks: np.ndarray) -> np.ndarray:
     """Number of set bits of each entry of an integer array (vectorised)."""
     m = np.asarray(masks, dtype=np.int64)
-    count = np.zeros(m.shape, dtype=np.int64)
+    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+        return np.bitwise_count(m).astype(np.int64)
+    count = np.zeros(m.shape, dtype=np.int64)  # pragma: no cover - older numpy
     while np.any(m):
         count += m & 1
         m = m >> 1

@@ -1,0 +1,120 @@
+"""``causalscope discover``: learn a causal graph from data with a registered algorithm.
+
+The command is generic over :data:`causalscope.discovery.DISCOVERY_ALGORITHMS`:
+it passes to the chosen algorithm only the options given on the command line,
+each under the constructor argument of the same meaning (``--ci-test`` ->
+``ci_test``, ``--score`` -> ``score``, ``--alpha`` -> ``alpha``,
+``--max-cond-size`` -> ``max_cond_size``, ``--knowledge`` -> ``knowledge``,
+``--domain-column`` -> ``domain_column``, ``--seed`` -> ``random_state``,
+``--n-jobs`` -> ``n_jobs``). An option the algorithm does not accept is a usage
+error (exit 2) naming the option and the algorithm, except ``--seed``, which
+deterministic algorithms ignore (every command takes ``--seed``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+import typer
+
+__all__ = ["discover"]
+
+_OPTION_TO_PARAM = {
+    "--ci-test": "ci_test",
+    "--score": "score",
+    "--alpha": "alpha",
+    "--max-cond-size": "max_cond_size",
+    "--knowledge": "knowledge",
+    "--domain-column": "domain_column",
+    "--seed": "random_state",
+    "--n-jobs": "n_jobs",
+}
+
+
+def _load_algorithms() -> dict[str, type]:
+    """The registry, after importing every module of :mod:`causalscope.discovery` (they register on import)."""
+    import importlib
+    import pkgutil
+
+    from .. import discovery
+
+    for info in pkgutil.iter_modules(discovery.__path__):
+        if info.name.startswith("_"):
+            continue
+        try:
+            importlib.import_module(f"{discovery.__name__}.{info.name}")
+        except ImportError:  # an optional dependency is missing: that algorithm is not offered
+            continue
+    return discovery.DISCOVERY_ALGORITHMS
+
+
+def _accepted(cls: type) -> tuple[set[str], bool]:
+    params = inspect.signature(cls.__init__).parameters  # type: ignore[misc]
+    var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    return {n for n in params if n != "self"}, var_kw
+
+
+def discover(
+    data: Path = typer.Argument(..., help="Data file (.csv, .csv.gz or .parquet)."),
+    algorithm: str = typer.Option(..., "--algorithm", "-a", help="Registered algorithm: pc, fci, cdnod, ges, ..."),
+    ci_test: str | None = typer.Option(None, "--ci-test", help="CI test name (fisherz, gsq, chisq, kci, rcot, mixed, auto)."),
+    score: str | None = typer.Option(None, "--score", help="Score name for score-based algorithms."),
+    alpha: float | None = typer.Option(None, "--alpha", help="Significance level in (0, 1)."),
+    max_cond_size: int | None = typer.Option(None, "--max-cond-size", min=0, help="Largest conditioning set."),
+    knowledge: Path | None = typer.Option(None, "--knowledge", help="Knowledge file (YAML or Tetrad text)."),
+    domain_column: str | None = typer.Option(None, "--domain-column", help="Domain / time index column (cdnod)."),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Random seed (ignored by deterministic algorithms)."),
+    n_jobs: int | None = typer.Option(None, "--n-jobs", help="Parallel jobs, where the algorithm supports them."),
+    out: Path | None = typer.Option(None, "--out", help="Write the graph here (graph JSON; .txt or .dot by extension)."),
+) -> None:
+    """Learn a causal graph from DATA; print its edges one per line, or write graph JSON to --out."""
+    from ..data import read_data
+    from ..discovery import Knowledge
+    from ..graphs import write_graph
+
+    DISCOVERY_ALGORITHMS = _load_algorithms()
+    if algorithm not in DISCOVERY_ALGORITHMS:
+        raise typer.BadParameter(
+            f"unknown algorithm {algorithm!r}; expected one of {sorted(DISCOVERY_ALGORITHMS)}",
+            param_hint="'--algorithm'",
+        )
+    cls = DISCOVERY_ALGORITHMS[algorithm]
+    accepted, var_kw = _accepted(cls)
+    given: dict[str, Any] = {
+        "--ci-test": ci_test,
+        "--score": score,
+        "--alpha": alpha,
+        "--max-cond-size": max_cond_size,
+        "--knowledge": knowledge,
+        "--domain-column": domain_column,
+        "--seed": seed,
+        "--n-jobs": n_jobs,
+    }
+    kwargs: dict[str, Any] = {}
+    for option, value in given.items():
+        if value is None:
+            continue
+        param = _OPTION_TO_PARAM[option]
+        if param not in accepted and not var_kw:
+            if option == "--seed":
+                continue  # deterministic algorithm: nothing to seed
+            raise typer.BadParameter(
+                f"algorithm {algorithm!r} does not take {option} "
+                f"(its options: {', '.join(sorted(accepted))})",
+                param_hint=f"'{option}'",
+            )
+        kwargs[param] = value
+    if knowledge is not None:
+        kwargs["knowledge"] = Knowledge.from_file(knowledge)
+    dataset = read_data(data, domain_column=domain_column) if domain_column else read_data(data)
+    estimator = cls(**kwargs)
+    estimator.fit(dataset)
+    graph = estimator.graph_
+    if out is not None:
+        write_graph(graph, out)
+        typer.echo(f"wrote {type(graph).__name__} with {graph.n_edges} edges to {out}")
+    else:
+        for edge in graph.to_dict()["edges"]:
+            typer.echo(edge)

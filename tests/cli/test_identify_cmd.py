@@ -1,0 +1,67 @@
+"""``causalscope identify`` (docs/cli.md contract): the estimand on stdout, exit 3 with
+``not identifiable: REASON`` otherwise, one-line typed errors for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from causalscope.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, name: str, nodes: list[str], edges: list[str]) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps({"nodes": nodes, "edges": edges}))
+    return str(path)
+
+
+def test_identify_prints_estimand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    g = write(tmp_path, "fd.json", ["S", "T", "C"], ["S --> T", "T --> C", "S <-> C"])
+    code, out, _ = run(capsys, "identify", g, "--treatment", "S", "--outcome", "C")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0] == "P(C | do(S)) = Σ_{T} P(T | S) Σ_{S'} P(C | S', T) P(S')"
+    assert lines[1] == "method: frontdoor (mediators: {T})"
+    code, out, _ = run(capsys, "identify", g, "--treatment", "S", "--outcome", "C", "--latex")
+    assert code == 0 and out.startswith(r"P(C \mid \mathrm{do}(S)) = \sum_{T}")
+    code, out, _ = run(capsys, "identify", g, "-t", "S", "-y", "C", "--given", "T")
+    assert code == 0 and out.startswith("P(C | do(S), T) = ")
+    code, out, _ = run(capsys, "identify", g, "-t", "S", "-y", "C", "--json")
+    assert code == 0 and json.loads(out)["method"] == "frontdoor"
+
+
+def test_identify_backdoor_dag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    g = write(tmp_path, "bd.json", ["Z", "X", "Y"], ["Z --> X", "Z --> Y", "X --> Y"])
+    code, out, _ = run(capsys, "identify", g, "--treatment", "X", "--outcome", "Y")
+    assert code == 0 and out.splitlines() == ["P(Y | do(X)) = Σ_{Z} P(Y | X, Z) P(Z)", "method: adjustment (set: {Z})"]
+
+
+def test_not_identifiable_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    g = write(tmp_path, "bow.json", ["X", "Y"], ["X --> Y", "X <-> Y"])
+    code, out, err = run(capsys, "identify", g, "--treatment", "X", "--outcome", "Y")
+    assert code == 3 and out == ""
+    assert err.startswith("not identifiable: ") and "hedge" in err and len(err.strip().splitlines()) == 1
+    cp = write(tmp_path, "cp.json", ["X", "Y"], ["X --- Y"])
+    code, _, err = run(capsys, "identify", cp, "--treatment", "X", "--outcome", "Y")
+    assert code == 3 and "X --- Y" in err
+
+
+def test_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    g = write(tmp_path, "bd.json", ["Z", "X", "Y"], ["Z --> X", "Z --> Y", "X --> Y"])
+    code, _, err = run(capsys, "identify", g, "--treatment", "X", "--outcome", "Q")
+    assert code == 1 and err.startswith("error: ") and "'Q'" in err
+    code, _, err = run(capsys, "identify", g, "--treatment", "X", "--outcome", "X")
+    assert code == 1 and "disjoint" in err
+    cyc = write(tmp_path, "cyc.json", ["A", "B", "C"], ["A --> B", "B --> C", "C --> A"])
+    code, _, err = run(capsys, "identify", cyc, "--treatment", "A", "--outcome", "C")
+    assert code == 1 and "cycle" in err
+    code, _, _ = run(capsys, "identify", g, "--treatment", "X")
+    assert code == 2
