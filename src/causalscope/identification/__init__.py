@@ -10,7 +10,8 @@ from __future__ import annotations
 
 __all__: list[str] = []
 
-from .estimand import Estimand, Fraction, Probability, ProbabilityTable, Product, Sum, as_probability_table, simplify
+from .table import ProbabilityTable, as_probability_table
+from .estimand import Estimand, Fraction, Probability, Product, Sum, simplify
 from .id_algorithm import Hedge, id_algorithm, idc_algorithm, identify_effect
 
 __all__ += [
