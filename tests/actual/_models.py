@@ -60,3 +60,38 @@ def oracle_is_cause(model: CausalModel, ctx: dict[str, int], cause: dict[str, in
             if oracle_ac2(model, ctx, {k: cause[k] for k in sub}, outcome_var, outcome_val, definition):
                 return False
     return True
+
+
+def oracle_ac2_updated(model: CausalModel, ctx: dict[str, int], cause: dict[str, int], outcome_var: str,
+                       outcome_val: int) -> bool:
+    """AC2(a) + AC2(b^u) of the updated HP definition (Halpern 2005/2016) by brute force over every partition
+    (Z, W) of the endogenous variables, every w and x', and every W' ⊆ W, Z' ⊆ Z - X."""
+    actual = model.evaluate(ctx)
+    others = [v for v in model.endogenous if v not in cause]
+    doms = [[d for d in model.domain(v) if d != cause[v]] for v in cause]
+    for r in range(len(others) + 1):
+        for w in itertools.combinations(others, r):
+            z = [v for v in others if v not in w]
+            for wv in itertools.product(*(model.domain(v) for v in w)):
+                wd = dict(zip(w, wv))
+                for alt in itertools.product(*doms):
+                    if model.evaluate(ctx, {**dict(zip(cause, alt)), **wd})[outcome_var] == outcome_val:
+                        continue
+                    ok = True
+                    for r1 in range(len(w) + 1):
+                        for w1 in itertools.combinations(w, r1):
+                            for r2 in range(len(z) + 1):
+                                for z1 in itertools.combinations(z, r2):
+                                    iv = {**cause, **{v: wd[v] for v in w1}, **{v: actual[v] for v in z1}}
+                                    if model.evaluate(ctx, iv)[outcome_var] != outcome_val:
+                                        ok = False
+                                        break
+                                if not ok:
+                                    break
+                            if not ok:
+                                break
+                        if not ok:
+                            break
+                    if ok:
+                        return True
+    return False

@@ -19,11 +19,11 @@ from causalscope.actual import (
 )
 from causalscope.exceptions import InvalidParameterError
 
-from ._models import oracle_is_cause, random_model
+from ._models import oracle_ac2_updated, oracle_is_cause, random_model
 
 
 @pytest.mark.parametrize("name", list_examples())
-@pytest.mark.parametrize("definition", ["modified", "but-for"])
+@pytest.mark.parametrize("definition", ["modified", "updated", "but-for"])
 def test_shipped_examples_give_the_book_verdicts(name: str, definition: str) -> None:
     # Expected causes are those of Halpern (2016) / Halpern (2015) / Chockler & Halpern (2004), stored with the example.
     m = load_example(name)
@@ -67,6 +67,27 @@ def test_double_prevention_and_bogus_prevention() -> None:
     bp = load_example("bogus_prevention")
     assert not is_actual_cause(bp, None, {"B": 1}, "VS=1").is_cause
     assert is_actual_cause(bp, None, {"A": 0, "B": 1}, "VS=1").is_cause
+    # The updated definition makes the antidote a cause, with the non-actual witness A=1 (Halpern 2015).
+    upd = is_actual_cause(bp, None, {"B": 1}, "VS=1", definition="updated")
+    assert upd.is_cause and upd.witness.contingency == {"A": 1} and upd.witness.alternative == {"B": 0}
+
+
+def test_updated_definition_rock_throwing_uses_ac2b() -> None:
+    # Billy: W={SH} set to 0 makes BS depend on BT (AC2(a)), but AC2(b^u) fails when BH is restored to its
+    # actual value 0 -- the reason the SH/BH model gets preemption right (Halpern 2016, Chapter 2).
+    m = load_example("rock_throwing")
+    assert not is_actual_cause(m, None, {"BT": 1}, "BS=1", definition="updated").is_cause
+    assert is_actual_cause(m, None, {"ST": 1}, "BS=1", definition="updated").is_cause
+
+
+def test_updated_definition_refuses_large_models() -> None:
+    # A chain X0 -> X1 -> ... -> X19: 19 variables besides X0 can affect the outcome.
+    m = CausalModel({f"U{i}": [0, 1] for i in range(20)},
+                    {f"X{i}": f"U{i}" if i == 0 else f"X{i - 1} or U{i}" for i in range(20)})
+    ctx = {f"U{i}": int(i == 0) for i in range(20)}
+    with pytest.raises(InvalidParameterError, match="at most 12"):
+        actual_causes(m, ctx, "X19=1", definition="updated")
+    assert actual_causes(m, ctx, "X19=1").sets()[0] == {"X0": 1}
 
 
 def test_ac1_fails_when_cause_or_outcome_do_not_hold() -> None:
@@ -88,7 +109,7 @@ def test_outcome_formulas_with_connectives() -> None:
 def test_invalid_queries_raise_typed_errors() -> None:
     m = load_example("rock_throwing")
     with pytest.raises(InvalidParameterError, match="definition"):
-        is_actual_cause(m, None, {"ST": 1}, "BS=1", definition="original")  # type: ignore[arg-type]
+        is_actual_cause(m, None, {"ST": 1}, "BS=1", definition="original2001")  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="unknown variable 'XX'"):
         is_actual_cause(m, None, {"ST": 1}, "XX=1")
     with pytest.raises(InvalidParameterError, match="outcome"):
@@ -114,6 +135,22 @@ def test_pruned_search_agrees_with_brute_force_oracle(n: int, seed: int) -> None
                 cause = {v: actual[v] for v in xs}
                 got = is_actual_cause(m, ctx, cause, f"{out}={val}", definition=definition).is_cause
                 assert got == oracle_is_cause(m, ctx, cause, out, val, definition), (definition, cause, m)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(2, 5), seed=st.integers(0, 10_000))
+def test_updated_definition_agrees_with_brute_force_oracle(n: int, seed: int) -> None:
+    # Oracle: AC2(a) and AC2(b^u) over every partition (Z, W), every w, x', W' and Z' (singleton causes,
+    # for which AC3 is trivial).
+    m, ctx = random_model(n, seed)
+    out = m.endogenous[-1]
+    actual = m.evaluate(ctx)
+    for v in m.endogenous[:-1]:
+        got = is_actual_cause(m, ctx, {v: actual[v]}, f"{out}={actual[out]}", definition="updated")
+        assert got.is_cause == oracle_ac2_updated(m, ctx, {v: actual[v]}, out, actual[out]), (v, m)
+        if got.is_cause:  # the witness really satisfies AC2(a)
+            w = got.witness
+            assert m.evaluate(ctx, {**w.alternative, **w.contingency})[out] != actual[out]
 
 
 @settings(max_examples=40, deadline=None)

@@ -67,6 +67,8 @@ def test_bad_model_files_exit_1_naming_the_problem(tmp_path: Path, capsys: pytes
         assert fname in err and line in err and word in err
     code, _, err = run(capsys, "actual", "rock_throwing", "--context", "ST_U=1")
     assert code == 1 and "BT_U" in err
+    code, out, _ = run(capsys, "actual", "bogus_prevention", "--definition", "updated")
+    assert code == 0 and out.splitlines() == ["A=0  [witness: W={B=0}, x'={A=1}]", "B=1  [witness: W={A=1}, x'={B=0}]"]
     code, _, err = run(capsys, "actual", "rock_throwing", "--definition", "original")
     assert code == 1 and "--definition" in err
     code, _, err = run(capsys, "actual", "no_such_model.yaml")

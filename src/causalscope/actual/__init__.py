@@ -3,11 +3,12 @@
 "Did this event cause that one?" is a question about one situation that happened,
 not about a population. This package answers it on deterministic structural models
 with finite domains (:class:`CausalModel`, read from YAML), with the modified
-Halpern–Pearl definition and but-for causation (:func:`is_actual_cause`,
-:func:`actual_causes`), degrees of responsibility and blame (Chockler and Halpern
-2004), the sufficiency/necessity/normality factors and decision procedure of
-AC-Reason over structured scenarios, and the probabilities of causation PN, PS,
-PNS with their Tian–Pearl bounds. See ``docs/actual.md``.
+Halpern–Pearl definition (and the updated one, for small models) and but-for
+causation (:func:`is_actual_cause`, :func:`actual_causes`), degrees of
+responsibility and blame (Chockler and Halpern 2004), the sufficiency, necessity
+and normality factors and decision procedure of AC-Reason over structured
+scenarios, and the probabilities of causation PN, PS, PNS with their Tian–Pearl
+bounds. See ``docs/actual.md``.
 """
 
 from __future__ import annotations

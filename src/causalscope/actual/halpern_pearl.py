@@ -1,4 +1,4 @@
-"""Halpern–Pearl actual causation (the modified definition) and but-for causation.
+"""Halpern–Pearl actual causation (the modified and updated definitions) and but-for causation.
 
 In a causal setting ``(M, u)`` (a model and a context) the conjunction ``X = x`` is
 an *actual cause* of the outcome ``phi`` under the modified Halpern–Pearl
@@ -14,7 +14,12 @@ AC3
     ``X`` is minimal: no strict subset of ``X`` satisfies AC1 and AC2.
 
 ``(W, x')`` is the *witness*. With ``W`` forced empty the definition is but-for
-(counterfactual) causation, the ``"but-for"`` option. Every but-for cause is a
+(counterfactual) causation, the ``"but-for"`` option. The ``"updated"`` definition
+(Halpern and Pearl 2005; Halpern 2016, Section 2.2) lets ``W`` take *any* values
+``w`` (AC2(a)) but then demands AC2(b^u): ``[X <- x, W' <- w, Z' <- z*] phi`` for every
+``W' ⊆ W`` and every ``Z'`` among the remaining variables held at actual values; it
+is checked by exhaustive search and limited to queries with at most
+:data:`UPDATED_MAX_VARIABLES` variables that can affect the outcome. Every but-for cause is a
 modified-HP cause; the converse fails in preemption (Suzy and Billy) and in
 overdetermination, where the modified definition names the conjunction of the
 overdetermining events as the cause (the disjunctive forest fire).
@@ -66,8 +71,10 @@ __all__ = [
     "is_but_for_cause",
 ]
 
-Definition = Literal["modified", "but-for"]
-_DEFINITIONS = ("modified", "but-for")
+Definition = Literal["modified", "updated", "but-for"]
+_DEFINITIONS = ("modified", "updated", "but-for")
+#: The updated definition is checked by exhaustive search; it refuses more relevant variables than this.
+UPDATED_MAX_VARIABLES = 12
 _CHUNK = 1 << 14
 
 
@@ -82,7 +89,8 @@ class Witness:
     Attributes
     ----------
     contingency:
-        ``W = w``; for the modified definition these are actual values.
+        ``W = w``; for the modified definition these are actual values (for the updated
+        one they may differ).
     alternative:
         The setting ``x'`` of the cause's variables.
     values:
@@ -112,7 +120,7 @@ class CauseResult:
     outcome:
         The outcome formula.
     definition:
-        ``"modified"`` or ``"but-for"``.
+        ``"modified"``, ``"updated"`` or ``"but-for"``.
     is_cause:
         AC1, AC2 and AC3 all hold.
     ac1, ac2, ac3:
@@ -286,7 +294,7 @@ class _Setting:
         key = (xs, definition)
         if key in self._cache:
             return self._cache[key]
-        result = self._search(xs, definition)
+        result = self._search_updated(xs) if definition == "updated" else self._search(xs, definition)
         self._cache[key] = result
         return result
 
@@ -350,11 +358,70 @@ class _Setting:
             level = nxt
         return None
 
+    def _search_updated(self, xs: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...], np.ndarray] | None:
+        """AC2(a) and AC2(b^u) of the updated HP definition, by exhaustive search over (W, w) in increasing |W|."""
+        if not self.phi_actual:
+            return None
+        alts = self.alternatives(xs)
+        if not alts:
+            return None
+        model = self.model
+        relevant = model.ancestors(self.outcome_vars, include_self=True) if self.outcome_vars else frozenset()
+        universe = [j for j in sorted(model.index[v] for v in relevant) if j not in xs]
+        if len(universe) > UPDATED_MAX_VARIABLES:
+            raise InvalidParameterError(
+                f"definition='updated' searches exhaustively and allows at most {UPDATED_MAX_VARIABLES} variables "
+                f"that can affect the outcome besides the cause; this query has {len(universe)} "
+                "(use definition='modified')"
+            )
+        xs_list = list(xs)
+        names = model.endogenous
+        x_actual = self.actual_row[xs_list]
+        for size in range(len(universe) + 1):
+            for w in itertools.combinations(universe, size):
+                wl = list(w)
+                doms = [model.variables[names[j]].domain for j in w]
+                combos = np.array(list(itertools.product(*doms)), dtype=np.int64).reshape(-1, size) if size else np.zeros((1, 0), np.int64)
+                rows = len(combos) * len(alts)
+                values = np.zeros((rows, self.n), np.int64)
+                mask = np.zeros((rows, self.n), bool)
+                alt_arr = np.repeat(np.array(alts, dtype=np.int64), len(combos), axis=0)
+                values[:, xs_list] = alt_arr
+                mask[:, xs_list] = True
+                if size:
+                    values[:, wl] = np.tile(combos, (len(alts), 1))
+                    mask[:, wl] = True
+                sols, phi = self.solve(values, mask)
+                for r in np.nonzero(~phi)[0]:
+                    wv = values[r, wl]
+                    if self._ac2b_updated(xs_list, x_actual, wl, wv, [j for j in universe if j not in w]):
+                        return tuple(int(v) for v in alt_arr[r]), w, sols[r]
+        return None
+
+    def _ac2b_updated(
+        self, xs: list[int], x_actual: np.ndarray, w: list[int], wv: np.ndarray, z: list[int]
+    ) -> bool:
+        """AC2(b^u): ``[X <- x, W' <- w, Z' <- z*] phi`` for all ``W' ⊆ W`` and ``Z' ⊆ Z``."""
+        cols = w + z
+        target = np.concatenate([wv, self.actual_row[z]]).astype(np.int64)
+        m = len(cols)
+        rows = 1 << m
+        bits = ((np.arange(rows)[:, None] >> np.arange(m)[None, :]) & 1).astype(bool)
+        values = np.zeros((rows, self.n), np.int64)
+        mask = np.zeros((rows, self.n), bool)
+        values[:, xs] = x_actual
+        mask[:, xs] = True
+        if m:
+            values[:, cols] = target
+            mask[:, cols] = bits
+        _, phi = self.solve(values, mask)
+        return bool(phi.all())
+
     def make_witness(self, found: tuple[tuple[int, ...], tuple[int, ...], np.ndarray], xs: tuple[int, ...]) -> Witness:
         alt, w, sol = found
         names = self.model.endogenous
         return Witness(
-            contingency={names[j]: int(self.actual_row[j]) for j in w},
+            contingency={names[j]: int(sol[j]) for j in w},
             alternative={names[j]: int(v) for j, v in zip(xs, alt)},
             values={v: int(sol[j]) for j, v in enumerate(names)},
         )
@@ -388,7 +455,8 @@ def is_actual_cause(
     outcome:
         A formula over the variables, e.g. ``"FF=1"`` or ``"BS=1 and not BT=0"``.
     definition:
-        ``"modified"`` (Halpern 2015) or ``"but-for"``.
+        ``"modified"`` (Halpern 2015, the default), ``"updated"`` (Halpern and Pearl
+        2005; exhaustive, small models only) or ``"but-for"``.
 
     Returns
     -------

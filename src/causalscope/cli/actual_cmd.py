@@ -6,7 +6,8 @@ line per minimal actual cause with its witness, e.g.
 (format in ``docs/actual.md``) or the name of a shipped example
 (``forest_fire_disjunctive``, ``rock_throwing``, ...); ``--context`` and
 ``--outcome`` default to the ones the file declares. ``--definition`` picks the
-modified Halpern–Pearl definition (default) or but-for causation; ``--max-size``
+modified Halpern–Pearl definition (default), the updated one (2005) or but-for
+causation; ``--max-size``
 bounds the size of the conjunctions searched; ``--responsibility`` adds each
 cause's conjuncts' degrees of responsibility; ``--json`` prints the result as JSON.
 An invalid model file exits 1 with ``error: ...`` naming the variable and line.
@@ -43,7 +44,9 @@ def actual(
     model: str = typer.Argument(..., help="YAML model file or a shipped example name (rock_throwing, ...)."),
     context: str = typer.Option(None, "--context", help='Exogenous values, e.g. "UL=1,UMD=1" (default: the file\'s).'),
     outcome: str = typer.Option(None, "--outcome", help='Outcome formula, e.g. "FF=1" (default: the file\'s).'),
-    definition: str = typer.Option("modified", "--definition", help="modified (Halpern 2015) or but-for."),
+    definition: str = typer.Option(
+        "modified", "--definition", help="modified (Halpern 2015), updated (Halpern-Pearl 2005; small models) or but-for."
+    ),
     max_size: int = typer.Option(None, "--max-size", min=1, help="Largest conjunction searched (default: no limit)."),
     show_responsibility: bool = typer.Option(False, "--responsibility", help="Also print degrees of responsibility."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
@@ -52,8 +55,8 @@ def actual(
     from ..actual import actual_causes, responsibility
     from ..exceptions import InvalidParameterError
 
-    if definition not in ("modified", "but-for"):
-        raise InvalidParameterError(f"--definition must be modified or but-for; got {definition!r}")
+    if definition not in ("modified", "updated", "but-for"):
+        raise InvalidParameterError(f"--definition must be modified, updated or but-for; got {definition!r}")
     m = load_actual_model(model)
     if outcome is None:
         if m.outcome is None:
