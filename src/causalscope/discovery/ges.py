@@ -318,6 +318,11 @@ class GES:
     unconstrained search; with knowledge the search is the same greedy
     procedure restricted to the allowed operators (as in Tetrad's FGES).
 
+    *Subsets.* For one ordered pair at most 4096 candidate sets ``T`` (cliques
+    among the target's undirected neighbours) or ``H`` are examined; beyond
+    that (only in very dense graphs) the search is restricted to the first ones
+    enumerated. ``max_parents`` bounds them further.
+
     *Turning.* The turning phase reverses one edge ``X --> Y`` of a consistent
     extension of the current CPDAG when the result is acyclic and raises the
     score (gain ``s(Y, Pa_Y - X) + s(X, Pa_X + Y) - s(Y, Pa_Y) - s(X, Pa_X)``).

@@ -64,6 +64,7 @@ _LOG2 = np.log(2.0)
 
 
 def _standardise(x: np.ndarray, names: Any = None, tol: float = 0.0) -> np.ndarray:
+    """Centre and scale every column to unit variance (``ddof=0``); DataError for a constant one."""
     sd = x.std(axis=0)
     bad = sd <= tol
     if np.any(bad):
