@@ -121,3 +121,14 @@ def test_resolve_ci_test_and_alpha_errors():
             check_alpha(bad)
     with pytest.raises(InvalidParameterError, match="max_cond_size"):
         learn_skeleton(t, alpha=0.05, max_cond_size=-1)
+
+
+def test_n_jobs_gives_the_same_result():
+    """Batches split over 2 worker processes: same skeleton, sepsets and test count as serial."""
+    sim = simulate(30, 500, expected_degree=3, random_state=2)
+    one = learn_skeleton(resolve_ci_test("fisherz", sim.data)[0], alpha=0.05, n_jobs=1)
+    two = learn_skeleton(resolve_ci_test("fisherz", sim.data)[0], alpha=0.05, n_jobs=2)
+    assert np.array_equal(one.adjacency, two.adjacency)
+    assert one.sepsets == two.sepsets and one.n_tests == two.n_tests
+    with pytest.raises(InvalidParameterError, match="n_jobs"):
+        learn_skeleton(resolve_ci_test("fisherz", sim.data)[0], alpha=0.05, n_jobs=0)

@@ -8,7 +8,9 @@ each under the constructor argument of the same meaning (``--ci-test`` ->
 ``--domain-column`` -> ``domain_column``, ``--seed`` -> ``random_state``,
 ``--n-jobs`` -> ``n_jobs``). An option the algorithm does not accept is a usage
 error (exit 2) naming the option and the algorithm, except ``--seed``, which
-deterministic algorithms ignore (every command takes ``--seed``).
+deterministic algorithms ignore (every command takes ``--seed``). When stderr
+is a terminal and ``--quiet`` is not given, algorithms that take ``progress``
+show a rich progress bar on stderr.
 """
 
 from __future__ import annotations
@@ -48,6 +50,43 @@ def _load_algorithms() -> dict[str, type]:
         except ImportError:  # an optional dependency is missing: that algorithm is not offered
             continue
     return discovery.DISCOVERY_ALGORITHMS
+
+
+class _RichProgress:
+    """A rich progress bar on stderr (the library's Progress interface)."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self._bar = Progress(console=Console(stderr=True), transient=True)
+        self._task: Any = None
+
+    def start(self, total: int | None, description: str) -> None:
+        if self._task is None:
+            self._bar.start()
+        else:
+            self._bar.remove_task(self._task)
+        self._task = self._bar.add_task(description, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, n)
+
+    def close(self) -> None:
+        return None  # the bar stays until the command ends (an algorithm may run several stages)
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._bar.stop()
+
+
+def _progress_wanted() -> bool:
+    import sys
+
+    from .app import _state
+
+    return bool(sys.stderr.isatty()) and not _state.get("quiet", False)
 
 
 def _accepted(cls: type) -> tuple[set[str], bool]:
@@ -109,8 +148,15 @@ def discover(
     if knowledge is not None:
         kwargs["knowledge"] = Knowledge.from_file(knowledge)
     dataset = read_data(data, domain_column=domain_column) if domain_column else read_data(data)
+    bar = _RichProgress() if "progress" in accepted and _progress_wanted() else None
+    if bar is not None:
+        kwargs["progress"] = bar
     estimator = cls(**kwargs)
-    estimator.fit(dataset)
+    try:
+        estimator.fit(dataset)
+    finally:
+        if bar is not None:
+            bar.stop()
     graph = estimator.graph_
     if out is not None:
         write_graph(graph, out)

@@ -33,7 +33,6 @@ structure learning. *JMLR* 15, 3741-3782.
 
 from __future__ import annotations
 
-from collections import deque
 from itertools import combinations
 from typing import Any, Literal
 
@@ -105,7 +104,9 @@ class PC:
     missing:
         ``"error"`` or ``"testwise"`` (passed to the CI test).
     n_jobs:
-        Accepted for interface compatibility (batches run in this process).
+        Worker processes for the skeleton's batches of CI tests (see
+        :func:`~causalscope.discovery.skeleton.learn_skeleton`; useful for slow
+        tests such as ``kci``; keep 1 for Fisher-z).
     progress:
         Progress object or callback (one step per skeleton level).
 
@@ -251,13 +252,13 @@ class PC:
         self.variables_ = names
         self.skeleton_ = skel
         self.graph_ = CPDAG.from_mark_matrix(names, marks)
-        self.sepsets_ = {
-            (names[i], names[j]): tuple(names[v] for v in s) for (i, j), s in sorted(skel.sepsets.items())
-        }
-        self.pvalues_ = {
-            (names[i], names[j]): float(skel.pvalues[(i, j)])
-            for (i, j) in sorted(skel.sepsets) if (i, j) in skel.pvalues
-        }
+        self.sepsets_ = {}
+        self.pvalues_ = {}
+        for (i, j), s in sorted(skel.sepsets.items()):
+            key = (names[i], names[j])
+            self.sepsets_[key] = tuple([names[v] for v in s])
+            if (i, j) in skel.pvalues:
+                self.pvalues_[key] = skel.pvalues[(i, j)]
         self.n_tests_ = int(test.n_tests)
         self.n_cache_hits_ = int(test.n_cache_hits - hits0)
         self.unshielded_triples_ = tuple((names[x], names[y], names[z]) for x, y, z in triples)
@@ -382,17 +383,16 @@ def _undirected(m: np.ndarray, i: int, j: int) -> bool:
 
 def _reaches(m: np.ndarray, src: int, dst: int) -> bool:
     """Whether a directed path ``src --> ... --> dst`` exists."""
-    directed = (m == _ARROW) & (m.T == _TAIL)
     seen = np.zeros(m.shape[0], dtype=bool)
     seen[src] = True
-    queue = deque([src])
-    while queue:
-        u = queue.popleft()
-        for v in np.flatnonzero(directed[u] & ~seen).tolist():
+    stack = [src]
+    while stack:
+        u = stack.pop()
+        for v in np.flatnonzero((m[u] == _ARROW) & (m[:, u] == _TAIL) & ~seen).tolist():
             if v == dst:
                 return True
             seen[v] = True
-            queue.append(v)
+            stack.append(v)
     return False
 
 

@@ -150,27 +150,79 @@ def _check_max_cond(max_cond_size: object) -> int | None:
     return int(max_cond_size)
 
 
-class _Counter:
-    """Counts tests actually computed, through the wrapper's counter when it has one."""
+_WORKER_TEST: Any = None
 
-    def __init__(self, test: Any) -> None:
+
+def _worker_init(test: Any) -> None:
+    global _WORKER_TEST
+    _WORKER_TEST = test
+
+
+def _worker_p_values(args: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    return np.asarray(_WORKER_TEST.p_values(*args), dtype=float)
+
+
+def _check_n_jobs(n_jobs: object) -> int:
+    import os
+
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
+        raise InvalidParameterError(f"n_jobs must be None, -1 or a positive integer; got {n_jobs!r}")
+    return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+
+
+class _Counter:
+    """Evaluates batches (optionally over worker processes) and counts the tests computed."""
+
+    #: below this many queries per worker a batch is evaluated in this process
+    min_per_worker = 256
+
+    def __init__(self, test: Any, n_jobs: int = 1) -> None:
         self.test = test
         self.start = getattr(test, "n_tests", None)
         self.own = 0
+        self.n_jobs = n_jobs
+        self._pool: Any = None
+
+    def _evaluator(self) -> Any:
+        test = self.test
+        if isinstance(test, CachedCITest) and hasattr(test.inner, "p_values"):
+            return test.inner
+        return test
+
+    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray:
+        evaluator = self._evaluator()
+        m = xs.size
+        if self.n_jobs > 1 and m >= 2 * self.min_per_worker:
+            if self._pool is None:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.n_jobs, initializer=_worker_init, initargs=(evaluator,)
+                )
+            parts = min(self.n_jobs * 4, m // self.min_per_worker)
+            bounds = np.linspace(0, m, parts + 1).astype(int)
+            chunks = [(xs[a:b], ys[a:b], zs[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+            return np.concatenate(list(self._pool.map(_worker_p_values, chunks)))
+        return np.asarray(evaluator.p_values(xs, ys, zs), dtype=float)
 
     def p_values(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray:
         if xs.size == 0:
             return np.zeros(0)
         self.own += int(xs.size)
-        test = self.test
-        if isinstance(test, CachedCITest) and hasattr(test.inner, "p_values"):
+        pv = self._evaluate(xs, ys, zs)
+        if isinstance(self.test, CachedCITest) and self._evaluator() is not self.test:
             # The queries of a level are distinct (deduplicated) and no two levels
-            # share one (|S| differs), so the cache could never answer them: skip
-            # its per-query bookkeeping, keep its count.
-            pv = np.asarray(test.inner.p_values(xs, ys, zs), dtype=float)
-            test.n_tests += int(xs.size)
-            return pv
-        return np.asarray(test.p_values(xs, ys, zs), dtype=float)
+            # share one (|S| differs), so the cache could never answer them: its
+            # per-query bookkeeping is skipped, its count kept.
+            self.test.n_tests += int(xs.size)
+        return pv
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     @property
     def n_tests(self) -> int:
@@ -263,8 +315,11 @@ def learn_skeleton(
         Optional symmetric boolean ``(p, p)`` adjacency to start from (default: the
         complete graph). Required edges are added back.
     n_jobs:
-        Accepted for interface compatibility; batches are evaluated in this
-        process (a batch of one level is already vectorised).
+        Worker processes for the batches (``None`` or 1: this process; -1: all
+        cores). A level's batch is split into chunks evaluated by a process pool
+        that receives the test once; only batches of at least 512 queries are
+        split. Worth it for expensive tests (``kci``, ``rcot``, ``mixed``); for
+        Fisher-z a whole level takes milliseconds, so keep 1.
     progress:
         A progress object or callback (see :mod:`causalscope.utils`); one step per level.
 
@@ -311,7 +366,7 @@ def learn_skeleton(
     else:
         adj = _check_initial(initial, p)
     adj |= req
-    counter = _Counter(ci_test)
+    counter = _Counter(ci_test, _check_n_jobs(n_jobs))
     prog = as_progress(progress)
     prog.start(None, "PC adjacency search")
     sepsets: dict[tuple[int, int], tuple[int, ...]] = {}
@@ -342,6 +397,7 @@ def learn_skeleton(
             k += 1
     finally:
         prog.close()
+        counter.close()
     for i, j in zip(*np.nonzero(np.triu(adj, 1))):
         i, j = int(i), int(j)
         if kept_max[i, j] >= 0:
@@ -367,16 +423,19 @@ def _stable_level(
     pv = _unique_pvalues(counter, xs, ys, zs)
     p = adj.shape[0]
     a, b = np.minimum(xs, ys), np.maximum(xs, ys)
-    np.maximum.at(kept_max, (a, b), pv)
+    order = np.argsort(pv, kind="stable")
+    level_max = np.full_like(kept_max, -1.0)
+    level_max[a[order], b[order]] = pv[order]  # the largest value is written last
+    np.maximum(kept_max, level_max, out=kept_max)
     sep = np.flatnonzero(pv > alpha)
     if sep.size == 0:
         return
     pair = a[sep] * p + b[sep]
     _, first = np.unique(pair, return_index=True)  # first separating query per pair, in query order
-    for q in sep[first]:
-        i, j = int(a[q]), int(b[q])
-        sepsets[(i, j)] = tuple(int(v) for v in zs[q])
-        pvalues[(i, j)] = float(pv[q])
+    chosen = sep[first]
+    for i, j, s, value in zip(a[chosen].tolist(), b[chosen].tolist(), zs[chosen].tolist(), pv[chosen].tolist()):
+        sepsets[(i, j)] = tuple(s)
+        pvalues[(i, j)] = value
     removed = np.unique(pair)
     if k > 0:  # every variable in some separating set of the pair, both directions
         flat = np.unique(np.repeat(pair, k) * p + zs[sep].reshape(-1))
