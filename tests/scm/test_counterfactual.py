@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from scipy import integrate
 
-from causalscope.exceptions import DataError, GraphError
+from causalscope.exceptions import DataError, GraphError, InvalidParameterError
 from causalscope.graphs import DAG
 from causalscope.scm import (
     SCM,
@@ -94,6 +94,33 @@ def test_diamond_counterfactual_on_mediator_leaves_the_rest() -> None:
     np.testing.assert_allclose(cf["Y"], units["Y"] + D1 * (-1.0 - units["M1"]), atol=1e-10)
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_random_linear_dag_counterfactual_equals_total_effect_formula(seed: int) -> None:
+    # Oracle: in a linear SCM, do(X_k = x') moves every node j by (x' - x_k) * T[k, j],
+    # with T = (I - W)^{-1} the total-effect matrix (W[i, j] = weight of i --> j).
+    from causalscope.datasets import random_dag
+
+    rng = np.random.default_rng(seed)
+    g = random_dag(7, expected_degree=2.5, random_state=seed)
+    nodes = list(g.nodes)
+    w = np.zeros((7, 7))
+    mechs = {}
+    for j, v in enumerate(nodes):
+        pa = sorted(g.parents(v), key=g.index)
+        coef = {p: float(rng.choice([-1, 1]) * rng.uniform(0.5, 1.5)) for p in pa}
+        for p, c in coef.items():
+            w[nodes.index(p), j] = c
+        mechs[v] = LinearGaussian(coef, intercept=float(rng.normal()), noise_std=float(rng.uniform(0.5, 2)))
+    scm = SCM(g, mechs)
+    total = np.linalg.inv(np.eye(7) - w)
+    units = scm.sample(25, random_state=seed)
+    k = int(rng.integers(7))
+    x_new = float(rng.normal())
+    cf = scm.counterfactual(units, {nodes[k]: x_new})
+    expected = units.to_numpy() + np.outer(x_new - units[nodes[k]].to_numpy(), total[k])
+    np.testing.assert_allclose(cf.to_numpy(), expected, atol=1e-10)
+
+
 def test_soft_shift_counterfactual_equals_hard_at_shifted_value() -> None:
     scm = diamond()
     units = scm.sample(20, random_state=3)
@@ -159,6 +186,8 @@ def test_non_invertible_downstream_node_is_named() -> None:
 
 def test_counterfactual_input_errors() -> None:
     scm = two_node()
+    with pytest.raises(InvalidParameterError, match="categorical target.*'Y' is continuous"):
+        scm.counterfactual_distribution({"X": 0.0, "Y": 1.0}, {"X": 1.0}, "Y")
     with pytest.raises(DataError, match=r"\['Y'\]"):
         scm.counterfactual(pd.DataFrame({"X": [1.0]}), {"X": 0.0})
     with pytest.raises(GraphError, match="'Q'"):

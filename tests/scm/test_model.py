@@ -80,7 +80,7 @@ def test_automatic_choice_picks_nonlinear_only_where_it_helps() -> None:
         "Nonlin": np.sin(2 * x) + x**2 + 0.3 * rng.normal(size=n),
     })
     g = DAG(edges=["X --> Lin", "X --> Nonlin"])
-    scm = SCM(g, regressor=DecisionTreeRegressor(max_depth=5)).fit(data, random_state=1)
+    scm = SCM(g).fit(data, random_state=1)  # default flexible candidate: gradient boosting
     lin, nonlin = scm.mechanism_choices_["Lin"], scm.mechanism_choices_["Nonlin"]
     assert lin.reason == "linear" and isinstance(scm.mechanisms_["Lin"], LinearGaussian)
     assert nonlin.reason == "nonlinear" and isinstance(scm.mechanisms_["Nonlin"], AdditiveNoise)
@@ -105,6 +105,12 @@ def test_categorical_nodes_get_classifiers_and_labels_round_trip() -> None:
     assert scm.kinds_ == {"smoke": "categorical", "tar": "continuous", "cancer": "categorical"}
     assert isinstance(scm.mechanisms_["cancer"], Classifier)
     assert scm.categories_["cancer"] == ("no", "yes")
+    summary = scm.to_dict()
+    assert summary["nodes"]["cancer"]["categories"] == ["no", "yes"]
+    assert summary["nodes"]["tar"]["parents"] == ["smoke"] and summary["nodes"]["smoke"]["choice"]["reason"] == "root"
+    import json
+
+    json.dumps(summary)
     out = scm.sample(2000, random_state=0)
     assert set(out["cancer"]) <= {"no", "yes"} and set(out["smoke"]) <= {"non", "smoker"}
     do_yes = scm.do({"smoke": "smoker"}).sample(2000, random_state=0)
@@ -113,6 +119,13 @@ def test_categorical_nodes_get_classifiers_and_labels_round_trip() -> None:
     assert (do_yes["cancer"] == "yes").mean() > (do_no["cancer"] == "yes").mean() + 0.1
     with pytest.raises(InvalidParameterError, match="'smoke'.*one of"):
         scm.do({"smoke": "maybe"})
+    # a soft intervention on a categorical node maps labels to labels
+    flipped = scm.intervene({"smoke": lambda s: np.where(s == "smoker", "non", "smoker")})
+    nat, new = scm.sample(500, random_state=3), flipped.sample(500, random_state=3)
+    assert ((nat["smoke"] == "smoker") == (new["smoke"] == "non")).all()
+    bad = scm.intervene({"smoke": lambda s: np.full(s.shape, "cigar")})
+    with pytest.raises(DataError, match="soft intervention on 'smoke'.*cigar"):
+        bad.sample(5, random_state=0)
     with pytest.raises(InvalidParameterError, match="numeric"):
         scm.expectation("cancer")
 
@@ -218,3 +231,24 @@ def test_bad_input_raises_typed_errors_naming_it() -> None:
         SCM(scm.graph, margin=1.5).fit(data)
     with pytest.raises(InvalidParameterError, match="positive integer"):
         scm.sample(0)
+
+
+def test_automatic_choice_for_categorical_nodes_and_tiny_data() -> None:
+    from causalscope.scm import choose_mechanism
+
+    # Y = 1 iff |X| > 1: no logistic regression on X separates it, a tree-based classifier does.
+    rng = np.random.default_rng(4)
+    x = rng.uniform(-2, 2, size=(600, 1))
+    y = (np.abs(x[:, 0]) > 1).astype(float)
+    m, choice = choose_mechanism("Y", x, y, "categorical", random_state=0)
+    assert choice.reason == "nonlinear" and isinstance(m, Classifier)
+    assert choice.scores["flexible"] < 0.5 * choice.scores["linear"]
+    # a monotone logistic relation stays linear
+    y_lin = (x[:, 0] + 0.5 * rng.normal(size=600) > 0).astype(float)
+    _, lin_choice = choose_mechanism("Y", x, y_lin, "categorical", random_state=0)
+    assert lin_choice.reason == "linear"
+    # a category with a single row leaves no room for cross-validation: linear, and said so
+    y_rare = np.zeros(600)
+    y_rare[0] = 1.0
+    _, rare = choose_mechanism("Y", x, y_rare, "categorical", random_state=0)
+    assert rare.reason.startswith("linear (too few rows")

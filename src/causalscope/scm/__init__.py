@@ -87,3 +87,7 @@ __all__ += [
     "fit_scm",
     "shift",
 ]
+
+from .selection import choose_mechanism
+
+__all__ += ["choose_mechanism"]

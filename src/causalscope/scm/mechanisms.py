@@ -44,6 +44,9 @@ Inference*, ch. 6-7. MIT Press.
 Zhang, K. and Hyvärinen, A. (2009). On the identifiability of the
 post-nonlinear causal model. *UAI*.
 
+Breiman, L. and Friedman, J. H. (1985). Estimating optimal transformations for
+multiple regression and correlation. *JASA* 80(391), 580-598.
+
 Oberst, M. and Sontag, D. (2019). Counterfactual off-policy evaluation with
 Gumbel-max structural causal models. *ICML*.
 """
@@ -466,25 +469,94 @@ _TRANSFORMS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.nd
 }
 
 
-class PostNonlinear(AdditiveNoise):
-    """Post-nonlinear mechanism ``Y = g(f(parents) + N)`` with a known invertible ``g``.
+class _MonotoneMap:
+    """A strictly increasing piecewise-linear bijection of the real line (picklable).
 
-    The outer function ``g`` is strictly monotone and given (not learned):
+    ``inverse`` maps ``y`` to ``z`` through the knots ``(ys, zs)``; outside the knots
+    both directions continue with the secant slope of the whole range.
+    """
+
+    def __init__(self, ys: np.ndarray, zs: np.ndarray) -> None:
+        self.ys = ys
+        self.zs = zs
+        self.slope = (zs[-1] - zs[0]) / (ys[-1] - ys[0])
+
+    def inverse(self, y: np.ndarray) -> np.ndarray:
+        y = np.asarray(y, dtype=np.float64)
+        z = np.interp(y, self.ys, self.zs)
+        z = np.where(y < self.ys[0], self.zs[0] + self.slope * (y - self.ys[0]), z)
+        return np.where(y > self.ys[-1], self.zs[-1] + self.slope * (y - self.ys[-1]), z)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        z = np.asarray(z, dtype=np.float64)
+        y = np.interp(z, self.zs, self.ys)
+        y = np.where(z < self.zs[0], self.ys[0] + (z - self.zs[0]) / self.slope, y)
+        return np.where(z > self.zs[-1], self.ys[-1] + (z - self.zs[-1]) / self.slope, y)
+
+
+def _fit_outer(x: np.ndarray, y: np.ndarray, regressor: Any, random_state: RandomState,
+               n_iter: int = 20, mix: float = 1e-3) -> _MonotoneMap:
+    """Estimate a monotone ``g^{-1}`` by alternating conditional expectations.
+
+    ACE (Breiman and Friedman 1985) with an isotonic outer step: alternately
+    regress ``z = theta(y)`` on the parents, and refit ``theta`` as the increasing
+    isotonic regression of those predictions on ``y`` (standardised each round).
+    A ``mix`` of the standardised identity keeps ``theta`` strictly increasing,
+    hence invertible.
+    """
+    from sklearn.isotonic import IsotonicRegression
+
+    def std(v: np.ndarray) -> np.ndarray:
+        sd = v.std()
+        return (v - v.mean()) / sd if sd > 0 else v - v.mean()
+
+    y_std = std(y)
+    z = y_std
+    for _ in range(n_iter):
+        pred = _seed_estimator(_clone(regressor), random_state).fit(x, z).predict(x)
+        theta = IsotonicRegression(increasing=True, out_of_bounds="clip").fit(y, pred).predict(y)
+        new = std((1 - mix) * std(theta) + mix * y_std)
+        done = float(np.max(np.abs(new - z))) < 1e-6
+        z = new
+        if done:
+            break
+    order = np.argsort(y, kind="stable")
+    ys, first = np.unique(y[order], return_index=True)
+    zs = z[order][first]
+    return _MonotoneMap(ys, zs)
+
+
+class PostNonlinear(AdditiveNoise):
+    """Post-nonlinear mechanism ``Y = g(f(parents) + N)`` with an invertible outer ``g``.
+
+    The outer function ``g`` is strictly increasing, given or fitted:
     ``"exp"`` (``g = exp``, needs ``Y > 0``), ``"cube"`` (``z**3``), ``"sinh"``,
-    ``"identity"``, or a pair of callables ``(g, g_inverse)``. Fitting regresses
-    ``g^{-1}(Y)`` on the parents, so the mechanism is an :class:`AdditiveNoise`
-    on the transformed scale, and invertible: ``N = g^{-1}(Y) - f(X)``
-    (Zhang and Hyvärinen 2009). Learning ``g`` itself from data is not offered:
-    it is only weakly identified and needs a dedicated estimator.
+    ``"identity"``, a pair of callables ``(g, g_inverse)``, or ``"fitted"``.
+    Fitting regresses ``g^{-1}(Y)`` on the parents, so the mechanism is an
+    :class:`AdditiveNoise` on the transformed scale, and invertible:
+    ``N = g^{-1}(Y) - f(X)`` (Zhang and Hyvärinen 2009).
+
+    ``"fitted"`` estimates ``g^{-1}`` as a strictly increasing piecewise-linear
+    map by alternating conditional expectations with an isotonic step (Breiman
+    and Friedman 1985), continued linearly beyond the observed range. It is a
+    heuristic: ``g`` is identified only up to an affine map (which does not
+    change counterfactuals) and is estimated well only where the data are dense.
 
     Parameters
     ----------
     regressor:
         Regressor for the inner function ``f`` (as :class:`AdditiveNoise`).
     transform:
-        The outer function, by name or as ``(g, g_inverse)`` (vectorised callables).
+        The outer function: a name, ``"fitted"``, or ``(g, g_inverse)``
+        (vectorised callables).
     noise:
         As :class:`AdditiveNoise`.
+
+    Attributes
+    ----------
+    outer_:
+        With ``transform="fitted"``: the fitted monotone map (``forward`` is
+        ``g``, ``inverse`` is ``g^{-1}``).
 
     Examples
     --------
@@ -504,7 +576,7 @@ class PostNonlinear(AdditiveNoise):
         self,
         regressor: Any = None,
         *,
-        transform: Literal["identity", "exp", "cube", "sinh"]
+        transform: Literal["identity", "exp", "cube", "sinh", "fitted"]
         | tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]] = "identity",
         noise: Literal["empirical", "gaussian"] = "empirical",
     ) -> None:
@@ -513,16 +585,21 @@ class PostNonlinear(AdditiveNoise):
 
     def _pair(self) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
         t = self.transform
+        if isinstance(t, str) and t == "fitted":
+            if not hasattr(self, "outer_"):
+                raise MechanismNotFittedError("PostNonlinear(transform='fitted') is not fitted; call fit first")
+            return self.outer_.forward, self.outer_.inverse
         if isinstance(t, str):
             if t not in _TRANSFORMS:
                 raise InvalidParameterError(
-                    f"transform must be one of {sorted(_TRANSFORMS)} or a pair (g, g_inverse); got {t!r}"
+                    f"transform must be one of {sorted([*_TRANSFORMS, 'fitted'])} or a pair "
+                    f"(g, g_inverse); got {t!r}"
                 )
             return _TRANSFORMS[t]
         if isinstance(t, tuple) and len(t) == 2 and all(callable(f) for f in t):
             return t
         raise InvalidParameterError(
-            f"transform must be one of {sorted(_TRANSFORMS)} or a pair (g, g_inverse); got {t!r}"
+            f"transform must be one of {sorted([*_TRANSFORMS, 'fitted'])} or a pair (g, g_inverse); got {t!r}"
         )
 
     def _inverse(self, y: np.ndarray) -> np.ndarray:
@@ -539,8 +616,16 @@ class PostNonlinear(AdditiveNoise):
     def fit(self, parents: np.ndarray, child: np.ndarray, *, random_state: RandomState = None) -> PostNonlinear:
         """Fit ``f`` on ``g^{-1}(child)``."""
         x = _as_parents(parents)
+        y = _as_child(child, x.shape[0])
+        if self.transform == "fitted":
+            if x.shape[1] == 0:
+                raise DataError("PostNonlinear(transform='fitted') needs at least one parent")
+            if np.unique(y).size < 3:
+                raise DataError("PostNonlinear(transform='fitted') needs at least 3 distinct child values")
+            reg = self.regressor if self.regressor is not None else _default_regressor()
+            self.outer_ = _fit_outer(x, y, reg, random_state)
         self._pair()
-        self._fit_inner(x, self._inverse(_as_child(child, x.shape[0])), random_state)
+        self._fit_inner(x, self._inverse(y), random_state)
         return self
 
     def predict(self, parents: np.ndarray) -> np.ndarray:

@@ -16,8 +16,8 @@ gives each node a mechanism ``X_j := f_j(pa_j, U_j)`` with independent noises
   Gumbel-max categorical mechanisms), see :mod:`causalscope.scm.counterfactual`.
 
 :meth:`SCM.fit` learns the mechanisms from data. Where no mechanism is given it
-chooses one per node by a documented rule (:class:`MechanismChoice` records the
-evidence):
+chooses one per node by a documented rule (implemented in
+:mod:`causalscope.scm.selection`; :class:`MechanismChoice` records the evidence):
 
 * a **root** gets :class:`~causalscope.scm.EmpiricalRoot` (bootstrap of the
   observed values);
@@ -49,11 +49,10 @@ models. *JMLR* 25(147).
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -64,15 +63,8 @@ from ..exceptions import DataError, GraphError, InvalidParameterError
 from ..graphs import DAG, MixedGraph
 from ..utils import RandomState, check_random_state, get_logger, spawn_seeds
 from .counterfactual import CounterfactualDistribution, counterfactual_values
-from .mechanisms import (
-    AdditiveNoise,
-    Classifier,
-    Constant,
-    EmpiricalRoot,
-    LinearGaussian,
-    MechanismNotFittedError,
-    is_mechanism,
-)
+from .mechanisms import Constant, LinearGaussian, MechanismNotFittedError, is_mechanism
+from .selection import MechanismChoice, choose_mechanism, thread_limit
 
 __all__ = ["SCM", "MechanismChoice", "Shift", "shift", "fit_scm"]
 
@@ -106,6 +98,11 @@ def shift(delta: float) -> Shift:
     """The soft intervention that adds ``delta`` to a node's natural value.
 
     Use it as ``scm.intervene({"X": shift(1.0)})``.
+
+    Examples
+    --------
+    >>> shift(-2)
+    Shift(delta=-2.0)
     """
     d = float(delta)
     if not math.isfinite(d):
@@ -157,52 +154,6 @@ class _SoftIntervened:
         return f"{self.text} of {self.base!r}"
 
 
-# ----------------------------------------------------------------------------- choice record
-@dataclass(frozen=True)
-class MechanismChoice:
-    """Why a node got its mechanism.
-
-    Attributes
-    ----------
-    node:
-        The node.
-    kind:
-        ``"root"``, ``"continuous"`` or ``"categorical"``.
-    mechanism:
-        The chosen mechanism (its repr).
-    reason:
-        ``"given"``, ``"root"``, ``"linear"``, ``"nonlinear"``, or
-        ``"linear (too few rows for cross-validation)"``.
-    scores:
-        Cross-validated losses (mean squared error, or log-loss) of the
-        candidates, ``{"linear": ..., "flexible": ...}``; empty when no comparison ran.
-    relative_improvement:
-        ``(L_lin - L_flex) / L_lin`` (None when no comparison ran).
-    margin:
-        The threshold it was compared with.
-    """
-
-    node: str
-    kind: str
-    mechanism: str
-    reason: str
-    scores: Mapping[str, float] = field(default_factory=dict)
-    relative_improvement: float | None = None
-    margin: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-friendly dict."""
-        return {
-            "node": self.node,
-            "kind": self.kind,
-            "mechanism": self.mechanism,
-            "reason": self.reason,
-            "scores": dict(self.scores),
-            "relative_improvement": self.relative_improvement,
-            "margin": self.margin,
-        }
-
-
 # ----------------------------------------------------------------------------- helpers
 def _check_dag(graph: object) -> DAG:
     if not isinstance(graph, DAG):
@@ -212,45 +163,6 @@ def _check_dag(graph: object) -> DAG:
     if graph.n_nodes == 0:
         raise GraphError("graph must have at least one node")
     return graph
-
-
-def _flexible_regressor() -> Any:
-    from sklearn.ensemble import HistGradientBoostingRegressor
-
-    return HistGradientBoostingRegressor(max_iter=50)
-
-
-def _flexible_classifier() -> Any:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    return HistGradientBoostingClassifier(max_iter=50)
-
-
-def _linear_classifier() -> Any:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
-
-
-def _cv_loss(estimator: Any, x: np.ndarray, y: np.ndarray, folds: Any, categorical: bool,
-             n_classes: int) -> float:
-    """Mean out-of-fold loss: mean squared error, or log-loss (nats per row)."""
-    from sklearn.base import clone
-
-    total = 0.0
-    for train, test in folds:
-        est = clone(estimator).fit(x[train], y[train])
-        if categorical:
-            proba = np.zeros((test.size, n_classes))
-            proba[:, np.asarray(est.classes_, dtype=np.int64)] = est.predict_proba(x[test])
-            p = np.clip(proba[np.arange(test.size), y[test].astype(np.int64)], 1e-15, None)
-            total += float(-np.log(p).sum())
-        else:
-            r = y[test] - est.predict(x[test])
-            total += float(r @ r)
-    return total / y.size
 
 
 def _decode(codes: np.ndarray, labels: tuple[Any, ...]) -> np.ndarray:
@@ -266,21 +178,13 @@ def _decode(codes: np.ndarray, labels: tuple[Any, ...]) -> np.ndarray:
 
 
 def _encode(values: Any, labels: tuple[Any, ...], what: str) -> np.ndarray:
-    """Labels -> float codes; DataError naming ``what`` for unknown labels."""
-    arr = np.asarray(values, dtype=object).reshape(-1)
-    lookup = {lab: i for i, lab in enumerate(labels)}
-    codes = np.empty(arr.size, dtype=np.float64)
-    bad: list[Any] = []
-    for i, v in enumerate(arr):
-        c = lookup.get(v.item() if isinstance(v, np.generic) else v)
-        if c is None:
-            bad.append(v)
-            codes[i] = -1
-        else:
-            codes[i] = c
-    if bad:
-        raise DataError(f"{what}: unknown categories {sorted(set(map(str, bad)))[:5]}; expected one of {list(labels)}")
-    return codes
+    """Labels -> float codes (vectorised hash lookup); DataError naming ``what`` for unknown labels."""
+    arr = pd.Index(np.asarray(values, dtype=object).reshape(-1), dtype=object)
+    codes = pd.Index(list(labels), dtype=object).get_indexer(arr)
+    if (codes < 0).any():
+        bad = sorted({str(v) for v in arr[codes < 0]})[:5]
+        raise DataError(f"{what}: unknown categories {bad}; expected one of {list(labels)}")
+    return codes.astype(np.float64)
 
 
 # ----------------------------------------------------------------------------- the model
@@ -377,6 +281,10 @@ class SCM:
             cats: dict[str, tuple[Any, ...]] = {}
             for v, m in mechs.items():
                 if m.output == "categorical":
+                    if not isinstance(getattr(m, "n_categories_", None), (int, np.integer)):
+                        raise InvalidParameterError(
+                            f"mechanisms[{v!r}] is categorical but has no integer n_categories_"
+                        )
                     kinds[v] = "categorical"
                     cats[v] = tuple(range(int(m.n_categories_)))
                 else:
@@ -441,15 +349,14 @@ class SCM:
                 "this SCM is not fitted: call fit(data), or give a ready mechanism for every node"
             )
 
-    def _thread_limit(self) -> Any:
+    def _thread_limit(self, *, only_if_estimators: bool = False) -> Any:
         n = getattr(self, "n_threads", 1)
-        if n is None:
-            return contextlib.nullcontext()
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise InvalidParameterError(f"n_threads must be a positive integer or None; got {n!r}")
-        from threadpoolctl import threadpool_limits
-
-        return threadpool_limits(limits=int(n), user_api="openmp")
+        if only_if_estimators:
+            mechs = [getattr(m, "base", m) for m in getattr(self, "mechanisms_", {}).values()]
+            if not any(getattr(m, "regressor_", None) is not None or getattr(m, "classifier_", None) is not None
+                       for m in mechs):
+                n = None
+        return thread_limit(n)
 
     # -- fitting --------------------------------------------------------------
     def fit(
@@ -525,7 +432,10 @@ class SCM:
                     m._bind_parents(self.parents_of(v), v)
                 choice = MechanismChoice(v, self._role(v, kinds[v]), repr(m), "given")
             else:
-                m, choice = self._choose(v, x, y, kinds[v], seed)
+                m, choice = choose_mechanism(
+                    v, x, y, kinds[v], margin=float(self.margin), cv=int(self.cv),
+                    regressor=self.regressor, classifier=self.classifier, random_state=seed,
+                )
             mechs[v] = m.fit(x, y, random_state=seed)
             choices[v] = choice
             _log.debug("fitted %s for node %s (%s)", type(m).__name__, v, choice.reason)
@@ -571,52 +481,6 @@ class SCM:
                 kinds[v] = "continuous"
         return values, kinds, cats
 
-    def _choose(self, node: str, x: np.ndarray, y: np.ndarray, kind: NodeKind,
-                seed: int) -> tuple[Any, MechanismChoice]:
-        from sklearn.model_selection import KFold, StratifiedKFold
-
-        if x.shape[1] == 0:
-            m = EmpiricalRoot()
-            return m, MechanismChoice(node, "root", repr(m), "root")
-        categorical = kind == "categorical"
-        n = y.size
-        if categorical:
-            counts = np.bincount(y.astype(np.int64))
-            k_folds = min(int(self.cv), int(counts[counts > 0].min()))
-        else:
-            k_folds = min(int(self.cv), n // 2)
-        linear: Any = Classifier(_linear_classifier()) if categorical else LinearGaussian()
-        if k_folds < 2:
-            return linear, MechanismChoice(node, kind, repr(linear), "linear (too few rows for cross-validation)",
-                                           margin=float(self.margin))
-        splitter = (StratifiedKFold if categorical else KFold)(n_splits=k_folds, shuffle=True, random_state=seed)
-        folds = list(splitter.split(x, y.astype(np.int64) if categorical else y))
-        n_classes = int(y.max()) + 1 if categorical else 0
-        if categorical:
-            lin_est: Any = _linear_classifier()
-            flex_est = self.classifier if self.classifier is not None else _flexible_classifier()
-        else:
-            from sklearn.linear_model import LinearRegression
-
-            lin_est = LinearRegression()
-            flex_est = self.regressor if self.regressor is not None else _flexible_regressor()
-        from sklearn.base import clone
-
-        flex_est = clone(flex_est)
-        if "random_state" in flex_est.get_params():
-            flex_est.set_params(random_state=seed)
-        yy = y.astype(np.int64) if categorical else y
-        l_lin = _cv_loss(lin_est, x, yy, folds, categorical, n_classes)
-        l_flex = _cv_loss(flex_est, x, yy, folds, categorical, n_classes)
-        rel = (l_lin - l_flex) / l_lin if l_lin > 0 else 0.0
-        scores = {"linear": l_lin, "flexible": l_flex}
-        if rel >= float(self.margin):
-            m = Classifier(flex_est) if categorical else AdditiveNoise(flex_est)
-            reason = "nonlinear"
-        else:
-            m, reason = linear, "linear"
-        return m, MechanismChoice(node, kind, repr(m), reason, scores, float(rel), float(self.margin))
-
     # -- sampling -------------------------------------------------------------
     def _columns(self) -> tuple[list[str], dict[str, list[int]], list[str]]:
         nodes = list(self.graph.nodes)
@@ -632,7 +496,7 @@ class SCM:
         seeds = spawn_seeds(check_random_state(random_state), len(nodes))
         col = {v: i for i, v in enumerate(nodes)}
         out = np.empty((int(n), len(nodes)))
-        with self._thread_limit():
+        with self._thread_limit(only_if_estimators=True):
             for v in order:
                 j = col[v]
                 out[:, j] = self.mechanisms_[v].sample(out[:, parents[v]], np.random.default_rng(seeds[j]))
@@ -762,6 +626,18 @@ class SCM:
         """A new model under the hard intervention ``do(X = x, ...)`` (graph surgery).
 
         See :meth:`intervene` (which also takes soft interventions).
+
+        Examples
+        --------
+        >>> from causalscope.graphs import DAG
+        >>> from causalscope.scm import GaussianRoot, LinearGaussian
+        >>> scm = SCM(DAG(edges=[("X", "Y")]), {"X": GaussianRoot(0.0, 1.0),
+        ...                                     "Y": LinearGaussian([1.0], noise_std=1.0)})
+        >>> mutilated = scm.do({"X": 2.0})
+        >>> mutilated.parents_of("Y"), mutilated.interventions_
+        (('X',), {'X': 'do(X = 2.0)'})
+        >>> set(mutilated.sample(5, random_state=0)["X"])
+        {2.0}
         """
         self._actions(interventions, allow_soft=False)
         return self.intervene(interventions)
@@ -809,6 +685,16 @@ class SCM:
 
         Both arms use the same seed and per-node random streams (common random
         numbers), which removes most of the Monte Carlo noise of the difference.
+
+        Examples
+        --------
+        >>> from causalscope.graphs import DAG
+        >>> from causalscope.scm import GaussianRoot, LinearGaussian
+        >>> scm = SCM(DAG(edges=["Z --> X", "Z --> Y", "X --> Y"]),
+        ...           {"Z": GaussianRoot(0.0, 1.0), "X": LinearGaussian({"Z": 1.0}, noise_std=1.0),
+        ...            "Y": LinearGaussian({"X": 0.5, "Z": 2.0}, noise_std=1.0)})
+        >>> round(scm.ate("X", "Y", 1.0, 0.0, n=1000, random_state=0), 6)
+        0.5
         """
         self._check_ready()
         seed = int(check_random_state(random_state).integers(2**63 - 1))
@@ -855,7 +741,7 @@ class SCM:
         actions = self._actions(interventions)
         nodes, parents, order = self._columns()
         desc = self.graph.descendants(list(actions), include_self=True)
-        with self._thread_limit():
+        with self._thread_limit(only_if_estimators=True):
             return counterfactual_values(nodes, order, parents, desc, self.mechanisms_, factual, actions, rng)
 
     def counterfactual(self, observed: pd.DataFrame, interventions: Mapping[str, Any]) -> pd.DataFrame:
@@ -927,6 +813,19 @@ class SCM:
         -------
         pandas.DataFrame
             ``len(observed) * n_draws`` rows indexed by ``(unit, draw)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from causalscope.graphs import DAG
+        >>> from causalscope.scm import CategoricalFunction, CategoricalRoot
+        >>> def p_y(pa):
+        ...     return np.where(pa[:, :1] == 1, [[0.5, 0.5]], [[0.9, 0.1]])
+        >>> scm = SCM(DAG(edges=[("X", "Y")]),
+        ...           {"X": CategoricalRoot([0.5, 0.5]), "Y": CategoricalFunction(p_y, 2)})
+        >>> draws = scm.counterfactual_samples({"X": 0, "Y": 0}, {"X": 1}, n_draws=4, random_state=0)
+        >>> draws.shape, draws.index.names
+        ((4, 2), FrozenList(['unit', 'draw']))
         """
         if isinstance(n_draws, bool) or not isinstance(n_draws, (int, np.integer)) or n_draws < 1:
             raise InvalidParameterError(f"n_draws must be a positive integer; got {n_draws!r}")
@@ -994,6 +893,31 @@ class SCM:
             factual=factual_label.item() if isinstance(factual_label, np.generic) else factual_label,
             standard_errors=tuple(float(s) for s in se),
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly summary: graph, and per node its parents, kind, mechanism and choice.
+
+        Examples
+        --------
+        >>> from causalscope.graphs import DAG
+        >>> from causalscope.scm import GaussianRoot, LinearGaussian
+        >>> scm = SCM(DAG(edges=[("X", "Y")]), {"X": GaussianRoot(0.0, 1.0),
+        ...                                     "Y": LinearGaussian([2.0], noise_std=1.0)})
+        >>> scm.to_dict()["nodes"]["Y"]["mechanism"]
+        'LinearGaussian(coef=[2], intercept=0, noise_std=1)'
+        """
+        self._check_ready()
+        nodes = {}
+        for v in self.graph.nodes:
+            nodes[v] = {
+                "parents": list(self.parents_of(v)),
+                "kind": self.kinds_[v],
+                "categories": [c.item() if isinstance(c, np.generic) else c for c in self.categories_[v]]
+                if v in self.categories_ else None,
+                "mechanism": repr(self.mechanisms_[v]),
+                "choice": self.mechanism_choices_[v].to_dict(),
+            }
+        return {"graph": str(self.graph), "nodes": nodes, "interventions": dict(self.interventions_)}
 
     def __repr__(self) -> str:
         state = "fitted" if hasattr(self, "mechanisms_") else "not fitted"
