@@ -41,3 +41,8 @@ from .ges import GES, GESStep, ges
 from .lingam import DirectLiNGAM, LiNGAMResult, direct_lingam, pairwise_measure
 
 __all__ += ["GES", "GESStep", "ges", "DirectLiNGAM", "LiNGAMResult", "direct_lingam", "pairwise_measure"]
+
+from .fci import FCI, fci, possible_dsep
+from .cdnod import CDNOD, cdnod, independent_change_dependence
+
+__all__ += ["FCI", "fci", "possible_dsep", "CDNOD", "cdnod", "independent_change_dependence"]

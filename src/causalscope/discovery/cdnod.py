@@ -566,11 +566,14 @@ class CDNOD:
             raise InvalidParameterError(
                 f"ci_test must be 'auto' or a registered test name for CD-NOD; got {type(self.ci_test).__name__}"
             )
+        kinds: dict[str, Any] = {v: str(getattr(k, "value", k)).lower() for v, k in ds.kinds.items()}
         if encoding == "categorical":
-            frame[c_name] = pd.Categorical(codes)
+            frame[c_name] = codes
+            kinds[c_name] = "discrete"
         else:
             frame[c_name] = raw.astype(float)
-        aug = Dataset.from_frame(frame, missing="keep") if ds.has_missing else Dataset.from_frame(frame)
+            kinds[c_name] = "continuous"
+        aug = Dataset.from_frame(frame, kinds=kinds, missing="keep" if ds.has_missing else "error")
         test, _ = resolve_ci_test(self.ci_test, aug, missing=self.missing)
         return test
 
@@ -682,6 +685,7 @@ def _orient_by_independent_change(
             marks[u, v] = ARROW
             marks[v, u] = TAIL
             oriented.append((names[u], names[v]))
+            _log.debug("CD-NOD independent change: %s --> %s", names[u], names[v])
             marks = apply_meek_rules(marks)
     return marks
 

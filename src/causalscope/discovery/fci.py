@@ -29,9 +29,16 @@ orientation rules by Zhang 2008) learns the PAG in five stages:
 4. **Colliders again**, from scratch on the final skeleton (all marks reset to
    ``o-o``).
 5. **Orientation rules** R1-R10 of Zhang (2008) to closure
-   (:func:`~causalscope.graphs.fci_rules.apply_fci_rules`); rule R4
-   (discriminating paths) asks whether the middle node is in the recorded
-   separating set.
+   (:func:`~causalscope.graphs.fci_rules.apply_fci_rules`). Rule R4
+   (discriminating paths ``<d, ..., l, b, c>``) tests ``d`` and ``c`` given the
+   path's inner nodes with and without ``b`` (as Tetrad and causal-learn do) and
+   falls back to the separating set when neither test separates them.
+
+"Is ``b`` in the separating set of ``a`` and ``c``?" counts ``b`` as in it when
+it is in any separating set found at the level where the pair was removed (PC's
+default ``collider_rule="sepset"``, and causal-learn's rule). If conflicting
+orientations from test errors close a directed cycle, its rule-made tails become
+circles (``relaxed_edges_``).
 
 With a perfect independence oracle the result is exactly the PAG of the true MAG
 (Zhang 2008, Theorem 4); :func:`causalscope.graphs.dag_to_pag` computes that PAG
@@ -52,8 +59,8 @@ ever fill circles, so they never overwrite knowledge.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import combinations, islice
+from collections.abc import Iterable, Mapping
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -152,28 +159,30 @@ def possible_dsep(marks: np.ndarray, node: int, *, max_path_length: int | None =
     return frozenset(found)
 
 
-def _subset_queries(
-    x: int, y: int, pds: Mapping[int, frozenset[int]], adj: np.ndarray, size: int
-) -> Iterator[tuple[int, ...]]:
-    """Conditioning sets of ``size`` to test for the edge ``x``-``y`` (no repeats).
+def _edge_sets(x: int, y: int, pds: Mapping[int, frozenset[int]], adj: np.ndarray, size: int) -> np.ndarray:
+    """Conditioning sets of ``size`` to test for the edge ``x``-``y``, as rows of an int array.
 
-    Subsets of ``Possible-D-SEP(x) - {y}`` then of ``Possible-D-SEP(y) - {x}``,
-    each in lexicographic order; sets inside ``adj(x)`` or ``adj(y)`` are skipped
-    (the skeleton search already tested them).
+    Subsets of ``Possible-D-SEP(x) - {y}`` and of ``Possible-D-SEP(y) - {x}``
+    (each once, sorted); sets inside ``adj(x) - {y}`` or ``adj(y) - {x}`` are
+    skipped, since the skeleton search already tested them.
     """
-    nx_ = set(np.flatnonzero(adj[x]).tolist()) - {y}
-    ny_ = set(np.flatnonzero(adj[y]).tolist()) - {x}
-    done: set[tuple[int, ...]] = set()
+    in_x = adj[x].copy()
+    in_x[y] = False
+    in_y = adj[y].copy()
+    in_y[x] = False
+    rows = []
     for side in (x, y):
         cand = sorted(pds[side] - {x, y})
-        for s in combinations(cand, size):
-            if s in done:
-                continue
-            done.add(s)
-            ss = set(s)
-            if ss <= nx_ or ss <= ny_:
-                continue
-            yield s
+        if len(cand) >= size:
+            combos = np.fromiter(
+                (v for s in combinations(cand, size) for v in s), dtype=np.intp
+            ).reshape(-1, size)
+            rows.append(combos)
+    if not rows:
+        return np.zeros((0, size), dtype=np.intp)
+    sets = rows[0] if len(rows) == 1 else np.unique(np.vstack(rows), axis=0)
+    keep = ~(in_x[sets].all(axis=1) | in_y[sets].all(axis=1))
+    return sets[keep]
 
 
 def _pdsep_stage(
@@ -186,19 +195,26 @@ def _pdsep_stage(
     max_cond_size: int | None,
     max_path_length: int | None,
     progress: Progress,
-) -> tuple[np.ndarray, dict[tuple[int, int], tuple[int, ...]], dict[tuple[int, int], float]]:
+) -> tuple[np.ndarray, dict[tuple[int, int], tuple[int, ...]], dict[tuple[int, int], float], int]:
     """Stage 3: remove the edges separated by a subset of a Possible-D-SEP set.
 
-    Returns the new adjacency matrix, the new separating sets and the p-values
-    that removed the edges (keys ``(i, j)``, ``i < j``).
+    The sets of one size are tested for all edges in batches; an edge separated
+    at a size is removed after that size (order-independent), with the first
+    separating set in lexicographic order. Returns the new adjacency matrix, the
+    new separating sets, the p-values that removed the edges (keys ``(i, j)``,
+    ``i < j``) and the number of tests run. The queries bypass the cache (they
+    are distinct by construction).
     """
     p = adj.shape[0]
+    raw = getattr(test, "inner", test)
     pds = {i: possible_dsep(marks, i, max_path_length=max_path_length) for i in range(p)}
     alive = [
         (int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(adj)), strict=True) if not required[i, j]
     ]
+    skel_adj = adj.copy()
     new_sep: dict[tuple[int, int], tuple[int, ...]] = {}
     new_p: dict[tuple[int, int], float] = {}
+    n_tests = 0
     top = max((len(pds[i]) for i in range(p)), default=0)
     if max_cond_size is not None:
         top = min(top, max_cond_size)
@@ -208,27 +224,38 @@ def _pdsep_stage(
             if not alive:
                 break
             decided: dict[tuple[int, int], tuple[tuple[int, ...], float]] = {}
-            # one lazy stream of (edge, set) per level, evaluated in chunks; an edge
-            # stops generating queries once a separating set is found in a chunk.
-            streams = {e: _subset_queries(e[0], e[1], pds, adj, size) for e in alive}
-            while streams:
-                batch: list[tuple[tuple[int, int], tuple[int, ...]]] = []
-                per_edge = max(1, _CHUNK // len(streams))
-                for e in list(streams):
-                    got = list(islice(streams[e], per_edge))
-                    if len(got) < per_edge:
-                        del streams[e]
-                    batch.extend((e, s) for s in got)
-                if not batch:
-                    break
-                xs = np.array([e[0] for e, _ in batch], dtype=np.intp)
-                ys = np.array([e[1] for e, _ in batch], dtype=np.intp)
-                zs = np.array([s for _, s in batch], dtype=np.intp).reshape(len(batch), size)
-                pv = test.p_values(xs, ys, zs)
-                for (e, s), pval in zip(batch, pv, strict=True):
-                    if e not in decided and pval > alpha:
-                        decided[e] = (s, float(pval))
-                        streams.pop(e, None)
+            pending: list[tuple[tuple[int, int], np.ndarray]] = []
+            n_pending = 0
+
+            def flush() -> None:
+                nonlocal n_pending, n_tests
+                if not pending:
+                    return
+                xs = np.concatenate([np.full(len(s), e[0], dtype=np.intp) for e, s in pending])
+                ys = np.concatenate([np.full(len(s), e[1], dtype=np.intp) for e, s in pending])
+                zs = np.vstack([s for _, s in pending])
+                pv = raw.p_values(xs, ys, zs)
+                n_tests += len(xs)
+                start = 0
+                for e, s in pending:
+                    hit = np.flatnonzero(pv[start : start + len(s)] > alpha)
+                    if hit.size and e not in decided:
+                        decided[e] = (tuple(int(v) for v in s[hit[0]]), float(pv[start + hit[0]]))
+                    start += len(s)
+                pending.clear()
+                n_pending = 0
+
+            for e in alive:
+                sets = _edge_sets(e[0], e[1], pds, skel_adj, size)
+                for lo in range(0, len(sets), _CHUNK):
+                    part = sets[lo : lo + _CHUNK]
+                    pending.append((e, part))
+                    n_pending += len(part)
+                    if n_pending >= _CHUNK:
+                        flush()
+                    if e in decided:
+                        break
+            flush()
             for e, (s, pval) in decided.items():
                 adj[e[0], e[1]] = adj[e[1], e[0]] = False
                 new_sep[e] = tuple(sorted(s))
@@ -237,7 +264,7 @@ def _pdsep_stage(
             progress.advance(1)
     finally:
         progress.close()
-    return adj, new_sep, new_p
+    return adj, new_sep, new_p, n_tests
 
 
 # ---------------------------------------------------------------------- knowledge
@@ -337,6 +364,10 @@ class FCI:
         when ``possible_dsep=False``).
     removed_by_possible_dsep_ : tuple
         The pairs ``(a, b)`` removed in stage 3.
+    relaxed_edges_ : tuple
+        Pairs ``(u, v)`` whose ``u --> v`` closed a directed cycle (conflicting
+        orientations from test errors) and became ``u o-> v``; empty under a
+        perfect oracle.
     n_tests_ : int
         Number of CI tests computed (cache hits not counted).
     variables_ : tuple of str
@@ -378,6 +409,8 @@ class FCI:
     >>> print(FCI(ci_test=oracle).fit().graph_)
     A o-> X; X <-> Y; B o-> Y
     """
+
+    name = "fci"
 
     def __init__(
         self,
@@ -459,12 +492,13 @@ class FCI:
 
         pds_sets: dict[int, frozenset[int]] = {}
         removed_pds: list[tuple[int, int]] = []
+        n_pds_tests = 0
         if self.possible_dsep and p > 2:
             marks = orient_unshielded_colliders(
                 np.where(adj, CIRCLE, NO_EDGE).astype(np.int8), collider_oracle_from_sepsets(members)
             )
             pds_sets = {i: possible_dsep(marks, i, max_path_length=max_path) for i in range(p)}
-            adj, new_sep, new_p = _pdsep_stage(
+            adj, new_sep, new_p, n_pds_tests = _pdsep_stage(
                 test, marks, adj, required_pair, alpha=alpha, max_cond_size=max_cond,
                 max_path_length=max_path, progress=progress,
             )
@@ -474,7 +508,7 @@ class FCI:
             removed_pds = sorted(new_sep)
             _log.debug("FCI possible-d-sep stage removed %d edges", len(removed_pds))
 
-        marks = self._orient(adj, members, forbidden, required, rules)
+        marks, relaxed = self._orient(adj, members, forbidden, required, rules, test, alpha)
 
         def pair(i: int, j: int) -> tuple[str, str]:
             return (names[i], names[j])
@@ -486,8 +520,8 @@ class FCI:
         self.pvalues_ = {pair(*k): v for k, v in sorted(removal_p.items())}
         self.possible_dsep_ = {names[i]: tuple(names[v] for v in sorted(s)) for i, s in pds_sets.items()}
         self.removed_by_possible_dsep_ = tuple(pair(*k) for k in removed_pds)
-        self.n_tests_ = int(getattr(test, "n_tests", 0))
-        self.marks_ = marks
+        self.relaxed_edges_ = tuple(pair(u, v) for u, v in relaxed)
+        self.n_tests_ = int(getattr(test, "n_tests", 0)) + n_pds_tests
         return self
 
     @staticmethod
@@ -497,7 +531,9 @@ class FCI:
         forbidden: np.ndarray,
         required: np.ndarray,
         rules: tuple[FCIRule, ...],
-    ) -> np.ndarray:
+        test: Any,
+        alpha: float,
+    ) -> tuple[np.ndarray, list[tuple[int, int]]]:
         """Stages 4 and 5: knowledge, colliders from scratch, then the rules."""
         start = np.where(adj, CIRCLE, NO_EDGE).astype(np.int8)
         known = _knowledge_marks(start, forbidden, required)
@@ -509,12 +545,92 @@ class FCI:
 
         colliders = orient_unshielded_colliders(start, is_collider)
         marks = np.where(known != CIRCLE, known, colliders).astype(np.int8)
-        return apply_fci_rules(
-            marks, discriminating_oracle=discriminating_oracle_from_sepsets(sepsets), rules=rules
+        out = apply_fci_rules(
+            marks, discriminating_oracle=_discriminating_oracle(test, alpha, sepsets), rules=rules
         )
+        relaxed = _break_directed_cycles(out, known == TAIL)
+        if relaxed:
+            _log.info("FCI: %d conflicting tails on directed cycles turned into circles", len(relaxed))
+        return out, relaxed
 
     def __repr__(self) -> str:
         return f"FCI(ci_test={self.ci_test!r}, alpha={self.alpha!r})"
+
+
+def _find_directed_cycle(marks: np.ndarray) -> list[int] | None:
+    """A directed cycle ``[v0, v1, ..., v0]`` of ``-->`` edges, or ``None``."""
+    directed = (marks == ARROW) & (marks.T == TAIL)
+    p = marks.shape[0]
+    state = np.zeros(p, dtype=np.int8)  # 0 new, 1 on stack, 2 done
+    for root in range(p):
+        if state[root]:
+            continue
+        stack = [(root, iter(np.flatnonzero(directed[root]).tolist()))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+            elif state[nxt] == 1:
+                return path[path.index(nxt):] + [nxt]
+            elif state[nxt] == 0:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter(np.flatnonzero(directed[nxt]).tolist())))
+    return None
+
+
+def _break_directed_cycles(marks: np.ndarray, protected: np.ndarray) -> list[tuple[int, int]]:
+    """Turn rule-made tails on directed cycles back into circles (in place).
+
+    With finite samples, conflicting orientations can close a directed cycle,
+    which no PAG has. Each ``u --> v`` on a cycle whose tail was not set by
+    knowledge (``protected[v, u]``) becomes ``u o-> v``; repeated until acyclic.
+    Returns the pairs ``(u, v)`` changed.
+    """
+    changed: list[tuple[int, int]] = []
+    while True:
+        cycle = _find_directed_cycle(marks)
+        if cycle is None:
+            return changed
+        edges = [(u, v) for u, v in zip(cycle[:-1], cycle[1:], strict=True) if not protected[v, u]]
+        if not edges:  # pragma: no cover - knowledge is validated to be acyclic
+            return changed
+        for u, v in edges:
+            marks[v, u] = CIRCLE
+            changed.append((u, v))
+
+
+def _discriminating_oracle(
+    test: Any, alpha: float, sepsets: Mapping[tuple[int, int], frozenset[int]]
+) -> Any:
+    """Rule R4's question, "is ``b`` a collider on ``<l, b, c>``?", for a path ``(d, ..., l, b, c)``.
+
+    As Tetrad and causal-learn do: test ``d _||_ c`` given the nodes strictly
+    between ``d`` and ``c`` on the path (``b`` included): independent means ``b``
+    is a non-collider. Otherwise test without ``b``: independent means a collider.
+    If neither separates, fall back to ``b`` not in ``sepset(d, c)``
+    (:func:`~causalscope.graphs.fci_rules.discriminating_oracle_from_sepsets`).
+    Under a perfect oracle all three answers agree (every separating set of
+    ``d`` and ``c`` contains ``b`` iff ``b`` is a non-collider).
+    """
+    fallback = discriminating_oracle_from_sepsets(sepsets)
+
+    def is_collider(path: tuple[int, ...]) -> bool:
+        d, c = path[0], path[-1]
+        with_b = np.array([path[1:-1]], dtype=np.intp)
+        if test.p_values(np.array([d]), np.array([c]), with_b)[0] > alpha:
+            return False
+        without_b = np.array([path[1:-2]], dtype=np.intp).reshape(1, len(path) - 3)
+        if test.p_values(np.array([d]), np.array([c]), without_b)[0] > alpha:
+            return True
+        return fallback(path)
+
+    return is_collider
 
 
 def _skeleton_pvalues(skel: Any) -> dict[tuple[int, int], float]:
@@ -531,7 +647,7 @@ def fci(data: Any = None, **kwargs: Any) -> PAG:
     >>> from causalscope.independence import DSeparationOracle
     >>> m_graph = DAG(edges=["L1 --> A", "L1 --> M", "L2 --> M", "L2 --> B"])
     >>> print(fci(ci_test=DSeparationOracle(latent_projection(m_graph, ["L1", "L2"]))))
-    A <-> M; M <-> B
+    A o-> M; B o-> M
     """
     return FCI(**kwargs).fit(data).graph_
 
