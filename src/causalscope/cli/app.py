@@ -79,6 +79,12 @@ def _register_commands() -> None:
     from . import actual_cmd
 
     app.command("actual")(actual_cmd.actual)
+    from . import effect_cmd
+
+    app.command("effect")(effect_cmd.effect)
+    from . import questions_cmd
+
+    app.add_typer(questions_cmd.questions_app, name="questions")
 
 
 _register_commands()
