@@ -1,0 +1,30 @@
+"""The copilot: profile -> choose -> tune -> discover (with uncertainty) -> identify -> estimate.
+
+``stability`` measures how sure a learned graph is (bootstrap edge confidence,
+stability selection); ``tuning`` chooses hyperparameters such as ``alpha`` or a
+score's ``penalty_discount`` from the data.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
+
+from .stability import (
+    EdgeConfidence,
+    StabilitySelectionResult,
+    bootstrap_edges,
+    stability_error_bound,
+    stability_selection,
+)
+
+__all__ += [
+    "EdgeConfidence",
+    "StabilitySelectionResult",
+    "bootstrap_edges",
+    "stability_error_bound",
+    "stability_selection",
+]
+
+from .tuning import TuningResult, dag_in_class, default_grid, heldout_loglik, tune
+
+__all__ += ["TuningResult", "dag_in_class", "default_grid", "heldout_loglik", "tune"]
