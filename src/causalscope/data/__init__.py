@@ -18,3 +18,7 @@ __all__ = [
     "read_data",
     "read_parquet",
 ]
+
+from .profile import DataProfile, Flag, MissingnessProfile, PairProfile, Regime, VariableProfile, profile_data
+
+__all__ += ["DataProfile", "Flag", "MissingnessProfile", "PairProfile", "Regime", "VariableProfile", "profile_data"]
