@@ -12,9 +12,9 @@ runs every applicable test on ``X _||_ Y | Z``. It prints two Markdown tables:
 Scenarios (``e`` standard normal noise, ``b`` the dependence, 0 under the null):
 
 - ``linear``: ``Z ~ N(0,1)``, ``X = 0.8 Z + e``, ``Y = 0.8 Z + 0.15 b X + e``;
-- ``nonlinear``: ``X = tanh(Z) + 0.5 e``, ``Y = sin(1.5 Z) + 0.5 b cos(3 X) + 0.5 e``;
+- ``nonlinear``: ``X = tanh(Z) + 0.5 e``, ``Y = sin(1.5 Z) + 0.25 b cos(3 X) + 0.5 e``;
 - ``discrete``: ternary ``Z`` uniform; ``X = Z`` w.p. 0.5 else uniform;
-  ``Y = Z + 1 mod 3`` w.p. 0.4, else ``X`` w.p. ``0.2 b``, else uniform;
+  ``Y = Z + 1 mod 3`` w.p. 0.4, else ``X`` w.p. ``0.35 b``, else uniform;
 - ``mixed``: continuous ``Z``; ternary ``X = digitize(Z + logistic, [-1, 1])``;
   ``Y = 0.5 Z + 0.35 b [X == 1] + e`` (the middle level: no trend in the codes).
 
@@ -22,7 +22,7 @@ Discrete columns are pandas categoricals, so ``gsq``/``chisq``/``mixed`` see the
 kind; ``fisherz``, ``kci`` and ``rcot`` use their integer codes as numbers. A test
 that refuses the data (the G-test on continuous columns) is shown as ``n/a``.
 
-Run: ``python benchmarks/power_ci.py [--reps 200] [--seed 0] [--kci-max-n 200]``.
+Run: ``python benchmarks/power_ci.py [--reps 200] [--seed 0] [--kci-max-n 200] [--tests ...]``.
 Not a test: no assertions. Every repetition draws from
 ``numpy.random.default_rng([seed, scenario, n, null])``; RCoT uses ``random_state=rep``.
 """
@@ -54,7 +54,7 @@ def _linear(rng: np.random.Generator, n: int, b: float) -> pd.DataFrame:
 def _nonlinear(rng: np.random.Generator, n: int, b: float) -> pd.DataFrame:
     z = rng.normal(size=n)
     x = np.tanh(z) + 0.5 * rng.normal(size=n)
-    y = np.sin(1.5 * z) + 0.5 * b * np.cos(3 * x) + 0.5 * rng.normal(size=n)
+    y = np.sin(1.5 * z) + 0.25 * b * np.cos(3 * x) + 0.5 * rng.normal(size=n)
     return pd.DataFrame({"X": x, "Y": y, "Z": z})
 
 
@@ -62,7 +62,7 @@ def _discrete(rng: np.random.Generator, n: int, b: float) -> pd.DataFrame:
     z = rng.integers(0, 3, n)
     x = np.where(rng.random(n) < 0.5, z, rng.integers(0, 3, n))
     u = rng.random(n)
-    y = np.where(u < 0.4, (z + 1) % 3, np.where(u < 0.4 + 0.6 * 0.2 * b, x, rng.integers(0, 3, n)))
+    y = np.where(u < 0.4, (z + 1) % 3, np.where(u < 0.4 + 0.6 * 0.35 * b, x, rng.integers(0, 3, n)))
     return pd.DataFrame({"X": x, "Y": y, "Z": z}).astype("category")
 
 
@@ -103,6 +103,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=200, help="repetitions per cell (default 200)")
     parser.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--tests", nargs="+", default=TESTS, choices=TESTS,
+                        help="which tests to run (default: all)")
     parser.add_argument("--kci-max-n", type=int, default=200,
                         help="run KCI (O(n^3)) only up to this n (default 200)")
     args = parser.parse_args()
@@ -111,7 +113,7 @@ def main() -> None:
     calib: dict[tuple[str, int], dict[str, str]] = {}
     t0 = time.perf_counter()
     for n in args.sizes:
-        tests = [t for t in TESTS if t != "kci" or n <= args.kci_max_n]
+        tests = [t for t in args.tests if t != "kci" or n <= args.kci_max_n]
         for scenario in SCENARIOS:
             alt = _p_values(scenario, n, False, args.reps, args.seed, tests)
             nul = _p_values(scenario, n, True, args.reps, args.seed, tests)

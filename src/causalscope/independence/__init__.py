@@ -44,3 +44,6 @@ __all__ = [
 from .mixed import MixedLRTest, fit_multinomial_logit
 
 __all__ += ["MixedLRTest", "fit_multinomial_logit"]
+from .discrete import batched_statistics
+
+__all__ += ["batched_statistics"]

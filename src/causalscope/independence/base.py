@@ -373,9 +373,9 @@ class CachedCITest:
     """A CI test with a cache keyed by ``(min(x, y), max(x, y), frozenset(Z))``.
 
     The cache relies on the symmetry of the tests (``x _||_ y | Z`` and
-    ``y _||_ x | Z`` give the same p-value; all tests here are symmetric except
-    :class:`~causalscope.independence.MixedLRTest`, whose result is the one of
-    the first query asked). Share one instance across an algorithm's run.
+    ``y _||_ x | Z`` give the same p-value; every test here is symmetric, including
+    :class:`~causalscope.independence.MixedLRTest`, which always models the same
+    variable of the pair). Share one instance across an algorithm's run.
 
     Parameters
     ----------

@@ -264,7 +264,7 @@ class MixedLRTest(BaseCITest):
         return hit
 
     def _embed(self, pattern: frozenset[int], j: int) -> np.ndarray:
-        """Columns of variable ``j`` in a design: one-hot minus a reference level, or standardised."""
+        """Design columns of variable ``j``: one-hot minus a reference level, or standardised."""
         key = (pattern, j)
         hit = self._embed_cache.get(key)
         if hit is None:
