@@ -1,0 +1,327 @@
+"""One entry point: identify, choose an estimator, estimate, refute, assess sensitivity.
+
+:func:`estimate_effect` takes the data, optionally a causal graph, and the
+treatment and outcome. With a graph it identifies the effect through
+:func:`causalscope.identification.identify`: an adjustment set leads to the
+adjustment estimators, a front-door set to the front-door estimator, and when
+neither exists an instrument (:func:`~causalscope.identification.find_instruments`)
+to two-stage least squares. Without a graph the adjustment set is given
+(``adjust=``, empty for a randomised treatment), or instruments / mediators with
+the matching method. An effect identified only by the general ID formula is
+estimated on discrete data by plugging frequencies into the estimand
+(``method="plugin"`` forces this for any identified effect); on continuous data an
+instrument is used when the graph has one. ``method="auto"`` picks by the
+treatment's type: AIPW with cross-fitting for a binary treatment, partially linear
+DML for a continuous one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataError, InvalidParameterError, NotIdentifiableError
+from ..graphs import MixedGraph
+from ..utils import RandomState, spawn_seeds
+from ._common import as_frame, columns, is_binary, names, with_intercept
+from .base import BaseEffectEstimator
+from .frontdoor import FrontDoorEstimator
+from .iv import TwoStageLeastSquares
+from .matching import PropensityMatching
+from .plugin import EstimandPlugin
+from .refute import REFUTERS, refute as _refute
+from .regression import DifferenceInMeans, GComputation, LinearRegressionEstimator, ols
+from .result import EffectEstimate
+from .sensitivity import ovb_sensitivity
+from .weighting import AIPW, IPW, PartiallyLinearDML
+
+__all__ = ["estimate_effect", "make_estimator", "METHODS"]
+
+Method = Literal[
+    "auto", "aipw", "ipw", "linear", "gcomp", "dml", "matching", "difference", "frontdoor", "2sls", "wald", "plugin"
+]
+ADJUSTMENT_METHODS = ("aipw", "ipw", "linear", "gcomp", "dml", "matching", "difference")
+METHODS = ("auto", *ADJUSTMENT_METHODS, "frontdoor", "2sls", "wald", "plugin")
+
+
+def make_estimator(
+    method: str, *, target: str = "ate", outcome_model: Any = None, propensity_model: Any = None,
+    instruments: Sequence[str] = (), n_boot: int = 200, n_folds: int = 5, alpha: float = 0.05,
+    n_jobs: int | None = None, random_state: RandomState = None, progress: Any = None, estimand: Any = None,
+    variables: Sequence[str] | None = None,
+) -> BaseEffectEstimator:
+    """The estimator object for a method name (see :data:`METHODS`).
+
+    Examples
+    --------
+    >>> make_estimator("aipw", target="att")
+    AIPW(outcome_model=None, propensity_model=None, target='att', n_folds=5, trim=0.01, alpha=0.05, random_state=None)
+    """
+    kw: dict[str, Any] = {"alpha": alpha, "random_state": random_state}
+    if method == "aipw":
+        return AIPW(outcome_model=outcome_model, propensity_model=propensity_model, target=target,  # type: ignore[arg-type]
+                    n_folds=n_folds, **kw)
+    if method == "ipw":
+        return IPW(propensity_model=propensity_model, target=target, **kw)  # type: ignore[arg-type]
+    if method == "linear":
+        return LinearRegressionEstimator(target=target, **kw)  # type: ignore[arg-type]
+    if method == "gcomp":
+        return GComputation(model=outcome_model, target=target, n_boot=n_boot, n_jobs=n_jobs, progress=progress, **kw)  # type: ignore[arg-type]
+    if method == "dml":
+        _only_ate(method, target)
+        return PartiallyLinearDML(outcome_model=outcome_model, treatment_model=propensity_model, n_folds=n_folds, **kw)
+    if method == "matching":
+        if target != "att":
+            raise InvalidParameterError(f"method 'matching' estimates the ATT only; got target={target!r} (use target='att')")
+        return PropensityMatching(propensity_model=propensity_model, **kw)
+    if method == "difference":
+        return DifferenceInMeans(target=target, alpha=alpha)  # type: ignore[arg-type]
+    if method == "frontdoor":
+        _only_ate(method, target)
+        return FrontDoorEstimator(model=outcome_model, n_boot=n_boot, n_jobs=n_jobs, progress=progress, **kw)
+    if method in ("2sls", "wald"):
+        _only_ate(method, target)
+        return TwoStageLeastSquares(instruments=list(instruments), **kw)
+    if method == "plugin":
+        _only_ate(method, target)
+        return EstimandPlugin(estimand=estimand, variables=variables, n_boot=n_boot, n_jobs=n_jobs,
+                              progress=progress, **kw)
+    raise InvalidParameterError(f"method must be one of {list(METHODS)}; got {method!r}")
+
+
+def _only_ate(method: str, target: str) -> None:
+    if target != "ate":
+        raise InvalidParameterError(f"method {method!r} estimates the ATE only; got target={target!r}")
+
+
+def _identify(
+    graph: MixedGraph, treatment: str, outcome: str, method: str, discrete: bool
+) -> tuple[str, list[str], list[str], Any]:
+    """(kind, adjust/mediators/covariates, instruments, estimand text or object) from the graph."""
+    from ..identification import find_instruments, identify
+
+    if method == "plugin":
+        return "plugin", [], [], identify(graph, treatment, outcome).estimand
+    want_iv = method in ("2sls", "wald")
+    if not want_iv:
+        try:
+            ident = identify(graph, treatment, outcome, method="frontdoor" if method == "frontdoor" else "auto")
+        except NotIdentifiableError:
+            try:
+                insts = find_instruments(graph, treatment, outcome)
+            except Exception:  # noqa: BLE001 - instruments need a single treatment and outcome in an ADMG
+                insts = []
+            if not insts:
+                raise
+        else:
+            if ident.method in ("adjustment", "backdoor") and ident.adjustment_set is not None:
+                return "adjustment", sorted(ident.adjustment_set), [], str(ident)
+            if ident.method == "frontdoor" and ident.mediators is not None:
+                return "frontdoor", sorted(ident.mediators), [], str(ident)
+            if discrete:
+                return "plugin", [], [], ident.estimand
+            try:
+                insts = find_instruments(graph, treatment, outcome)
+            except Exception:  # noqa: BLE001 - as above
+                insts = []
+            if not insts:
+                return "plugin", [], [], ident.estimand  # the plug-in explains why the data do not fit
+    else:
+        insts = find_instruments(graph, treatment, outcome)
+        if not insts:
+            raise NotIdentifiableError(f"no instrument for {treatment} -> {outcome} in the graph")
+    best = min(insts, key=lambda i: (len(i.conditioning), i.instrument))
+    return "iv", sorted(best.conditioning), [best.instrument], f"instrument {best}"
+
+
+def estimate_effect(
+    data: Any,
+    graph: MixedGraph | None = None,
+    *,
+    treatment: str,
+    outcome: str,
+    adjust: str | Sequence[str] | None = None,
+    method: Method = "auto",
+    target: Literal["ate", "att"] = "ate",
+    instruments: str | Sequence[str] | None = None,
+    outcome_model: Any = None,
+    propensity_model: Any = None,
+    negative_control: str | Sequence[str] | None = None,
+    n_boot: int = 200,
+    n_folds: int = 5,
+    alpha: float = 0.05,
+    random_state: RandomState = None,
+    n_jobs: int | None = None,
+    refute: bool = True,
+    sensitivity: bool = True,
+    progress: Any = None,
+) -> EffectEstimate:
+    """Identify, estimate, refute and assess the sensitivity of a causal effect.
+
+    Parameters
+    ----------
+    data:
+        pandas DataFrame or :class:`causalscope.data.Dataset`.
+    graph:
+        Causal graph (DAG, ADMG, CPDAG or PAG) over (a superset of) the columns;
+        when given the adjustment set / mediators / instrument come from it.
+    treatment, outcome:
+        Column names.
+    adjust:
+        Adjustment set without a graph (front-door: the mediators; IV: the
+        covariates). Not allowed together with ``graph``.
+    method:
+        ``"auto"`` or one of :data:`METHODS`.
+    target:
+        ``"ate"`` or ``"att"`` (binary treatment).
+    instruments:
+        Instrument column(s) for ``"2sls"`` / ``"wald"`` without a graph.
+    outcome_model, propensity_model:
+        scikit-learn models for the nuisance functions (cloned).
+    negative_control:
+        Column(s) known to be unaffected by the treatment (adds a refutation).
+    n_boot, n_folds, alpha:
+        Bootstrap replicates, cross-fitting folds, ``1 -`` interval level.
+    random_state, n_jobs:
+        Seed; parallel workers for the bootstrap.
+    refute, sensitivity:
+        Run the refutations / sensitivity analysis.
+    progress:
+        Progress reporter or callback ``(done, total, description)`` for the bootstrap
+        of the main estimate (see :mod:`causalscope.utils`).
+
+    Returns
+    -------
+    EffectEstimate
+
+    Raises
+    ------
+    NotIdentifiableError
+        When the graph does not identify the effect (ID fails) and has no instrument.
+    DataError
+        Missing values, unknown columns, a non-binary treatment for a
+        binary-treatment method, no overlap.
+    InvalidParameterError
+        Unknown method, incompatible method and target, both graph and adjust.
+
+    References
+    ----------
+    .. [1] Chernozhukov, V. et al. (2018). Double/debiased machine learning for treatment and
+       structural parameters. The Econometrics Journal 21(1), C1-C68.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from causalscope.graphs import parse_graph
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.normal(size=2000); t = (rng.random(2000) < 1 / (1 + np.exp(-z))).astype(int)
+    >>> df = pd.DataFrame({"z": z, "t": t, "y": 2 * t + 2 * z + rng.normal(size=2000)})
+    >>> est = estimate_effect(df, parse_graph("z --> t; z --> y; t --> y"), treatment="t", outcome="y",
+    ...                       random_state=0)
+    >>> est.method, est.ci_low < 2 < est.ci_high, all(r.passed for r in est.refutations)
+    ('aipw', True, True)
+    """
+    frame = as_frame(data)
+    treatment, outcome = str(treatment), str(outcome)
+    if method not in METHODS:
+        raise InvalidParameterError(f"method must be one of {list(METHODS)}; got {method!r}")
+    if target not in ("ate", "att"):
+        raise InvalidParameterError(f"target must be 'ate' or 'att'; got {target!r}")
+    if treatment == outcome:
+        raise InvalidParameterError(f"treatment and outcome must differ; both are {treatment!r}")
+    t_col = columns(frame, [treatment], "treatment")[:, 0]
+    columns(frame, [outcome], "outcome")
+    inst = names(instruments)
+    if graph is not None:
+        if adjust is not None or inst:
+            raise InvalidParameterError("give either a graph or an adjustment set / instruments, not both")
+        observed = [v for v in graph.nodes if v in frame.columns]
+        kind, adj, inst, estimand = _identify(graph, treatment, outcome, method, _discrete(frame, observed))
+        estimand_obj = None
+        if kind == "plugin":
+            estimand_obj, estimand = estimand, str(estimand)
+            plug_vars = observed
+        missing = [c for c in [*adj, *inst] if c not in frame.columns]
+        if missing:
+            raise DataError(f"the identified set needs columns {missing}, which are not in the data")
+    else:
+        if method == "plugin":
+            raise InvalidParameterError("method 'plugin' needs a graph to identify the estimand from")
+        adj = names(adjust)
+        kind = "iv" if (inst or method in ("2sls", "wald")) else "frontdoor" if method == "frontdoor" else "adjustment"
+        estimand = ""
+        estimand_obj = None
+    binary_t = is_binary(t_col)
+    if method == "auto":
+        method = {"iv": "2sls", "frontdoor": "frontdoor", "plugin": "plugin"}.get(  # type: ignore[assignment]
+            kind, "aipw" if binary_t else "dml")
+        if method == "dml" and target == "att":
+            raise InvalidParameterError(
+                f"target='att' needs a binary treatment; {treatment!r} takes {np.unique(t_col).size} values"
+            )
+    if kind == "adjustment" and method not in ADJUSTMENT_METHODS:
+        raise InvalidParameterError(f"method {method!r} does not fit an adjustment estimand; use one of {list(ADJUSTMENT_METHODS)}")
+    if kind == "frontdoor" and method != "frontdoor":
+        raise InvalidParameterError(f"the effect is identified by the front-door formula; method {method!r} does not apply")
+    if kind == "plugin" and method != "plugin":
+        raise InvalidParameterError(
+            f"the effect is identified only by the general ID formula; use method 'plugin' (got {method!r})")
+    if kind == "iv" and method not in ("2sls", "wald"):
+        raise InvalidParameterError(f"the effect is identified by an instrument; use method '2sls' (got {method!r})")
+    seeds = spawn_seeds(random_state, 2)
+    est_obj = make_estimator(
+        method, target=target, outcome_model=outcome_model, propensity_model=propensity_model, instruments=inst,
+        n_boot=n_boot, n_folds=n_folds, alpha=alpha, n_jobs=n_jobs, random_state=seeds[0], progress=progress,
+        estimand=estimand_obj, variables=plug_vars if kind == "plugin" else None,
+    )
+    effect = est_obj.estimate_frame(frame, treatment, outcome, adj, seeds[0])
+    if hasattr(est_obj, "progress"):
+        est_obj.progress = None  # refutation re-runs stay quiet
+    if estimand:
+        effect = _with_estimand(effect, estimand)
+    refs = None
+    if refute:
+        which = [r for r in REFUTERS if not (kind in ("frontdoor", "plugin") and r == "random_common_cause")]
+        refs = _refute(est_obj, frame, effect, refuters=which, negative_control=negative_control, alpha=alpha,
+                       random_state=seeds[1])
+    sens = _sensitivity(frame, treatment, outcome, adj, effect, kind) if sensitivity else None
+    return effect.with_checks(refs, sens)
+
+
+def _discrete(frame: pd.DataFrame, cols: list[str]) -> bool:
+    try:
+        arr = frame[cols].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        return False
+    ok = bool(np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)))
+    return ok and all(np.unique(arr[:, j]).size <= 20 for j in range(arr.shape[1]))
+
+
+def _with_estimand(effect: EffectEstimate, text: str) -> EffectEstimate:
+    from dataclasses import replace
+
+    return replace(effect, estimand=text)
+
+
+def _sensitivity(frame: pd.DataFrame, treatment: str, outcome: str, adj: list[str], effect: EffectEstimate, kind: str):
+    y = columns(frame, [outcome], "outcome")[:, 0]
+    tstat = dof = None
+    if kind == "adjustment":
+        t = columns(frame, [treatment], "treatment")[:, 0]
+        x = with_intercept(np.column_stack([t, columns(frame, adj, "adjustment")]))
+        if len(y) > x.shape[1] + 1:
+            beta, cov, _ = ols(x, y, cov_type="nonrobust")
+            tstat, dof = float(beta[1] / np.sqrt(cov[1, 1])), int(len(y) - x.shape[1])
+    binary_y = is_binary(y)
+    baseline = effect.diagnostics.get("mean_y0")
+    if baseline is None and binary_y:
+        t = frame[treatment].to_numpy(dtype=float)
+        baseline = float(y[t == 0].mean()) if np.any(t == 0) else None
+    return ovb_sensitivity(
+        t_statistic=tstat, dof=dof, estimate=effect.estimate, std_error=effect.std_error,
+        outcome_sd=float(np.std(y)), binary_outcome=binary_y, baseline=baseline,
+        ci=(effect.ci_low, effect.ci_high), alpha=effect.alpha,
+    )
