@@ -85,6 +85,9 @@ def _register_commands() -> None:
     from . import questions_cmd
 
     app.add_typer(questions_cmd.questions_app, name="questions")
+    from . import analyze_cmd
+
+    app.command("analyze")(analyze_cmd.analyze)
 
 
 _register_commands()

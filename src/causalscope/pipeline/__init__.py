@@ -28,3 +28,8 @@ __all__ += [
 from .tuning import TuningResult, dag_in_class, default_grid, heldout_loglik, tune
 
 __all__ += ["TuningResult", "dag_in_class", "default_grid", "heldout_loglik", "tune"]
+
+from .choose import CONSENSUS_THRESHOLD, MethodChoice, bootstrap_size, choose_method
+from .analysis import Analysis, Step, analyze
+
+__all__ += ["CONSENSUS_THRESHOLD", "MethodChoice", "bootstrap_size", "choose_method", "Analysis", "Step", "analyze"]

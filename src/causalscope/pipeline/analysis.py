@@ -1,0 +1,558 @@
+"""The whole causal analysis as one call: :func:`analyze` -> :class:`Analysis`.
+
+The copilot runs, in order:
+
+1. **validate** the table (:class:`~causalscope.data.Dataset` rules: no constant
+   or entirely missing column, at least two rows); rows with a missing value are
+   dropped (listwise) and the analysis says how many;
+2. **profile** it (:func:`~causalscope.data.profile.profile_data`);
+3. **choose** a discovery method by the documented rules of
+   :func:`~causalscope.pipeline.choose.choose_method`;
+4. **fit once** with the method's default settings (this also measures how long
+   one fit takes, which scales the rest to the ``budget``);
+5. **tune** its hyperparameter on a small grid (:func:`~causalscope.pipeline.tune`);
+6. **bootstrap** it (:func:`~causalscope.pipeline.bootstrap_edges`) and keep the
+   consensus graph at the documented threshold;
+7. **identify and estimate** the effect of ``treatment`` on ``outcome`` on the
+   learned graph (:func:`~causalscope.identification.identify`,
+   :func:`~causalscope.estimation.estimate_effect`), with refutations and
+   sensitivity; an effect the class leaves unidentified is reported as such;
+8. **score** the graph against reference graphs, when known (e.g. the three
+   published Sachs consensus graphs), as learned: no undirected edge is oriented
+   toward the truth.
+
+Every step is recorded as a :class:`Step` (``done``, ``skipped`` or ``failed``,
+with the reason), so an analysis that hits its budget or a failing component says
+what it skipped instead of raising. Everything is seeded from ``random_state``:
+without a ``budget`` the same call gives the same :class:`Analysis`. With a
+budget the number of bootstrap replicates depends on the measured speed of one
+fit, so runs on different machines may differ.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import Dataset
+from ..data.profile import DataProfile, profile_data
+from ..exceptions import CausalScopeError, DataError, InvalidParameterError, NotIdentifiableError
+from ..graphs import MixedGraph
+from ..utils import Progress, RandomState, as_progress, get_logger
+from .choose import MethodChoice, choose_method
+
+__all__ = ["Analysis", "Step", "analyze"]
+
+logger = get_logger(__name__)
+
+#: Fraction of the remaining budget the tuning refits may use.
+TUNING_BUDGET_SHARE = 0.4
+#: Fraction of the remaining budget the bootstrap may use.
+BOOTSTRAP_BUDGET_SHARE = 0.8
+#: Fewest bootstrap replicates worth running; below it the single fit is reported.
+MIN_BOOTSTRAP = 5
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the analysis: ``status`` is ``"done"``, ``"skipped"`` or ``"failed"``."""
+
+    name: str
+    status: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready dictionary."""
+        return {"name": self.name, "status": self.status, "detail": self.detail}
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """The result of :func:`analyze`: everything the report and ``analysis.json`` show.
+
+    Attributes
+    ----------
+    graph:
+        The final graph (bootstrap consensus, or the single fit when the bootstrap was skipped).
+    variables:
+        The analysed variables (domain/time columns excluded).
+    profile:
+        The data profile (``None`` only if profiling failed).
+    choice:
+        The method choice with its reasons.
+    parameters:
+        The hyperparameters the final method ran with (after tuning).
+    tuning:
+        ``TuningResult.to_dict()`` or ``None``.
+    confidence:
+        The :class:`~causalscope.pipeline.EdgeConfidence` or ``None``.
+    effects:
+        One dict per requested effect (EFFECT.json shape plus ``status``; or
+        ``status``/``reason`` when not identified or failed).
+    scores:
+        One dict per reference graph: ``reference``, ``shd``, adjacency and arrowhead precision/recall/F1.
+    steps:
+        What ran, what was skipped or failed, and why.
+    limitations:
+        Plain-language assumptions and caveats.
+    settings:
+        Seed, budget, knowledge, n_jobs, rows used...
+    """
+
+    graph: MixedGraph
+    variables: tuple[str, ...]
+    profile: DataProfile | None
+    choice: MethodChoice
+    parameters: dict[str, Any]
+    tuning: dict[str, Any] | None
+    confidence: Any
+    effects: tuple[dict[str, Any], ...]
+    scores: tuple[dict[str, Any], ...]
+    steps: tuple[Step, ...]
+    limitations: tuple[str, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def edge_confidence(self) -> list[dict[str, Any]]:
+        """The ``edge_confidence`` list: every edge type seen, with its bootstrap frequency."""
+        return [] if self.confidence is None else self.confidence.edge_list()
+
+    def summary(self) -> str:
+        """A few sentences in plain words."""
+        g = self.graph
+        n_dir = sum(1 for e in g.edges if e.is_directed)
+        text = [
+            f"{len(self.variables)} variables were analysed with {self.choice.algorithm.upper()} "
+            f"({self.choice.rule.replace('_', ' ')} rule).",
+            f"The final graph has {g.n_edges} edges, {n_dir} of them oriented.",
+        ]
+        if self.confidence is not None:
+            kept = [self.confidence.adjacency(e.u, e.v) for e in g.edges]
+            if kept:
+                text.append(f"Over {self.confidence.n_replicates} resamples of the rows the kept edges were found "
+                            f"{min(kept):.0%} to {max(kept):.0%} of the time.")
+        for eff in self.effects:
+            if eff.get("status") == "estimated":
+                text.append(f"Effect of {eff['treatment']} on {eff['outcome']}: {eff['estimate']:.4g} "
+                            f"({1 - eff.get('alpha', 0.05):.0%} interval {eff['ci_low']:.4g} to {eff['ci_high']:.4g}).")
+                refs = eff.get("refutations") or []
+                failed = [r.get("name") for r in refs if r.get("passed") is False]
+                if refs:
+                    text.append(f"It passed {len(refs) - len(failed)} of {len(refs)} refutation checks"
+                                + (f" (failed: {', '.join(map(str, failed))})." if failed else "."))
+            else:
+                text.append(f"Effect of {eff['treatment']} on {eff['outcome']}: {eff['status'].replace('_', ' ')} "
+                            f"({eff.get('reason', '')}).")
+        for s in self.scores:
+            text.append(f"Against {s['reference']}: adjacency F1 {s['adjacency_f1']:.2f}, arrowhead F1 "
+                        f"{s['arrowhead_f1']:.2f}, SHD {s['shd']}.")
+        skipped = [s for s in self.steps if s.status == "failed" or (s.status == "skipped" and "budget" in s.detail)]
+        if skipped:
+            text.append("Not done: " + "; ".join(f"{s.name} ({s.status}: {s.detail})" for s in skipped) + ".")
+        return " ".join(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary (the ``analysis.json`` body without ``command``/``versions``/``created``)."""
+        method = {**self.choice.to_dict(), "parameters": _jsonable(self.parameters),
+                  "fixed_parameters": _jsonable(self.choice.parameters)}
+        return {
+            "summary": self.summary(),
+            "graph": {**self.graph.to_dict(), "type": self.graph.kind},
+            "edge_confidence": self.edge_confidence,
+            "edge_pairs": [] if self.confidence is None else self.confidence.pairs(),
+            "n_bootstrap": 0 if self.confidence is None else self.confidence.n_replicates,
+            "method": method,
+            "tuning": self.tuning,
+            "profile": None if self.profile is None else _jsonable(self.profile.to_dict()),
+            "effects": [_jsonable(e) for e in self.effects],
+            "scores": [_jsonable(s) for s in self.scores],
+            "steps": [s.to_dict() for s in self.steps],
+            "limitations": list(self.limitations),
+            "settings": _jsonable(self.settings),
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if callable(getattr(value, "to_dict", None)):  # e.g. Knowledge: a sorted, hash-order-free form
+        return _jsonable(value.to_dict())
+    return str(value)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
+
+
+def _check_column(frame: pd.DataFrame, name: str | None, what: str) -> None:
+    if name is not None and name not in frame.columns:
+        raise DataError(f"{what} column {name!r} is not in the data; the columns are {list(map(str, frame.columns))}")
+
+
+def analyze(
+    data: pd.DataFrame | Dataset,
+    *,
+    treatment: str | None = None,
+    outcome: str | None = None,
+    domain_column: str | None = None,
+    time_column: str | None = None,
+    knowledge: Any = None,
+    assume_latent: bool = False,
+    reference: Mapping[str, MixedGraph] | None = None,
+    random_state: RandomState = 0,
+    n_jobs: int | None = 1,
+    budget: float | None = None,
+    n_bootstrap: int | None = None,
+    progress: Progress | Callable[[int, int | None, str], None] | None = None,
+) -> Analysis:
+    """Run the whole causal analysis of a table (see the module docstring for the steps).
+
+    Parameters
+    ----------
+    data:
+        A pandas DataFrame or a :class:`~causalscope.data.Dataset`.
+    treatment, outcome:
+        Columns whose causal effect is identified and estimated (both or neither).
+    domain_column, time_column:
+        Column labelling domains (environments) / the time index; not analysed as variables.
+    knowledge:
+        Background knowledge (:class:`~causalscope.discovery.Knowledge`), honoured by every fit.
+    assume_latent:
+        Suspect unobserved common causes: FCI is chosen.
+    reference:
+        Reference graphs ``{label: graph}`` to score the learned graph against.
+    random_state:
+        Seed (an ``int``; a Generator is reduced to one seed); the same seed gives the same analysis.
+    n_jobs:
+        Worker processes for tuning and bootstrap.
+    budget:
+        Time budget in seconds for the whole analysis (``None``: no limit).
+    n_bootstrap:
+        Override the chosen number of bootstrap replicates.
+    progress:
+        ``None``, a :class:`~causalscope.utils.Progress` or a callback (one step per stage).
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    DataError
+        For a table the analysis cannot use (a constant or entirely missing
+        column, fewer than two complete rows, an unknown treatment/outcome/domain/time column).
+    InvalidParameterError
+        For only one of ``treatment``/``outcome``, or a non-positive ``budget``.
+
+    References
+    ----------
+    Wang, X. et al. (2025). Causal-Copilot: an autonomous causal analysis agent. arXiv:2504.13263.
+
+    Examples
+    --------
+    >>> from causalscope.datasets import simulate
+    >>> sim = simulate(4, 300, mechanism="linear", noise="uniform", random_state=0)
+    >>> res = analyze(sim.data, n_bootstrap=3, random_state=0)
+    >>> res.choice.algorithm, res.confidence.n_replicates
+    ('lingam', 3)
+    """
+    t0 = time.perf_counter()
+    steps: list[Step] = []
+    limitations: list[str] = []
+    report = as_progress(progress)
+    if (treatment is None) != (outcome is None):
+        raise InvalidParameterError(
+            f"treatment and outcome go together; got treatment={treatment!r}, outcome={outcome!r}"
+        )
+    if budget is not None and not (isinstance(budget, (int, float)) and budget > 0):
+        raise InvalidParameterError(f"budget must be a positive number of seconds; got {budget!r}")
+    if isinstance(random_state, np.random.Generator):
+        seed = int(random_state.integers(2**31 - 1))
+    elif random_state is None:
+        seed = 0
+    else:
+        seed = int(random_state)
+
+    # 1. validate
+    frame = data.to_frame() if isinstance(data, Dataset) else data
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidParameterError(f"data must be a pandas DataFrame or a Dataset; got {type(data).__name__}")
+    frame = frame.copy()
+    frame.columns = [str(c) for c in frame.columns]
+    for name, what in ((treatment, "treatment"), (outcome, "outcome"), (domain_column, "domain"),
+                       (time_column, "time")):
+        _check_column(frame, name, what)
+    if treatment is not None and treatment == outcome:
+        raise InvalidParameterError(f"treatment and outcome must differ; both are {treatment!r}")
+    for name, what in ((treatment, "treatment"), (outcome, "outcome")):
+        if name is not None and name in (domain_column, time_column):
+            raise InvalidParameterError(f"{what} column {name!r} is also the domain/time column")
+    Dataset.from_frame(frame, domain_column=domain_column, time_column=time_column, missing="keep")
+    variables = tuple(c for c in frame.columns if c not in (domain_column, time_column))
+    if len(variables) < 2:
+        raise DataError(f"at least two variables are needed for a causal analysis; got {list(variables)}")
+    complete = frame.dropna()
+    n_dropped = len(frame) - len(complete)
+    if len(complete) < 10:
+        raise DataError(f"only {len(complete)} complete rows (of {len(frame)}); at least 10 are needed")
+    if n_dropped:
+        limitations.append(f"{n_dropped} of {len(frame)} rows had a missing value and were dropped (listwise); "
+                           "if values are not missing completely at random this can bias the graph.")
+    steps.append(Step("validate", "done", f"{len(frame)} rows, {len(variables)} variables, {n_dropped} rows dropped"))
+    frame = complete.reset_index(drop=True)
+
+    report.start(6, "analysis")
+    # 2. profile
+    profile: DataProfile | None = None
+    try:
+        profile = profile_data(frame, domain_column=domain_column, time_column=time_column, random_state=seed)
+        steps.append(Step("profile", "done", f"{len(profile.flags)} flags"))
+    except CausalScopeError as exc:
+        steps.append(Step("profile", "failed", _one_line(exc)))
+        raise DataError(f"the data could not be profiled: {exc}") from exc
+    report.advance()
+
+    # 3. choose
+    choice = choose_method(profile, domain_column=domain_column, time_column=time_column,
+                           assume_latent=assume_latent, budget=budget)
+    steps.append(Step("choose", "done", f"{choice.algorithm} ({choice.rule})"))
+    surrogate = choice.parameters.get("domain_column") if choice.algorithm == "cdnod" else None
+    disc_cols = list(variables) + ([surrogate] if surrogate else [])
+    disc = frame[disc_cols]
+    fixed = dict(choice.parameters)
+    if knowledge is not None:
+        fixed["knowledge"] = knowledge
+    report.advance()
+
+    # 4. one fit with default settings, timed
+    from ..discovery import make_algorithm
+
+    params = dict(fixed)
+    single: MixedGraph | None = None
+    t_fit = 0.0
+    try:
+        ts = time.perf_counter()
+        est = make_algorithm(choice.algorithm, **_seeded(choice.algorithm, params, seed))
+        single = est.fit(disc).graph_
+        t_fit = time.perf_counter() - ts
+        if budget is not None and t_fit < 0.25 * budget:
+            # the first fit may include one-off costs (imports, JIT compilation): time a second one
+            ts = time.perf_counter()
+            make_algorithm(choice.algorithm, **_seeded(choice.algorithm, params, seed)).fit(disc)
+            t_fit = min(t_fit, time.perf_counter() - ts)
+        steps.append(Step("fit", "done", f"one fit with default settings: {single.n_edges} edges"))
+    except CausalScopeError as exc:
+        steps.append(Step("fit", "failed", _one_line(exc)))
+        raise
+    report.advance()
+
+    def remaining() -> float:
+        return math.inf if budget is None else budget - (time.perf_counter() - t0)
+
+    # 5. tune
+    tuning: dict[str, Any] | None = None
+    if choice.tune_grid is None:
+        steps.append(Step("tune", "skipped", "the chosen method has no tuned hyperparameter (see the reasons)"))
+    else:
+        n_grid = int(np.prod([len(v) for v in choice.tune_grid.values()]))
+        n_fits = n_grid * (5 if choice.tune_method == "heldout_likelihood" else 20)
+        if n_fits * t_fit > TUNING_BUDGET_SHARE * remaining():
+            steps.append(Step("tune", "skipped", f"budget: {n_fits} refits of about {t_fit:.2g} s would exceed "
+                                                 f"{TUNING_BUDGET_SHARE:.0%} of the {remaining():.3g} s left"))
+        else:
+            from .tuning import tune
+
+            try:
+                res = tune(disc, choice.algorithm, choice.tune_grid, method=choice.tune_method,
+                           random_state=seed, n_jobs=n_jobs, **fixed)
+                tuning = res.to_dict()
+                params = _apply_setting(params, res.chosen, choice.algorithm)
+                steps.append(Step("tune", "done", f"chose {res.chosen} by {res.method}"))
+            except CausalScopeError as exc:
+                steps.append(Step("tune", "failed", f"{_one_line(exc)}; default settings kept"))
+    report.advance()
+
+    # 6. bootstrap
+    from .stability import bootstrap_edges
+
+    confidence = None
+    nb = choice.n_bootstrap if n_bootstrap is None else int(n_bootstrap)
+    if n_bootstrap is not None:
+        steps.append(Step("bootstrap size", "done", f"{nb} resamples as requested (the rule's default is "
+                                                    f"{choice.n_bootstrap})"))
+    if budget is not None and t_fit > 0:
+        affordable = int(BOOTSTRAP_BUDGET_SHARE * max(remaining(), 0.0) / t_fit) * max(1, n_jobs or 1)
+        if affordable < nb:
+            steps.append(Step("bootstrap size", "done", f"budget: {nb} replicates reduced to {max(affordable, 0)}"))
+            nb = affordable
+    graph = single
+    if nb < MIN_BOOTSTRAP and n_bootstrap is None:
+        steps.append(Step("bootstrap", "skipped", f"budget: fewer than {MIN_BOOTSTRAP} replicates fit; the single fit "
+                                                  "is reported without edge confidence"))
+        limitations.append("No bootstrap was run: the graph carries no measure of its uncertainty.")
+    else:
+        try:
+            confidence = bootstrap_edges(disc, choice.algorithm, n_bootstrap=nb, random_state=seed,
+                                         resampling=choice.resampling, sample_fraction=choice.sample_fraction,
+                                         n_jobs=n_jobs, on_error="skip", **_seeded(choice.algorithm, params, None))
+            graph = confidence.consensus_graph(choice.threshold)
+            steps.append(Step("bootstrap", "done", f"{confidence.n_replicates} replicates "
+                                                   f"({confidence.n_failed} failed); consensus at {choice.threshold}"))
+        except CausalScopeError as exc:
+            steps.append(Step("bootstrap", "failed", f"{_one_line(exc)}; the single fit is reported"))
+    if choice.algorithm in ("exact", "exact_posterior") and graph.kind == "dag":
+        from ..graphs import dag_to_cpdag
+
+        graph = dag_to_cpdag(graph)
+        limitations.append("Exact search returns one DAG of the score-optimal class; the BIC cannot tell Markov "
+                           "equivalent DAGs apart, so the final graph is that DAG's CPDAG and the orientation "
+                           "frequencies of the bootstrap within a class carry no evidence.")
+    if surrogate and surrogate in graph.nodes:
+        limitations.append(f"The domain/time column {surrogate!r} appears in the graph as the surrogate of the "
+                           "changing mechanisms; its edges mark variables whose mechanism changes.")
+    report.advance()
+
+    # 7. effects
+    effects: list[dict[str, Any]] = []
+    if treatment is not None and outcome is not None:
+        effects.append(_effect(frame[list(variables)], graph, treatment, outcome, seed, steps))
+    report.advance()
+    report.close()
+
+    # 8. scores
+    scores: list[dict[str, Any]] = []
+    if reference:
+        from ..graphs.metrics import compare_graphs
+
+        for label, ref in reference.items():
+            learned = graph
+            try:
+                extra = [v for v in learned.nodes if v not in set(ref.nodes)]
+                if extra and all(v in set(learned.nodes) for v in ref.nodes):
+                    # e.g. CD-NOD's domain node: scored over the reference's variables only
+                    learned = graph.subgraph([v for v in graph.nodes if v in set(ref.nodes)])
+                cmp = compare_graphs(ref, learned).to_dict()
+                scores.append({
+                    "reference": label, "shd": cmp["shd"],
+                    "adjacency_precision": cmp["adjacency"]["precision"], "adjacency_recall": cmp["adjacency"]["recall"],
+                    "adjacency_f1": cmp["adjacency"]["f1"],
+                    "arrowhead_precision": cmp["arrowhead"]["precision"], "arrowhead_recall": cmp["arrowhead"]["recall"],
+                    "arrowhead_f1": cmp["arrowhead"]["f1"],
+                    "reference_edges": cmp["true_edges"], "learned_edges": cmp["estimated_edges"],
+                })
+            except CausalScopeError as exc:
+                steps.append(Step(f"score vs {label}", "failed", _one_line(exc)))
+        if scores:
+            steps.append(Step("score", "done", f"against {', '.join(s['reference'] for s in scores)}; the learned "
+                                               "graph is scored as is (undirected edges stay undirected)"))
+
+    limitations.extend(_limitations(choice, profile, graph))
+    settings = {
+        "seed": seed, "n_jobs": n_jobs, "budget": budget, "treatment": treatment, "outcome": outcome,
+        "domain_column": domain_column, "time_column": time_column, "assume_latent": assume_latent,
+        "knowledge": None if knowledge is None else (knowledge.to_dict() if hasattr(knowledge, "to_dict")
+                                                     else str(knowledge)),
+        "rows_used": len(frame),
+        "rows_dropped": n_dropped, "n_bootstrap": 0 if confidence is None else confidence.n_replicates,
+    }
+    return Analysis(
+        graph=graph, variables=variables, profile=profile, choice=choice, parameters=params, tuning=tuning,
+        confidence=confidence, effects=tuple(effects), scores=tuple(scores), steps=tuple(steps),
+        limitations=tuple(limitations), settings=settings,
+    )
+
+
+_SCORE_PARAMETERS = frozenset({"penalty_discount", "ess", "alpha_mu", "alpha_w"})
+
+
+def _apply_setting(params: dict[str, Any], setting: Mapping[str, Any], algorithm: str) -> dict[str, Any]:
+    """Merge a tuned setting into constructor arguments (score hyperparameters go into ``score_params``)."""
+    from ..discovery import DISCOVERY_ALGORITHMS
+    import inspect
+
+    accepted = inspect.signature(DISCOVERY_ALGORITHMS[algorithm].__init__).parameters
+    out = dict(params)
+    for key, value in setting.items():
+        if key not in accepted and key in _SCORE_PARAMETERS and "score_params" in accepted:
+            out["score_params"] = {**dict(out.get("score_params") or {}), key: value}
+        else:
+            out[key] = value
+    return out
+
+
+def _seeded(algorithm: str, params: dict[str, Any], seed: int | None) -> dict[str, Any]:
+    """Add ``random_state`` for algorithms that take one (only for direct fits; the bootstrap seeds itself)."""
+    from ..discovery import DISCOVERY_ALGORITHMS
+    import inspect
+
+    out = dict(params)
+    if seed is not None and "random_state" in inspect.signature(DISCOVERY_ALGORITHMS[algorithm].__init__).parameters:
+        out["random_state"] = seed
+    return out
+
+
+def _effect(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str, seed: int,
+            steps: list[Step]) -> dict[str, Any]:
+    from ..identification import identify
+
+    base = {"treatment": treatment, "outcome": outcome}
+    try:
+        ident = identify(graph, treatment, outcome)
+    except NotIdentifiableError as exc:
+        steps.append(Step("identify", "done", f"not identified on the learned {graph.kind}: {exc}"))
+        return {**base, "status": "not_identified", "reason": " ".join(str(exc).split()),
+                "graph_type": graph.kind}
+    except CausalScopeError as exc:
+        steps.append(Step("identify", "failed", _one_line(exc)))
+        return {**base, "status": "failed", "reason": _one_line(exc)}
+    steps.append(Step("identify", "done", str(ident)))
+    from ..estimation import estimate_effect
+
+    try:
+        est = estimate_effect(frame, graph, treatment=treatment, outcome=outcome, random_state=seed, n_jobs=1)
+    except NotIdentifiableError as exc:
+        steps.append(Step("estimate", "done", f"not identified: {exc}"))
+        return {**base, "status": "not_identified", "reason": " ".join(str(exc).split()), "graph_type": graph.kind}
+    except CausalScopeError as exc:
+        steps.append(Step("estimate", "failed", _one_line(exc)))
+        return {**base, "status": "failed", "reason": _one_line(exc), "identification": str(ident)}
+    steps.append(Step("estimate", "done", f"{est.method}: {est.estimate:.4g}"))
+    return {**est.to_dict(), "status": "estimated", "identification": str(ident), "alpha": 0.05}
+
+
+def _limitations(choice: MethodChoice, profile: DataProfile | None, graph: MixedGraph) -> list[str]:
+    out = []
+    if choice.algorithm != "fci":
+        out.append("Causal sufficiency is assumed: no unobserved common cause of two analysed variables. If there is "
+                   "one, some edges or orientations are wrong; rerun with latent confounding assumed (FCI).")
+    out.append("Faithfulness is assumed: independences in the data come from the graph, not from cancelling paths.")
+    if choice.algorithm == "lingam":
+        out.append("DirectLiNGAM orients every edge from non-Gaussianity; the directions are only as reliable as the "
+                   "linear, non-Gaussian, acyclic model.")
+    elif graph.kind in ("cpdag", "pag"):
+        out.append(f"The graph is a {graph.kind.upper()}: undirected or circle-marked edges were not decided by the "
+                   "data, and are not oriented here.")
+    if profile is not None and profile.flags.get("time_series") is not None and profile.flags["time_series"].value:
+        out.append("The variables are autocorrelated over time; rows are treated as independent, which overstates "
+                   "the evidence.")
+    out.append("Resampling frequencies measure the stability of the method on this sample, not the probability that "
+               "an edge is causal.")
+    return out
