@@ -60,7 +60,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from itertools import combinations
+from functools import lru_cache
+from math import comb
 from typing import Any
 
 import numpy as np
@@ -159,28 +160,63 @@ def possible_dsep(marks: np.ndarray, node: int, *, max_path_length: int | None =
     return frozenset(found)
 
 
+@lru_cache(maxsize=64)
+def _combinations(n: int, k: int) -> np.ndarray:
+    """All ``k``-subsets of ``range(n)`` as rows of an int array, in lexicographic order.
+
+    Built column by column with numpy (each row of the ``j``-column array is
+    extended by every admissible larger value), so no Python loop over the
+    subsets; the result is cached and read-only.
+    """
+    rows = np.zeros((1, 0), dtype=np.intp)
+    for j in range(k):
+        last = rows[:, -1] if j else np.full(1, -1, dtype=np.intp)
+        counts = np.maximum(n - (k - j) - last, 0)
+        total = int(counts.sum())
+        rep = np.repeat(rows, counts, axis=0)
+        offsets = np.arange(total, dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+        rows = np.column_stack([rep, np.repeat(last + 1, counts) + offsets])
+    rows.setflags(write=False)
+    return rows
+
+
 def _edge_sets(x: int, y: int, pds: Mapping[int, frozenset[int]], adj: np.ndarray, size: int) -> np.ndarray:
     """Conditioning sets of ``size`` to test for the edge ``x``-``y``, as rows of an int array.
 
     Subsets of ``Possible-D-SEP(x) - {y}`` and of ``Possible-D-SEP(y) - {x}``
-    (each once, sorted); sets inside ``adj(x) - {y}`` or ``adj(y) - {x}`` are
-    skipped, since the skeleton search already tested them.
+    (each once, rows in lexicographic order); sets inside ``adj(x) - {y}`` or
+    ``adj(y) - {x}`` are skipped, since the skeleton search already tested them.
     """
+    p = adj.shape[0]
+    cand_x = np.array(sorted(pds[x] - {x, y}), dtype=np.intp)
+    cand_y = np.array(sorted(pds[y] - {x, y}), dtype=np.intp)
+    n_x, n_y = len(cand_x), len(cand_y)
+    if max(n_x, n_y) < size:
+        return np.zeros((0, size), dtype=np.intp)
+    in_cx = np.zeros(p, dtype=bool)
+    in_cx[cand_x] = True
+    in_cy = np.zeros(p, dtype=bool)
+    in_cy[cand_y] = True
+    union = np.flatnonzero(in_cx | in_cy)
+    n_side = comb(n_x, size) + comb(n_y, size)
+    if n_x < size or n_y < size or (n_x == len(union) or n_y == len(union)):
+        # one side's subsets contain all the others
+        big = cand_x if n_x >= n_y else cand_y
+        sets = big[_combinations(len(big), size)]
+    elif comb(len(union), size) <= 2 * n_side:
+        # the sides overlap: filter the union's subsets (already in lexicographic order)
+        sets = union[_combinations(len(union), size)]
+        sets = sets[in_cx[sets].all(axis=1) | in_cy[sets].all(axis=1)]
+    else:
+        sx = cand_x[_combinations(n_x, size)]
+        sy = cand_y[_combinations(n_y, size)]
+        sy = sy[~in_cx[sy].all(axis=1)]
+        sets = np.vstack([sx, sy])
+        sets = sets[np.lexsort(sets.T[::-1])]
     in_x = adj[x].copy()
     in_x[y] = False
     in_y = adj[y].copy()
     in_y[x] = False
-    rows = []
-    for side in (x, y):
-        cand = sorted(pds[side] - {x, y})
-        if len(cand) >= size:
-            combos = np.fromiter(
-                (v for s in combinations(cand, size) for v in s), dtype=np.intp
-            ).reshape(-1, size)
-            rows.append(combos)
-    if not rows:
-        return np.zeros((0, size), dtype=np.intp)
-    sets = rows[0] if len(rows) == 1 else np.unique(np.vstack(rows), axis=0)
     keep = ~(in_x[sets].all(axis=1) | in_y[sets].all(axis=1))
     return sets[keep]
 
