@@ -28,8 +28,8 @@ demo: $(VENV)/.installed
 # The browser test of the HTML report needs Debian's chromium (driven by Playwright from the
 # test extra); install it when missing and possible, else that one test is skipped.
 test: $(VENV)/.installed-test
-	@command -v chromium >/dev/null 2>&1 || apt-get install -y -q chromium >/dev/null 2>&1 \
-	  || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1) \
+	@command -v chromium >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 \
+	  || (apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1) \
 	  || echo "note: Debian's chromium could not be installed; the browser test will be skipped"
 	mkdir -p test-artifacts
 	CAUSALSCOPE_ARTIFACTS=test-artifacts $(BIN)/python -m pytest -q
