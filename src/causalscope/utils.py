@@ -34,6 +34,7 @@ __all__ = [
     "CallbackProgress",
     "as_progress",
     "track",
+    "registrar",
 ]
 
 RandomState = int | np.random.Generator | None
@@ -171,3 +172,40 @@ def track(
             reporter.advance(1)
     finally:
         reporter.close()
+
+
+def registrar(registry: dict[str, type], name: str, *, kind: str, attribute: str) -> Callable[[type], type]:
+    """A class decorator that registers a class in ``registry`` under ``name``.
+
+    The one mechanism behind ``register_ci_test``, ``register_score`` and
+    ``register_algorithm``: it stores the class, sets ``cls.<attribute> = name`` and
+    refuses a *different* class under a taken name. The same class defined again by a
+    re-import of its module (same module and qualified name) replaces the entry.
+
+    Raises
+    ------
+    InvalidParameterError
+        If another class is already registered under ``name`` (``kind`` names the
+        registry in the message).
+
+    Examples
+    --------
+    >>> registry = {}
+    >>> @registrar(registry, "demo", kind="widget", attribute="method")
+    ... class Demo:
+    ...     pass
+    >>> registry["demo"] is Demo, Demo.method
+    (True, 'demo')
+    """
+
+    def decorator(cls: type) -> type:
+        other = registry.get(name)
+        if other is not None and other is not cls and (
+            other.__module__ != cls.__module__ or other.__qualname__ != cls.__qualname__
+        ):
+            raise InvalidParameterError(f"a {kind} named {name!r} is already registered ({other.__name__})")
+        registry[name] = cls
+        setattr(cls, attribute, name)
+        return cls
+
+    return decorator

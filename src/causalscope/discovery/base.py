@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..exceptions import DataError, InvalidParameterError
+from ..utils import registrar
 from ..independence import CI_TESTS, CachedCITest, make_ci_test
 
 __all__ = [
@@ -55,19 +56,7 @@ def register_algorithm(name: str) -> Callable[[T], T]:
     True
     """
 
-    def decorator(cls: T) -> T:
-        other = DISCOVERY_ALGORITHMS.get(name)
-        if other is not None and other is not cls and (
-            other.__module__ != cls.__module__ or other.__qualname__ != cls.__qualname__
-        ):
-            raise InvalidParameterError(
-                f"a discovery algorithm named {name!r} is already registered ({other.__name__})"
-            )
-        DISCOVERY_ALGORITHMS[name] = cls
-        cls.name = name  # type: ignore[attr-defined]
-        return cls
-
-    return decorator
+    return registrar(DISCOVERY_ALGORITHMS, name, kind="discovery algorithm", attribute="name")  # type: ignore[return-value]
 
 
 def make_algorithm(name: str, **kwargs: Any) -> Any:

@@ -26,6 +26,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar, runtime_checkable
 import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
+from ..utils import registrar
 from ._table import Table, as_table
 
 __all__ = [
@@ -122,16 +123,7 @@ def register_ci_test(name: str) -> Callable[[T], T]:
         If another class is already registered under ``name``.
     """
 
-    def decorator(cls: T) -> T:
-        if name in CI_TESTS and CI_TESTS[name] is not cls:
-            raise InvalidParameterError(
-                f"a CI test named {name!r} is already registered ({CI_TESTS[name].__name__})"
-            )
-        CI_TESTS[name] = cls
-        cls.method = name  # type: ignore[attr-defined]
-        return cls
-
-    return decorator
+    return registrar(CI_TESTS, name, kind="CI test", attribute="method")  # type: ignore[return-value]
 
 
 def make_ci_test(name: str, data: object, **kwargs: Any) -> CITest:

@@ -31,6 +31,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
+from ..utils import registrar
 
 __all__ = [
     "SCORES",
@@ -59,16 +60,7 @@ def register_score(name: str) -> Callable[[T], T]:
         If another class is already registered under ``name``.
     """
 
-    def decorator(cls: T) -> T:
-        if name in SCORES and SCORES[name] is not cls:
-            raise InvalidParameterError(
-                f"a score named {name!r} is already registered ({SCORES[name].__name__})"
-            )
-        SCORES[name] = cls
-        cls.method = name  # type: ignore[attr-defined]
-        return cls
-
-    return decorator
+    return registrar(SCORES, name, kind="score", attribute="method")  # type: ignore[return-value]
 
 
 def make_score(name: str, data: object, **kwargs: Any) -> LocalScore:
