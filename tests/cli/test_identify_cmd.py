@@ -49,6 +49,7 @@ def test_not_identifiable_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, out, err = run(capsys, "identify", g, "--treatment", "X", "--outcome", "Y")
     assert code == 3 and out == ""
     assert err.startswith("not identifiable: ") and "hedge" in err and len(err.strip().splitlines()) == 1
+    assert err.strip() == "not identifiable: the graph contains a hedge F = {X, Y}, F' = {Y} for P(Y | do(X)) (Shpitser & Pearl 2006)"
     cp = write(tmp_path, "cp.json", ["X", "Y"], ["X --- Y"])
     code, _, err = run(capsys, "identify", cp, "--treatment", "X", "--outcome", "Y")
     assert code == 3 and "X --- Y" in err

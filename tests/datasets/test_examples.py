@@ -31,9 +31,7 @@ from causalscope.datasets import (
     load_lalonde,
     load_network,
     load_sachs,
-    parse_bif_structure,
     parse_dagitty,
-    read_bif_structure,
     sachs_column_name,
     sachs_ground_truth,
     sachs_tiers,
@@ -318,7 +316,6 @@ def test_network_sizes_and_packaged_path(name: str) -> None:
     assert (net.graph.n_nodes, net.graph.n_edges) == NETWORK_SIZES[name]
     assert set(net.states) == set(net.graph.nodes)
     assert net.path.name == f"{name}.bif.gz" and net.path.is_file()
-    assert read_bif_structure(net.path).graph == net.graph
     assert net.to_dict()["graph"]["type"] == "dag"
 
 
@@ -349,41 +346,6 @@ def test_child_states_with_unusual_names() -> None:
     assert net.states["LowerBodyO2"] == ("<5", "5-12", "12+")
     assert net.states["CO2Report"] == ("<7.5", ">=7.5")
     assert net.states["ChestXray"][-1] == "Asy/Patch"
-
-
-def test_bif_parser_errors_and_comments() -> None:
-    s = parse_bif_structure(
-        "// comment\nnetwork 'x' { }\n/* block\ncomment */\n"
-        "variable A { type discrete [ 2 ] { a0 a1 }; property p = 1; }\n"
-        "variable B { type discrete [ 2 ] { b0, b1 }; }\n"
-        "probability ( B | A ) { (a0) 0.5, 0.5; (a1) 0.1, 0.9; }\n"
-    )
-    assert s.states["A"] == ("a0", "a1") and s.parents == {"A": (), "B": ("A",)}
-    with pytest.raises(DataError, match="declares 3 states but lists 2"):
-        parse_bif_structure("variable A { type discrete [ 3 ] { x, y }; }")
-    with pytest.raises(DataError, match="'C'"):
-        parse_bif_structure("variable A { type discrete [ 2 ] { x, y }; } probability ( A | C ) { }")
-    with pytest.raises(DataError, match="more than one probability block"):
-        parse_bif_structure(
-            "variable A { type discrete [ 2 ] { x, y }; } probability ( A ) { } probability ( A ) { }"
-        )
-    cyclic = (
-        "variable A { type discrete [ 2 ] { x, y }; } variable B { type discrete [ 2 ] { x, y }; }"
-        "probability ( A | B ) { } probability ( B | A ) { }"
-    )
-    with pytest.raises(GraphError):
-        parse_bif_structure(cyclic)
-
-
-def test_read_bif_structure_plain_and_gzip(tmp_path: Path) -> None:
-    raw = load_network("asia").path.read_bytes()
-    plain = tmp_path / "asia.bif"
-    plain.write_bytes(gzip.decompress(raw))
-    odd = tmp_path / "asia.txt"  # compression detected from the bytes, not the name
-    odd.write_bytes(raw)
-    assert read_bif_structure(plain).graph == read_bif_structure(odd).graph == load_network("asia").graph
-    with pytest.raises(DataError, match="cannot read"):
-        read_bif_structure(tmp_path / "missing.bif")
 
 
 # --------------------------------------------------------------------------- dagitty

@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from causalscope.datasets.simulate import MECHANISMS, NOISES, Simulation, random_dag, simulate
 from causalscope.exceptions import DataError, GraphError, InvalidParameterError
 from causalscope.graphs import ADMG, CPDAG, DAG, PAG, dag_to_cpdag, parse_graph
-from causalscope.datasets.simulate import MECHANISMS, NOISES, Simulation, random_dag, simulate
 
 
 def _partial_corr(x: np.ndarray, i: int, j: int, cond: list[int]) -> float:

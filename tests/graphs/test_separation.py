@@ -31,6 +31,7 @@ from causalscope.graphs.separation import (
     is_d_separator,
     is_minimal_separator,
     m_separated,
+    node_names,
 )
 
 SETTINGS = settings(
@@ -400,6 +401,18 @@ def test_undirected_edge_meeting_an_arrowhead_is_refused() -> None:
 def test_unknown_nodes(call, message) -> None:
     with pytest.raises(GraphError, match=message):
         call(DAG(edges=["A --> B", "B --> C"]))
+
+
+def test_node_names_lists_every_unknown_item() -> None:
+    # Checked against the expected message written out: every unknown item named,
+    # with the parameter and the first 15 nodes of the graph.
+    g = DAG(nodes=[f"V{i}" for i in range(20)], edges=["V0 --> V1"])
+    expected = "unknown nodes ['Q', 7] in y; the graph has nodes " + str([f"V{i}" for i in range(15)] + ["..."])
+    with pytest.raises(GraphError) as info:
+        d_separated(g, "V0", ["V1", "Q", 7])
+    assert str(info.value) == expected
+    assert node_names(g, ("V1", "V0", "V1"), "x") == ("V1", "V0", "V1")  # order and repeats kept
+    assert node_names(g, "V3", "x") == ("V3",)
 
 
 @pytest.mark.parametrize(

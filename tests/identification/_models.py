@@ -16,6 +16,7 @@ import numpy as np
 from causalscope.graphs import DAG
 from causalscope.identification import ProbabilityTable
 
+
 class LatentModel:
     def __init__(self, dag: DAG, latent: set[str] | frozenset[str], rng: np.random.Generator, card: int = 2,
                  cards: Mapping[str, int] | None = None) -> None:

@@ -19,9 +19,9 @@ import warnings
 import numpy as np
 import pytest
 
-from causalscope.datasets import load_dagitty, list_dagitty, random_dag
+from causalscope.datasets import list_dagitty, load_dagitty, random_dag
 from causalscope.exceptions import GraphError, InvalidParameterError, NotIdentifiableError
-from causalscope.graphs import DAG, dag_to_cpdag, enumerate_dags, latent_projection, parse_graph
+from causalscope.graphs import DAG, d_separated, dag_to_cpdag, enumerate_dags, latent_projection, parse_graph
 from causalscope.identification import (
     adjustment_estimand,
     adjustment_set,
@@ -207,6 +207,13 @@ def test_bad_input() -> None:
         is_adjustment_set(g, "X", "X", [])
     with pytest.raises(GraphError, match="'W'"):
         is_adjustment_set(g, "X", "Y", ["W"])
+    # The same validation as graphs.separation (one shared helper): same message.
+    with pytest.raises(GraphError) as ident:
+        adjustment_sets(g, "X", ["Y", "W", "V"])
+    with pytest.raises(GraphError) as sep:
+        d_separated(g, "X", ["Y", "W", "V"])
+    assert str(ident.value) == str(sep.value).replace(" in y;", " in outcome;")
+    assert str(ident.value).startswith("unknown nodes ['W', 'V'] in outcome;")
     with pytest.raises(InvalidParameterError, match=r"must not contain.*\['Y'\]"):
         is_adjustment_set(g, "X", "Y", ["Y"])
     with pytest.raises(InvalidParameterError, match="criterion"):

@@ -1,8 +1,9 @@
 """BIF reading and writing with CPTs.
 
 Checked against
-* the structure-only reader of ``causalscope.datasets`` (variables, states, parents)
-  and pgmpy's BIF reader (every CPT number) on every shipped bnlearn network;
+* pgmpy's BIF reader (every CPT number) on every shipped bnlearn network, whose
+  structure ``causalscope.datasets.load_network`` returns from this same reader
+  (its variables, states and parents are checked against pgmpy in tests/datasets);
 * exact round trips: read -> write -> read gives an equal network (numbers written
   with repr precision), plain and gzip;
 * the ``table`` layout for nodes with parents as pgmpy reads it;
@@ -171,6 +172,16 @@ def test_cycle_and_file_errors(tmp_path: Path) -> None:
     renamed = DiscreteBN(DAG(['Smo"ker']), {'Smo"ker': ["y", "n"]}, {'Smo"ker': [0.5, 0.5]})
     with pytest.raises(DataError, match="cannot write variable"):
         to_bif_string(renamed)
+
+
+def test_gzip_detected_from_bytes_not_name(tmp_path: Path) -> None:
+    raw = load_network("asia").path.read_bytes()
+    plain = tmp_path / "asia.bif"
+    plain.write_bytes(gzip.decompress(raw))
+    odd = tmp_path / "asia.txt"  # gzip data under a name that does not say so
+    odd.write_bytes(raw)
+    assert read_bif(plain) == read_bif(odd)
+    assert read_bif(odd).graph == load_network("asia").graph
 
 
 def test_load_bayesnet() -> None:

@@ -165,7 +165,7 @@ def _encode_column(
         numeric = series.to_numpy(dtype=np.float64, na_value=np.nan)
     elif ptypes.is_numeric_dtype(dtype) and not is_cat:
         numeric = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    elif dtype == object:
+    elif dtype == object:  # noqa: E721 (numpy dtype equality, not a type comparison)
         converted = _object_numeric(series)
         if converted is not None:
             numeric = converted.to_numpy(dtype=np.float64, na_value=np.nan)

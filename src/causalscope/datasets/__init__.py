@@ -10,7 +10,6 @@ Simulation (:mod:`causalscope.datasets.simulate`): random DAGs and data sampled
 from structural causal models, with the true graph returned alongside.
 """
 
-from .bif import BIFStructure, parse_bif_structure, read_bif_structure
 from .examples import (
     SACHS_COLUMNS,
     SACHS_CONDITIONS,
@@ -36,7 +35,6 @@ __all__ = [
     "Example",
     "NetworkStructure",
     "DagittyExample",
-    "BIFStructure",
     "SACHS_COLUMNS",
     "SACHS_CONDITIONS",
     "load_sachs",
@@ -49,8 +47,6 @@ __all__ = [
     "load_dagitty",
     "list_dagitty",
     "parse_dagitty",
-    "parse_bif_structure",
-    "read_bif_structure",
     "example_names",
     "load_example",
     "random_dag",

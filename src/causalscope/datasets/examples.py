@@ -45,7 +45,6 @@ import pandas as pd
 
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import ADMG, DAG, MixedGraph
-from .bif import _parse_bif_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..data import Dataset
@@ -646,6 +645,19 @@ def list_networks() -> tuple[str, ...]:
     return tuple(sorted(_NETWORK_CITATIONS))
 
 
+def _network_path(name: str) -> Path:
+    return _resource_path("bnlearn", f"{name}.bif.gz")
+
+
+def _read_network(name: str) -> DiscreteBN:
+    """Read a packaged network, CPTs included, with the BIF reader of :mod:`causalscope.scm.bif`."""
+    if name not in _NETWORK_CITATIONS:
+        raise _unknown("network", name, list_networks())
+    from ..scm.bif import read_bif  # imported here: ``import causalscope.datasets`` stays light
+
+    return read_bif(_network_path(name))
+
+
 def load_network(name: str) -> NetworkStructure:
     """Load the structure (DAG and state names) of a packaged Bayesian network.
 
@@ -660,8 +672,10 @@ def load_network(name: str) -> NetworkStructure:
     Returns
     -------
     NetworkStructure
-        Name, DAG, state names, file path and provenance. The conditional
-        probability tables are in the file at ``path`` but are not read here.
+        Name, DAG, state names, file path and provenance. The file is read with
+        :func:`causalscope.scm.read_bif`, so its conditional probability tables are
+        checked, but only the structure is returned; :func:`load_bayesnet` gives
+        the full network.
 
     Raises
     ------
@@ -682,19 +696,16 @@ def load_network(name: str) -> NetworkStructure:
     >>> sorted(asia.graph.parents("dysp"))
     ['bronc', 'either']
     """
-    if name not in _NETWORK_CITATIONS:
-        raise _unknown("network", name, list_networks())
-    fname = f"{name}.bif.gz"
-    structure = _parse_bif_bytes(_resource("bnlearn", fname).read_bytes(), source=fname)
+    bn = _read_network(name)
     provenance = (
         f"{_NETWORK_CITATIONS[name]} From the bnlearn Bayesian network repository (M. Scutari), as "
         "distributed in the pgmpy 1.1.2 wheel (MIT). See causalscope/datasets/data/bnlearn/PROVENANCE.md."
     )
     return NetworkStructure(
         name=name,
-        graph=structure.graph,
-        states=dict(structure.states),
-        path=_resource_path("bnlearn", fname),
+        graph=bn.graph,
+        states=dict(bn.states),
+        path=_network_path(name),
         provenance=provenance,
     )
 
@@ -1120,9 +1131,8 @@ def load_bayesnet(name: str) -> DiscreteBN:
     0.1
     """
     from ..scm import DiscreteBN
-    from ..scm.bif import read_bif
 
-    bn = read_bif(load_network(name).path)
+    bn = _read_network(name)
     return DiscreteBN(bn.graph, bn.states, bn.cpts, name=name)
 
 

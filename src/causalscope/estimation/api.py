@@ -32,7 +32,8 @@ from .frontdoor import FrontDoorEstimator
 from .iv import TwoStageLeastSquares
 from .matching import PropensityMatching
 from .plugin import EstimandPlugin
-from .refute import REFUTERS, refute as _refute
+from .refute import REFUTERS
+from .refute import refute as _refute
 from .regression import DifferenceInMeans, GComputation, LinearRegressionEstimator, ols
 from .result import EffectEstimate
 from .sensitivity import ovb_sensitivity

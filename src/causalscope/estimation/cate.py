@@ -29,13 +29,23 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 from sklearn.base import clone
 
 from ..exceptions import InvalidParameterError
 from ..utils import RandomState, check_random_state
-from ._common import as_frame, check_binary, columns, default_classifier, default_regressor, fit_predict, fit_predict_proba, folds, names, with_intercept
+from ._common import (
+    as_frame,
+    check_binary,
+    columns,
+    default_classifier,
+    default_regressor,
+    fit_predict,
+    fit_predict_proba,
+    folds,
+    names,
+    with_intercept,
+)
 from .regression import ols
 
 __all__ = ["CATELearner", "BestLinearProjection", "CATEEvaluation", "best_linear_projection", "evaluate_cate", "pehe"]

@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import RandomState
@@ -83,8 +82,8 @@ def two_stage_least_squares(
     x0 = with_intercept(w)
     r_full = t - zz @ (pz @ (zz.T @ t))
     r_red = t - x0 @ np.linalg.lstsq(x0, t, rcond=None)[0]
-    l = z.shape[1]
-    f = float(((r_red @ r_red - r_full @ r_full) / l) / ((r_full @ r_full) / (n - zz.shape[1])))
+    n_instruments = z.shape[1]
+    f = float(((r_red @ r_red - r_full @ r_full) / n_instruments) / ((r_full @ r_full) / (n - zz.shape[1])))
     return beta, cov, f
 
 

@@ -85,6 +85,7 @@ __all__ = [
 NodeSet = str | Iterable[str]
 
 _CACHE_KEY = "_causalscope_separation_index"
+_SHOWN = 15  # how many of the graph's nodes an "unknown node" message lists
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,23 +209,63 @@ def _prepare(graph: object, what: str) -> _Index:
     return idx
 
 
-def _node_set(idx: _Index, nodes: NodeSet, name: str) -> frozenset[int]:
+def node_names(graph: MixedGraph, nodes: NodeSet, name: str) -> tuple[str, ...]:
+    """Check that ``nodes`` (one name or an iterable of names) are nodes of ``graph``.
+
+    The one validation of node-set arguments shared by the graph algorithms and the
+    layers above (``causalscope.identification`` wraps it); not part of the public
+    ``causalscope.graphs`` namespace.
+
+    Parameters
+    ----------
+    graph:
+        The graph the names must belong to.
+    nodes:
+        A node name, or an iterable of node names.
+    name:
+        The parameter name, used in error messages.
+
+    Returns
+    -------
+    tuple of str
+        The names in the order given (repeats kept).
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``nodes`` is neither a string nor iterable.
+    GraphError
+        If some item is not a node of ``graph`` (every such item is named, with the
+        first nodes of the graph).
+
+    Examples
+    --------
+    >>> from causalscope.graphs import DAG
+    >>> node_names(DAG(edges=["A --> B"]), "A", "x")
+    ('A',)
+    >>> node_names(DAG(edges=["A --> B"]), ["B", "Q"], "z")
+    Traceback (most recent call last):
+    ...
+    causalscope.exceptions.GraphError: unknown node 'Q' in z; the graph has nodes ['A', 'B']
+    """
     if isinstance(nodes, str):
         nodes = (nodes,)
     try:
-        items = list(nodes)
+        items = tuple(nodes)
     except TypeError:
         raise InvalidParameterError(
             f"{name} must be a node name or an iterable of node names; got {type(nodes).__name__}"
         ) from None
-    out = set()
-    for n in items:
-        i = idx.index.get(n) if isinstance(n, str) else None
-        if i is None:
-            shown = list(idx.nodes[:12]) + (["..."] if len(idx.nodes) > 12 else [])
-            raise GraphError(f"unknown node {n!r} in {name}; the graph has nodes {shown}")
-        out.add(i)
-    return frozenset(out)
+    unknown = [n for n in items if not isinstance(n, str) or n not in graph]
+    if unknown:
+        what = f"node {unknown[0]!r}" if len(unknown) == 1 else f"nodes {unknown}"
+        shown = list(graph.nodes[:_SHOWN]) + (["..."] if graph.n_nodes > _SHOWN else [])
+        raise GraphError(f"unknown {what} in {name}; the graph has nodes {shown}")
+    return items
+
+
+def _node_set(graph: MixedGraph, idx: _Index, nodes: NodeSet, name: str) -> frozenset[int]:
+    return frozenset(idx.index[n] for n in node_names(graph, nodes, name))
 
 
 def _check_disjoint(idx: _Index, sets: dict[str, frozenset[int]]) -> None:
@@ -305,7 +346,7 @@ def _parse_xyz(
     graph: MixedGraph, x: NodeSet, y: NodeSet, z: NodeSet, what: str
 ) -> tuple[_Index, frozenset[int], frozenset[int], frozenset[int]]:
     idx = _prepare(graph, what)
-    xs, ys, zs = _node_set(idx, x, "x"), _node_set(idx, y, "y"), _node_set(idx, z, "z")
+    xs, ys, zs = _node_set(graph, idx, x, "x"), _node_set(graph, idx, y, "y"), _node_set(graph, idx, z, "z")
     _check_disjoint(idx, {"x": xs, "y": ys, "z": zs})
     return idx, xs, ys, zs
 
@@ -554,13 +595,14 @@ def find_minimal_separator(
     what = "find_minimal_separator"
     idx = _prepare(graph, what)
     _check_acyclic(graph, what)
-    xs, ys, inc = _node_set(idx, x, "x"), _node_set(idx, y, "y"), _node_set(idx, include, "include")
+    xs, ys = _node_set(graph, idx, x, "x"), _node_set(graph, idx, y, "y")
+    inc = _node_set(graph, idx, include, "include")
     _check_disjoint(idx, {"x": xs, "y": ys, "include": inc})
     n = len(idx.nodes)
     if restrict is None:
         allowed = frozenset(range(n)) - xs - ys
     else:
-        allowed = _node_set(idx, restrict, "restrict") - xs - ys
+        allowed = _node_set(graph, idx, restrict, "restrict") - xs - ys
         missing = inc - allowed
         if missing:
             raise InvalidParameterError(
@@ -638,7 +680,7 @@ def is_minimal_separator(
     what = "is_minimal_separator"
     idx, xs, ys, zs = _parse_xyz(graph, x, y, z, what)
     _check_acyclic(graph, what)
-    inc = _node_set(idx, include, "include")
+    inc = _node_set(graph, idx, include, "include")
     if not inc <= zs:
         raise InvalidParameterError(
             "include must be a subset of z; include has "

@@ -6,29 +6,18 @@ from collections.abc import Iterable
 
 from ..exceptions import GraphError, InvalidParameterError
 from ..graphs import ADMG, DAG, MixedGraph
+from ..graphs.separation import NodeSet, node_names
 
 __all__: list[str] = []
 
-NodeSet = str | Iterable[str]
-
 
 def node_set(graph: MixedGraph, nodes: NodeSet | None, name: str, *, allow_empty: bool = False) -> frozenset[str]:
-    """Validate a node name or an iterable of names against ``graph``."""
-    if nodes is None:
-        nodes = ()
-    if isinstance(nodes, str):
-        nodes = (nodes,)
-    try:
-        items = list(nodes)
-    except TypeError:
-        raise InvalidParameterError(
-            f"{name} must be a node name or an iterable of node names; got {type(nodes).__name__}"
-        ) from None
-    unknown = [n for n in items if not isinstance(n, str) or n not in graph]
-    if unknown:
-        shown = list(graph.nodes[:15]) + (["..."] if graph.n_nodes > 15 else [])
-        raise GraphError(f"unknown node(s) {unknown} in {name}; the graph has nodes {shown}")
-    out = frozenset(items)
+    """Validate a node name or an iterable of names against ``graph`` (``None`` means none).
+
+    The names are checked by :func:`causalscope.graphs.separation.node_names`; an
+    empty result is refused unless ``allow_empty``.
+    """
+    out = frozenset(node_names(graph, () if nodes is None else nodes, name))
     if not out and not allow_empty:
         raise InvalidParameterError(f"{name} must name at least one node; got an empty set")
     return out

@@ -215,9 +215,9 @@ def _run_id(graph: MixedGraph, y: frozenset[str], x: frozenset[str]) -> Estimand
     except _HedgeFound as found:
         h = found.hedge
         raise NotIdentifiableError(
-            f"P({', '.join(_sorted(y))} | do({', '.join(_sorted(x))})) is not identifiable: "
             f"the graph contains a hedge F = {{{', '.join(_sorted(h.f))}}}, "
-            f"F' = {{{', '.join(_sorted(h.f_prime))}}} (Shpitser & Pearl 2006)",
+            f"F' = {{{', '.join(_sorted(h.f_prime))}}} for P({', '.join(_sorted(y))} | "
+            f"do({', '.join(_sorted(x))})) (Shpitser & Pearl 2006)",
             witness=h,
         ) from None
     extra = expr.free_variables - x - y
@@ -274,7 +274,7 @@ def id_algorithm(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet, *, sim
     >>> id_algorithm(parse_graph("X --> Y; X <-> Y", kind="admg"), "X", "Y")
     Traceback (most recent call last):
     ...
-    causalscope.exceptions.NotIdentifiableError: P(Y | do(X)) is not identifiable: the graph contains a hedge F = {X, Y}, F' = {Y} (Shpitser & Pearl 2006)
+    causalscope.exceptions.NotIdentifiableError: the graph contains a hedge F = {X, Y}, F' = {Y} for P(Y | do(X)) (Shpitser & Pearl 2006)
     """
     g, x, y, _ = check_query(graph, treatment, outcome, what="the ID algorithm")
     g = require_admg(g, "the ID algorithm")

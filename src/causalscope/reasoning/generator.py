@@ -271,7 +271,8 @@ def _q_explaining_away(ctx: _Ctx) -> _Query | None:
     if c is None:
         return None
     x, y, s = ctx.x, ctx.y, ctx.story
-    px, py = ctx.give({x: 1}), ctx.give({y: 1})
+    ctx.give({x: 1})  # quoted in the premise (the question's numbers); the formula needs only P(Y=1)
+    py = ctx.give({y: 1})
     pc = {(a, b): ctx.give({c: 1}, {x: a, y: b}) for a in (0, 1) for b in (0, 1)}
     exact = ctx.prob({y: 1}, {x: 1, c: 1}) - ctx.prob({y: 1}, {x: 0, c: 1})
 
@@ -308,7 +309,7 @@ def _adjust(ctx: _Ctx, z: list[str], weights_given: dict[str, int] | None = None
             out[a] += ctx.give({ctx.y: 1}, {ctx.x: a, **cfg}) * pz
     for a in (0, 1):
         zs = "".join(f", {k}" for k in z)
-        cond = f" | X=1" if weights_given else ""
+        cond = " | X=1" if weights_given else ""
         steps.append(f"Σ_z P(Y=1 | X={a}{zs}) P({','.join(z) or '∅'}{cond}) = {out[a]:.4f}")
     return out, steps
 
@@ -443,7 +444,7 @@ def _q_natural(ctx: _Ctx, kind: str) -> _Query | None:
     if sets is None:
         return None
     m, w = sets
-    x, y, s, dag = ctx.x, ctx.y, ctx.story, ctx.fam.dag
+    x, y, s = ctx.x, ctx.y, ctx.story
     if not m:
         return None
     zero = (kind == "nde" and (x, y) not in ctx.fam.edges)

@@ -370,8 +370,8 @@ class BaseScore:
         GraphError, DataError
             If ``dag`` is not a DAG, or its nodes are not the score's variables.
         """
-        from ..graphs import DAG, parse_graph
         from ..exceptions import GraphError
+        from ..graphs import DAG, parse_graph
 
         if isinstance(dag, str):
             dag = parse_graph(dag, kind="dag")
