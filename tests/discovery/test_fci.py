@@ -7,7 +7,11 @@ References checked against:
   PAG of its MAG, Zhang 2008), on known graphs written out by hand and on random
   graphs (hypothesis);
 * causal-learn's ``fci`` on the same linear-Gaussian data with latents: identical
-  skeleton before the Possible-D-SEP stage, and the documented differences after.
+  skeleton before the Possible-D-SEP stage, and the documented differences after
+  (``"full"`` mode; ``"tetrad"`` mode is compared in ``test_fci_causallearn.py``);
+* brute force: Possible-D-SEP sets by enumerating paths, the restricted
+  ``"tetrad"`` sets by a literal queue-based search, the planned test count by
+  counting the tests actually run.
 """
 
 from __future__ import annotations
@@ -259,6 +263,9 @@ def test_knowledge_wins_over_a_collider():
         {"max_path_length": 0},
         {"max_cond_size": -1},
         {"possible_dsep": "yes"},
+        {"possible_dsep": "Tetrad"},
+        {"possible_dsep": 1},
+        {"n_jobs": 0},
     ],
 )
 def test_bad_parameters(kwargs):
@@ -330,8 +337,9 @@ def test_agrees_with_causallearn_on_linear_gaussian_data():
       the separating sets found at the removal level, and R4 decided by the same
       two tests as causal-learn's ``ruleR4B``).
 
-    At 50 variables the textbook Possible-D-SEP sets of this data reach 25-32
-    nodes (about 10^10 tests), so the cases stop at 20 variables.
+    At 50 variables the textbook Possible-D-SEP sets of this data reach 32-43
+    nodes (10^10 tests and more), so the cases stop at 20 variables; the "tetrad"
+    mode is compared at 20 and 50 variables in ``test_fci_causallearn.py``.
     """
     cases = [(10, 1000, 0), (10, 1000, 1), (10, 10000, 0), (10, 10000, 2), (14, 2000, 0), (14, 2000, 3),
              (20, 1000, 0), (20, 10000, 0)]
@@ -399,3 +407,197 @@ def test_estimator_conventions_and_cli(tmp_path):
     out = tmp_path / "pag.json"
     assert main(["discover", str(path), "--algorithm", "fci", "--alpha", "0.01", "--out", str(out)]) == 0
     assert read_graph(out, kind="pag") == g1
+
+
+# ---------------------------------------------------------------------- modes of stage 3
+@pytest.mark.parametrize("dag, latent, pair", NEEDS_PDSEP)
+def test_tetrad_mode_oracle_on_graphs_needing_the_stage(dag, latent, pair):
+    """Oracle: the restricted "tetrad" stage also finds the separating sets here
+    (with the d-separation oracle it equals dag_to_pag), and the aliases
+    True/False mean "full"/"none"."""
+    g = _dag(dag)
+    truth = dag_to_pag(g, latent=latent)
+    est = FCI(ci_test=ObservedOracle(g, latent), possible_dsep="tetrad").fit()
+    assert est.graph_ == truth
+    assert est.removed_by_possible_dsep_ == (pair,)
+    assert d_separated(g, pair[0], pair[1], est.sepsets_[pair])
+    assert est.possible_dsep_ == {} and est.possible_dsep_planned_tests_ == 0
+    assert FCI(ci_test=ObservedOracle(g, latent), possible_dsep=True).fit().graph_ == truth
+    none = FCI(ci_test=ObservedOracle(g, latent), possible_dsep=False).fit()
+    assert none.graph_ == FCI(ci_test=ObservedOracle(g, latent), possible_dsep="none").fit().graph_
+    assert none.graph_.is_adjacent(*pair) and none.pair_possible_dsep_ == {}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_dag_with_hidden())
+def test_tetrad_mode_oracle_random_graphs(case):
+    """Oracle on the random graphs above: the "tetrad" mode returns a PAG with the
+    skeleton of the "none" mode minus edges the oracle separates (every removal
+    is a true d-separation), and equals dag_to_pag wherever "none" already does.
+    (In our searches over 11,500 random graphs, 14 needed stage 3 and "tetrad" was
+    exact on all of them; it is not complete in general.)"""
+    g, latent, selection = case
+    oracle = ObservedOracle(g, latent, selection)
+    est = FCI(ci_test=oracle, possible_dsep="tetrad").fit()
+    hidden = set(latent) | set(selection)
+    for a, b in est.removed_by_possible_dsep_:
+        assert d_separated(g, a, b, list(est.sepsets_[(a, b)]) + list(selection))
+        assert hidden.isdisjoint(est.sepsets_[(a, b)])
+    none = FCI(ci_test=ObservedOracle(g, latent, selection), possible_dsep="none").fit().graph_
+    truth = dag_to_pag(g, latent=latent, selection=selection)
+    if none == truth:
+        assert est.graph_ == truth
+
+
+def _literal_tetrad_search(marks, x, y):
+    """The restricted set by a literal breadth-first search over states (a, b),
+    written from the documented rules: start with (x, b) for every neighbour b of x
+    but y; on popping (a, b), add b if some r in previous[b] (r not b, x) has a
+    possibly directed path to x or to b; then for every neighbour c of b other than
+    a, x, y: record b in previous[c], and queue (a, c) when a *-> b <-* c or a is
+    adjacent to c (Tetrad queues (a, c), not (b, c))."""
+    adj = marks != 0
+    p = adj.shape[0]
+
+    def reaches(r, t):  # possibly directed path of >= 1 edges from r to t
+        seen, stack = set(), [r]
+        while stack:
+            u = stack.pop()
+            for v in np.flatnonzero(adj[u]).tolist():
+                if marks[v, u] != 2 and v not in seen:
+                    if v == t:
+                        return True
+                    seen.add(v)
+                    stack.append(v)
+        return False
+
+    from collections import deque
+
+    found = set()
+    previous = {}
+    queue = deque()
+    visited = set()
+    for b in range(p):
+        if adj[x, b] and b != y:
+            queue.append((x, b))
+            visited.add((x, b))
+            found.add(b)
+    while queue:
+        a, b = queue.popleft()
+        if any(r not in (b, x) and (reaches(r, x) or reaches(r, b)) for r in previous.get(b, ())):
+            found.add(b)
+        for c in range(p):
+            if not adj[b, c] or c in (a, x, y):
+                continue
+            previous.setdefault(c, set()).add(b)
+            collider = adj[a, b] and marks[a, b] == 2 and marks[c, b] == 2
+            if (collider or adj[a, c]) and (a, c) not in visited:
+                visited.add((a, c))
+                queue.append((a, c))
+    found.discard(x)
+    found.discard(y)
+    return found
+
+
+def test_tetrad_set_matches_a_literal_search():
+    """Brute force: the vectorised restricted set equals the literal queue-based search
+    on random partially oriented graphs (circles, arrowheads and tails)."""
+    from causalscope.discovery.fci import _semidirected_reach, _tetrad_set
+
+    rng = np.random.default_rng(7)
+    checked = 0
+    for _ in range(60):
+        p = 9
+        adj = np.triu(rng.random((p, p)) < 0.35, 1)
+        adj = adj | adj.T
+        marks = np.where(adj, rng.choice([1, 2, 3], size=(p, p), p=[0.2, 0.5, 0.3]), 0)
+        reach = _semidirected_reach(adj, marks)
+        for x, y in zip(*np.nonzero(adj)):
+            got = set(_tetrad_set(adj, marks, reach, int(x), int(y), neighbours_only=False).tolist())
+            assert got == _literal_tetrad_search(marks, int(x), int(y))
+            nb = set(np.flatnonzero(adj[x]).tolist()) - {int(y)}
+            assert set(_tetrad_set(adj, marks, reach, int(x), int(y), neighbours_only=True).tolist()) == nb
+            checked += len(got - nb)
+    assert checked > 0  # some sets reach beyond the neighbours
+
+
+def test_planned_tests_count_and_warning(caplog, monkeypatch):
+    """Brute force: where stage 3 removes nothing, the planned count equals the tests
+    it actually ran (the difference of n_tests_ with and without the stage); a
+    count above the threshold logs a warning through the module logger."""
+    import importlib
+    import logging
+
+    fci_module = importlib.import_module("causalscope.discovery.fci")
+
+    data = _linear_gaussian_with_latents(10, 1000, 0).data
+    full = FCI(ci_test="fisherz").fit(data)
+    none = FCI(ci_test="fisherz", possible_dsep="none").fit(data)
+    assert full.removed_by_possible_dsep_ == ()
+    assert full.possible_dsep_planned_tests_ > 0
+    assert full.n_tests_ - none.n_tests_ == full.possible_dsep_planned_tests_
+    monkeypatch.setattr(fci_module, "_WARN_PLANNED_TESTS", 100)
+    with caplog.at_level(logging.WARNING, logger="causalscope.discovery.fci"):
+        FCI(ci_test="fisherz").fit(data)
+    msgs = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(str(full.possible_dsep_planned_tests_) in m and "tetrad" in m for m in msgs)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="causalscope.discovery.fci"):
+        FCI(ci_test="fisherz", possible_dsep="tetrad").fit(data)
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
+
+
+def test_n_jobs_gives_the_same_result():
+    """Identity check: spreading the stage-3 batches over 2 processes changes nothing
+    (graph, separating sets, p-values, test count), in both modes."""
+    data = _linear_gaussian_with_latents(20, 1000, 0).data
+    for mode in ("full", "tetrad"):
+        one = FCI(ci_test="fisherz", possible_dsep=mode).fit(data)
+        two = FCI(ci_test="fisherz", possible_dsep=mode, n_jobs=2).fit(data)
+        assert two.graph_ == one.graph_
+        assert two.sepsets_ == one.sepsets_ and two.pvalues_ == one.pvalues_
+        assert two.n_tests_ == one.n_tests_
+    assert one.removed_by_possible_dsep_ or mode == "tetrad"
+
+
+def test_tetrad_mode_is_the_restricted_search():
+    """On data (p = 20): the "tetrad" sets are inside the full Possible-D-SEP sets,
+    its tests far fewer, and every removal rests on a recorded p-value above alpha
+    with a separating set of size >= 2 inside the recorded restricted set."""
+    data = _linear_gaussian_with_latents(20, 1000, 0).data
+    full = FCI(ci_test="fisherz").fit(data)
+    tet = FCI(ci_test="fisherz", possible_dsep="tetrad").fit(data)
+    none = FCI(ci_test="fisherz", possible_dsep="none").fit(data)
+    assert tet.pair_possible_dsep_
+    for (x, _), s in tet.pair_possible_dsep_.items():
+        assert list(s) == sorted(s, reverse=True)
+        assert set(s) <= set(full.possible_dsep_[x])  # a restriction of the textbook set
+    for pr in tet.removed_by_possible_dsep_:
+        sep = tet.sepsets_[pr]
+        assert tet.pvalues_[pr] > 0.05 and len(sep) >= 2
+        assert set(sep) <= set(tet.pair_possible_dsep_[pr]) | set(tet.pair_possible_dsep_[pr[::-1]])
+    assert tet.n_tests_ - none.n_tests_ < (full.n_tests_ - none.n_tests_) / 5
+
+
+def test_tetrad_mode_is_not_complete():
+    """Oracle: a graph (found by a random search) where the restricted sets miss the
+    only separating sets. X7 and X9 are d-separated by {X4, X3, X8, X10, X5} in the
+    truth; the textbook stage finds it and returns dag_to_pag exactly, while the
+    "tetrad" sets (X8, X5, X4, X10 for X7; X8, X2, X10, X1 for X9) hold no
+    separating set and keep X7 <-> X9."""
+    g = _dag(
+        "X4 --> X1; X4 --> X11; X3 --> X8; X3 --> X12; X10 --> X7; X8 --> X12; X8 --> X2; X8 --> X7; "
+        "X8 --> X9; X8 --> X11; X1 --> X9; X12 --> X2; X12 --> X5; X2 --> X9; X2 --> X6; X5 --> X7; "
+        "X5 --> X6; L0 --> X9; L0 --> X10; L1 --> X4; L1 --> X7; L2 --> X8; L2 --> X4; L3 --> X5; "
+        "L3 --> X10; L4 --> X12; L4 --> X1"
+    )
+    latent = ["L0", "L1", "L2", "L3", "L4"]
+    truth = dag_to_pag(g, latent=latent)
+    full = FCI(ci_test=ObservedOracle(g, latent)).fit()
+    assert full.graph_ == truth
+    assert ("X7", "X9") in full.removed_by_possible_dsep_
+    assert d_separated(g, "X7", "X9", full.sepsets_[("X7", "X9")])
+    tet = FCI(ci_test=ObservedOracle(g, latent), possible_dsep="tetrad").fit()
+    assert set(tet.pair_possible_dsep_[("X7", "X9")]) == {"X8", "X5", "X4", "X10"}
+    assert set(tet.pair_possible_dsep_[("X9", "X7")]) == {"X8", "X2", "X10", "X1"}
+    assert {str(e) for e in tet.graph_.edges} ^ {str(e) for e in truth.edges} == {"X7 <-> X9"}

@@ -28,8 +28,9 @@ orientation rules by Zhang 2008) learns the PAG in five stages:
    removed and its separating set recorded.
 4. **Colliders again**, from scratch on the final skeleton (all marks reset to
    ``o-o``).
-5. **Orientation rules** R1-R10 of Zhang (2008) to closure
-   (:func:`~causalscope.graphs.fci_rules.apply_fci_rules`). Rule R4
+5. **Orientation rules** R1-R10 of Zhang (2008) to closure, in Tetrad's and
+   causal-learn's schedule (R1 and R2 interleaved node by node, then R3, ...,
+   R10, repeated; see :func:`_apply_rules_by_node`). Rule R4
    (discriminating paths ``<d, ..., l, b, c>``) tests ``d`` and ``c`` given the
    path's inner nodes with and without ``b`` (as Tetrad and causal-learn do) and
    falls back to the separating set when neither test separates them.
@@ -44,10 +45,29 @@ With a perfect independence oracle the result is exactly the PAG of the true MAG
 (Zhang 2008, Theorem 4); :func:`causalscope.graphs.dag_to_pag` computes that PAG
 directly from a DAG with latent variables, which is how the tests check FCI.
 
-This implementation is order-independent: the skeleton is the stable PC skeleton,
-and the Possible-D-SEP sets are computed once, on the graph after stage 2, before
-any edge is removed in stage 3 (as in ``pcalg``'s ``pdsep``), with the tests of
-each conditioning-set size evaluated as one batch.
+Stage 3 has three modes (``possible_dsep``):
+
+* ``"full"`` (default; ``True`` is an alias): the textbook stage above. It is
+  order-independent: the skeleton is the stable PC skeleton, and the
+  Possible-D-SEP sets are computed once, on the graph after stage 2, before any
+  edge is removed (as in ``pcalg``'s ``pdsep``), with the tests of each
+  conditioning-set size evaluated as one batch. Exact with a perfect oracle,
+  but exponential in the size of the sets; before testing it counts the tests
+  it would need (``possible_dsep_planned_tests_``) and logs a warning when that
+  number is huge.
+* ``"tetrad"``: the restricted, sequential stage of Tetrad as ported by
+  causal-learn (``removeByPossibleDsep``), reproduced rule for rule so that on
+  the same data it removes the same edges with the same separating sets:
+  smaller sets (the neighbours of ``x`` but ``y``, plus the far ends ``c`` of
+  definite colliders ``x *-> b <-* c`` that have a "possible parent"), edges
+  visited in a fixed order and removed at once, conditioning sets of size one
+  skipped. It is fast and order-dependent, and not complete with a perfect
+  oracle (see the ``possible_dsep`` parameter of :class:`FCI` and
+  ``docs/fci.md``). Two causal-learn bugs are not reproduced (ours follows
+  Tetrad there): causal-learn never tests the first subset of each size, and
+  visits the neighbours of ``x`` in the order of a Python ``set``, which
+  follows string hashing (``PYTHONHASHSEED``); ours visits them by column.
+* ``"none"`` (``False``): skip stage 3 ("skeleton + rules").
 
 Background knowledge (:class:`~.knowledge.Knowledge`) follows Tetrad/causal-learn:
 a forbidden ``u --> v`` means "``u`` does not cause ``v``", so an edge ``u``-``v``
@@ -62,7 +82,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from math import comb
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -79,9 +99,9 @@ from ..graphs.fci_rules import (
 from ..utils import Progress, as_progress, get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
 from .knowledge import as_knowledge
-from .skeleton import learn_skeleton
+from .skeleton import _check_n_jobs, _Counter, learn_skeleton
 
-__all__ = ["FCI", "fci", "possible_dsep"]
+__all__ = ["FCI", "PossibleDsepMode", "fci", "possible_dsep"]
 
 _log = get_logger(__name__)
 
@@ -89,6 +109,13 @@ NO_EDGE, TAIL, ARROW, CIRCLE = 0, 1, 2, 3
 
 #: Largest number of queries sent to the CI test in one batch of the Possible-D-SEP stage.
 _CHUNK = 20_000
+
+#: The modes of the Possible-D-SEP stage (see :class:`FCI`).
+PossibleDsepMode = Literal["full", "tetrad", "none"]
+_MODES: tuple[str, ...] = ("full", "tetrad", "none")
+
+#: Above this many planned tests, ``"full"`` mode logs a warning before it starts.
+_WARN_PLANNED_TESTS = 10_000_000
 
 
 # ---------------------------------------------------------------------- Possible-D-SEP
@@ -221,36 +248,72 @@ def _edge_sets(x: int, y: int, pds: Mapping[int, frozenset[int]], adj: np.ndarra
     return sets[keep]
 
 
+def _planned_full_tests(
+    pds: Mapping[int, frozenset[int]],
+    adj: np.ndarray,
+    edges: Iterable[tuple[int, int]],
+    max_cond_size: int | None,
+) -> int:
+    """The number of queries the ``"full"`` stage runs if it removes no edge (its worst case).
+
+    For an edge ``x``-``y`` with ``A = Possible-D-SEP(x) - {x, y}``, ``B`` likewise
+    for ``y``, and neighbourhoods ``N_x = adj(x) - {y}`` (inside ``A``) and ``N_y``,
+    the sets of size ``k`` tested are the ``k``-subsets of ``A`` or of ``B`` that
+    are subsets of neither ``N_x`` nor ``N_y``; by inclusion-exclusion their number
+    is ``C(|A|,k) + C(|B|,k) - C(|A & B|,k) - C(|N_x|,k) - C(|N_y|,k) + C(|N_x & N_y|,k)``.
+    Computed with :func:`math.comb` in microseconds, before any test.
+    """
+    total = 0
+    for x, y in edges:
+        a = pds[x] - {x, y}
+        b = pds[y] - {x, y}
+        nx = set(np.flatnonzero(adj[x]).tolist()) - {y}
+        ny = set(np.flatnonzero(adj[y]).tolist()) - {x}
+        top = max(len(a), len(b))
+        if max_cond_size is not None:
+            top = min(top, max_cond_size)
+        sizes = (len(a), len(b), len(a & b), len(nx), len(ny), len(nx & ny))
+        for k in range(1, top + 1):
+            ca, cb, cab, cx, cy, cxy = (comb(s, k) for s in sizes)
+            total += ca + cb - cab - cx - cy + cxy
+    return total
+
+
 def _pdsep_stage(
-    test: Any,
-    marks: np.ndarray,
+    counter: _Counter,
+    pds: Mapping[int, frozenset[int]],
     adj: np.ndarray,
     required: np.ndarray,
     *,
     alpha: float,
     max_cond_size: int | None,
-    max_path_length: int | None,
     progress: Progress,
 ) -> tuple[np.ndarray, dict[tuple[int, int], tuple[int, ...]], dict[tuple[int, int], float], int]:
-    """Stage 3: remove the edges separated by a subset of a Possible-D-SEP set.
+    """Stage 3, ``"full"`` mode: remove the edges separated by a subset of a Possible-D-SEP set.
 
-    The sets of one size are tested for all edges in batches; an edge separated
-    at a size is removed after that size (order-independent), with the first
-    separating set in lexicographic order. Returns the new adjacency matrix, the
-    new separating sets, the p-values that removed the edges (keys ``(i, j)``,
-    ``i < j``) and the number of tests run. The queries bypass the cache (they
-    are distinct by construction).
+    ``pds`` holds the sets (:func:`possible_dsep`, computed once). The sets of one size are tested for all edges in batches (spread over the
+    counter's processes when ``n_jobs > 1``); an edge separated at a size is
+    removed after that size (order-independent), with the first separating set
+    in lexicographic order. Returns the new adjacency matrix, the new separating
+    sets, the p-values that removed the edges (keys ``(i, j)``, ``i < j``) and the
+    planned number of tests (:func:`_planned_full_tests`). The queries bypass the
+    cache (they are distinct by construction).
     """
     p = adj.shape[0]
-    raw = getattr(test, "inner", test)
-    pds = {i: possible_dsep(marks, i, max_path_length=max_path_length) for i in range(p)}
     alive = [
         (int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(adj)), strict=True) if not required[i, j]
     ]
+    planned = _planned_full_tests(pds, adj, alive, max_cond_size)
+    if planned > _WARN_PLANNED_TESTS:
+        _log.warning(
+            "FCI possible-d-sep stage (mode 'full'): %d tests planned in the worst case "
+            "(largest set %d nodes); this can take very long. Consider possible_dsep='tetrad' "
+            "(restricted sets, as causal-learn/Tetrad), max_path_length or max_cond_size.",
+            planned, max((len(s) for s in pds.values()), default=0),
+        )
     skel_adj = adj.copy()
     new_sep: dict[tuple[int, int], tuple[int, ...]] = {}
     new_p: dict[tuple[int, int], float] = {}
-    n_tests = 0
     top = max((len(pds[i]) for i in range(p)), default=0)
     if max_cond_size is not None:
         top = min(top, max_cond_size)
@@ -264,14 +327,13 @@ def _pdsep_stage(
             n_pending = 0
 
             def flush() -> None:
-                nonlocal n_pending, n_tests
+                nonlocal n_pending
                 if not pending:
                     return
                 xs = np.concatenate([np.full(len(s), e[0], dtype=np.intp) for e, s in pending])
                 ys = np.concatenate([np.full(len(s), e[1], dtype=np.intp) for e, s in pending])
                 zs = np.vstack([s for _, s in pending])
-                pv = raw.p_values(xs, ys, zs)
-                n_tests += len(xs)
+                pv = counter.p_values(xs, ys, zs)
                 start = 0
                 for e, s in pending:
                     hit = np.flatnonzero(pv[start : start + len(s)] > alpha)
@@ -300,7 +362,181 @@ def _pdsep_stage(
             progress.advance(1)
     finally:
         progress.close()
-    return adj, new_sep, new_p, n_tests
+    return adj, new_sep, new_p, planned
+
+
+# ---------------------------------------------------------------------- "tetrad" mode
+def _semidirected_reach(adj: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """``R[u, v]``: a path of one or more edges from ``u`` to ``v`` that is possibly directed.
+
+    Each edge ``a *-* b`` of the path, walked from ``a`` to ``b``, has a tail or a
+    circle at ``a`` (no arrowhead points back at the node it leaves); the marks at
+    the far ends and repeated nodes are not restricted (the reachability of
+    Tetrad's ``existsSemiDirectedPath``). Transitive closure by repeated boolean
+    squaring (``log2(p)`` matrix products).
+    """
+    step = adj & (marks.T != ARROW)  # mark at u on the edge u-v is marks[v, u]
+    reach = step.copy()
+    while True:
+        f = reach.astype(np.float32)
+        nxt = reach | ((f @ f) > 0)
+        if np.array_equal(nxt, reach):
+            return reach
+        reach = nxt
+
+
+def _tetrad_set(
+    adj: np.ndarray, marks: np.ndarray, reach: np.ndarray, x: int, y: int, *, neighbours_only: bool
+) -> np.ndarray:
+    """The restricted Possible-D-SEP set of ``x`` for the edge ``x``-``y`` (Tetrad / causal-learn).
+
+    The set holds every neighbour of ``x`` but ``y``, plus every node ``c`` (not
+    ``x``, ``y``, nor a neighbour of ``x``) that closes a definite collider
+    ``x *-> b <-* c`` at a neighbour ``b`` of ``x`` *and* has a "possible parent":
+    a node ``r`` adjacent to ``c`` that was visited before ``c`` (a neighbour of
+    ``x`` but ``y``, or an earlier such ``c``; ``b`` ascending, then ``c``
+    ascending) with a possibly directed path (:func:`_semidirected_reach`) from
+    ``r`` to ``x`` or from ``r`` to ``c``. Nodes further away are never reached:
+    the breadth-first search this reproduces keeps ``x`` as the "previous node" of
+    every state (Tetrad's ``getPossibleDsep`` queues the pair ``(a, c)`` where the
+    textbook walk would queue ``(b, c)``), so it never extends beyond the
+    colliders next to ``x``. ``neighbours_only`` (``max_path_length=1``) stops
+    before those colliders. Returns the indices, ascending.
+    """
+    member = adj[x].copy()
+    member[y] = False
+    if neighbours_only:
+        return np.flatnonzero(member)
+    outside = ~adj[x]
+    outside[[x, y]] = False
+    found = np.zeros_like(member)
+    order: list[int] = []
+    into = marks == ARROW  # into[a, b]: arrowhead at b on the edge a-b
+    for b in np.flatnonzero(member & into[x]).tolist():
+        new = np.flatnonzero(adj[b] & into[:, b] & outside & ~found)
+        found[new] = True
+        order.extend(new.tolist())
+    visited = member.copy()
+    for c in order:
+        prev = adj[c] & visited
+        if reach[prev, x].any() or reach[prev, c].any():
+            member[c] = True
+        visited[c] = True
+    return np.flatnonzero(member)
+
+
+def _lex_combination_blocks(n: int, k: int, limit: int) -> Iterable[np.ndarray]:
+    """The ``k``-subsets of ``range(n)`` in lexicographic order, as consecutive blocks of rows.
+
+    Blocks are split on the leading elements until each has at most about
+    ``limit`` rows, so memory stays bounded however large ``C(n, k)`` is.
+    """
+    if comb(n, k) <= limit or k == 0:
+        yield _combinations(n, k)
+        return
+    for a in range(n - k + 1):
+        for block in _lex_combination_blocks(n - a - 1, k - 1, limit):
+            yield np.column_stack([np.full(len(block), a, dtype=np.intp), block + (a + 1)])
+
+
+def _tetrad_stage(
+    counter: _Counter,
+    marks: np.ndarray,
+    adj: np.ndarray,
+    required: np.ndarray,
+    names: tuple[str, ...],
+    *,
+    alpha: float,
+    max_cond_size: int | None,
+    max_path_length: int | None,
+    progress: Progress,
+) -> tuple[
+    np.ndarray,
+    dict[tuple[int, int], tuple[int, ...]],
+    dict[tuple[int, int], float],
+    dict[tuple[int, int], tuple[int, ...]],
+]:
+    """Stage 3, ``"tetrad"`` mode: the restricted, sequential stage of Tetrad and causal-learn.
+
+    Edges ``i``-``j`` (``i < j``) present at the start are visited in row-major
+    order. For each, the restricted set of ``i`` (:func:`_tetrad_set`, on the
+    *current* graph), ordered by node name descending, is searched first: sizes
+    ``2, 3, ...`` (size one is skipped), subsets in lexicographic order of their
+    positions, skipping subsets of the current neighbours of ``i`` or of ``j``;
+    the first set with p-value above ``alpha`` removes the edge at once (later
+    edges see the smaller graph) and becomes its separating set. If the edge
+    stays, the set of ``j`` is searched the same way (sets already tested from
+    ``i``'s side are not recomputed: they all had p-values below ``alpha``). Each
+    size's sets go to the test as one batch (in blocks of at most ``_CHUNK``).
+
+    Returns the new adjacency, separating sets, removing p-values and the sets
+    used, ``{(x, y): indices in the order searched}``.
+    """
+    p = adj.shape[0]
+    desc_rank = np.empty(p, dtype=np.intp)
+    desc_rank[sorted(range(p), key=lambda i: names[i], reverse=True)] = np.arange(p)
+    neighbours_only = max_path_length is not None and max_path_length < 2
+    edges = [(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(adj)), strict=True) if not required[i, j]]
+    new_sep: dict[tuple[int, int], tuple[int, ...]] = {}
+    new_p: dict[tuple[int, int], float] = {}
+    used: dict[tuple[int, int], tuple[int, ...]] = {}
+    reach: np.ndarray | None = None
+    progress.start(len(edges), "FCI possible-d-sep (tetrad)")
+    try:
+        for i, j in edges:
+            if reach is None:  # recomputed only after an edge was removed
+                reach = _semidirected_reach(adj, marks)
+            tried = np.zeros(p, dtype=bool)
+            for x, y in ((i, j), (j, i)):
+                cand = _tetrad_set(adj, marks, reach, x, y, neighbours_only=neighbours_only)
+                cand = cand[np.argsort(desc_rank[cand], kind="stable")]
+                used[(x, y)] = tuple(int(v) for v in cand)
+                hit = _search_sets(counter, i, j, cand, adj, tried, alpha=alpha, max_cond_size=max_cond_size)
+                if hit is not None:
+                    s, pval = hit
+                    adj[i, j] = adj[j, i] = False
+                    new_sep[(i, j)] = tuple(sorted(s))
+                    new_p[(i, j)] = pval
+                    reach = None
+                    break
+                tried[cand] = True
+            progress.advance(1)
+    finally:
+        progress.close()
+    return adj, new_sep, new_p, used
+
+
+def _search_sets(
+    counter: _Counter,
+    i: int,
+    j: int,
+    cand: np.ndarray,
+    adj: np.ndarray,
+    tried: np.ndarray,
+    *,
+    alpha: float,
+    max_cond_size: int | None,
+) -> tuple[tuple[int, ...], float] | None:
+    """The first subset of ``cand`` (size >= 2, Tetrad's order) that separates ``i`` and ``j``.
+
+    Subsets inside the current neighbours of ``i`` or of ``j``, or inside
+    ``tried`` (already tested from the other endpoint), are skipped.
+    """
+    top = len(cand) if max_cond_size is None else min(len(cand), max_cond_size)
+    adj_i, adj_j = adj[i], adj[j]
+    for k in range(2, top + 1):
+        for block in _lex_combination_blocks(len(cand), k, _CHUNK):
+            sets = cand[block]
+            skip = adj_i[sets].all(axis=1) | adj_j[sets].all(axis=1) | tried[sets].all(axis=1)
+            sets = sets[~skip]
+            if not len(sets):
+                continue
+            m = len(sets)
+            pv = counter.p_values(np.full(m, i, dtype=np.intp), np.full(m, j, dtype=np.intp), sets)
+            hit = np.flatnonzero(pv > alpha)
+            if hit.size:
+                return tuple(int(v) for v in sets[hit[0]]), float(pv[hit[0]])
+    return None
 
 
 # ---------------------------------------------------------------------- knowledge
@@ -330,6 +566,17 @@ def _check_optional_int(value: object, name: str, low: int) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise InvalidParameterError(f"{name} must be None or an integer >= {low}; got {value!r}")
     return int(value)
+
+
+def _check_mode(value: object) -> str:
+    """``possible_dsep`` as one of :data:`PossibleDsepMode` (``True`` -> ``"full"``, ``False`` -> ``"none"``)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "full" if value else "none"
+    if isinstance(value, str) and value in _MODES:
+        return value
+    raise InvalidParameterError(
+        f"possible_dsep must be one of {list(_MODES)} (or True/False for 'full'/'none'); got {value!r}"
+    )
 
 
 def _check_rules(rules: Iterable[str] | None) -> tuple[FCIRule, ...]:
@@ -371,16 +618,47 @@ class FCI:
         Longest path (in edges) followed when computing Possible-D-SEP sets
         (``None``: no limit).
     possible_dsep:
-        Run the Possible-D-SEP stage (stage 3). ``False`` gives the faster
-        "skeleton + rules" variant, which may keep edges between nodes that only a
-        non-adjacent set separates.
+        The Possible-D-SEP stage (stage 3), one of :data:`PossibleDsepMode`:
+
+        * ``"full"`` (default, alias ``True``): the textbook stage (Spirtes et
+          al. 2000): the sets of every node, computed once after stage 2; every
+          subset of ``Possible-D-SEP(x)`` or ``Possible-D-SEP(y)`` (sizes 1, 2,
+          ...) is tried for each edge ``x``-``y``, all edges of a size in one
+          batch, removals applied after each size. Exact with a perfect oracle,
+          order-independent, exponential in the set sizes.
+        * ``"tetrad"``: the restricted stage of Tetrad's FCI as ported by
+          causal-learn (``fci``), for results identical to causal-learn's. Edges
+          ``x``-``y`` present after stage 2 are visited once, ``x`` before ``y``
+          in column order, pairs in row-major order. The restricted set of ``x``
+          for ``y`` is computed on the *current* graph: the neighbours of ``x``
+          except ``y``, plus each node ``c`` outside them (not ``x``, ``y``)
+          with a definite collider ``x *-> b <-* c`` at a neighbour ``b`` of
+          ``x`` and a "possible parent" ``r``: a node adjacent to ``c``, visited
+          before ``c`` (a neighbour of ``x`` but ``y``, or an earlier such ``c``;
+          ``b`` ascending, then ``c`` ascending), from which a possibly directed
+          path (no edge walked into an arrowhead at the node it leaves) reaches
+          ``x`` or ``c``. Its members are ordered by name, descending; subsets
+          of sizes 2, 3, ... (size one is skipped) are tried in lexicographic
+          order of those positions, skipping subsets of the current neighbours
+          of ``x`` or of ``y``; the first p-value above ``alpha`` removes the
+          edge at once (later edges see the smaller graph) and its set is the
+          separating set. If the edge stays, the same is done with the set of
+          ``y`` for ``x``. ``max_path_length=1`` keeps only the neighbours.
+          Order-dependent and not complete with a perfect oracle (it can keep an
+          edge that only a set outside these restricted sets separates), but it
+          tries far fewer sets.
+        * ``"none"`` (alias ``False``): skip stage 3 ("skeleton + rules"),
+          which may keep edges between nodes that only a non-adjacent set
+          separates.
     rules:
         Orientation rules to apply, names among ``"R1"`` ... ``"R10"`` (default
         all, which is complete; Zhang 2008).
     missing:
         ``"error"`` or ``"testwise"`` (test-wise deletion), passed to the CI test.
     n_jobs:
-        Processes for the skeleton search.
+        Processes for the CI-test batches of the skeleton search and of the
+        Possible-D-SEP stage (``-1``: all cores; batches under 512 queries stay
+        in this process). Worth it for expensive tests; the result is the same.
     progress:
         A progress callback or object (see :mod:`causalscope.utils`).
 
@@ -396,8 +674,15 @@ class FCI:
     pvalues_ : dict
         ``{(a, b): p}``: the p-value of the test that removed each edge.
     possible_dsep_ : dict
-        ``{node: (names...)}``: the Possible-D-SEP sets used in stage 3 (empty
-        when ``possible_dsep=False``).
+        ``{node: (names...)}``: the Possible-D-SEP sets used in stage 3 by
+        ``"full"`` mode (empty in the other modes).
+    pair_possible_dsep_ : dict
+        ``"tetrad"`` mode only (else empty): ``{(x, y): (names...)}``, the
+        restricted set of ``x`` searched for the edge ``x``-``y``, in the order
+        searched (by name, descending).
+    possible_dsep_planned_tests_ : int
+        ``"full"`` mode only (else 0): the number of tests stage 3 needs if it
+        removes no edge (its worst case), counted before testing.
     removed_by_possible_dsep_ : tuple
         The pairs ``(a, b)`` removed in stage 3.
     relaxed_edges_ : tuple
@@ -416,9 +701,20 @@ class FCI:
 
     Notes
     -----
-    See the module documentation for the stages. The Possible-D-SEP stage tries
-    every subset of a Possible-D-SEP set, which is exponential in its size; in
-    dense or noisy graphs bound it with ``max_cond_size`` or ``max_path_length``.
+    See the module documentation for the stages. The ``"full"`` Possible-D-SEP
+    stage tries every subset of a Possible-D-SEP set, which is exponential in its
+    size; in dense or noisy graphs (or from about 50 variables with hidden
+    confounders) use ``possible_dsep="tetrad"``, or bound it with
+    ``max_cond_size`` or ``max_path_length``. A warning is logged (logger
+    ``causalscope.discovery.fci``) when more than 10 million tests are planned.
+
+    causal-learn's ``removeByPossibleDsep`` (version 0.1.4) never tests the first
+    subset of each size and tests the last one twice (it keeps a reference to the
+    list its ``DepthChoiceGenerator`` reuses); ``"tetrad"`` mode tests every
+    subset, as Tetrad does, so the two can differ where only that first subset
+    separates a pair. causal-learn's ``getPossibleDsep`` also iterates over a
+    Python ``set`` of the neighbours of ``x``, so its sets (and PAGs) can change
+    with ``PYTHONHASHSEED``; ours visits neighbours by column index.
 
     References
     ----------
@@ -433,6 +729,10 @@ class FCI:
     high-dimensional directed acyclic graphs with latent and selection variables.
     *Annals of Statistics* 40(1), 294-321.
 
+    Y. Zheng, B. Huang, W. Chen, J. Ramsey, M. Gong, R. Cai, S. Shimizu,
+    P. Spirtes and K. Zhang (2024). Causal-learn: Causal discovery in Python.
+    *JMLR* 25(60), 1-8 (the reference for ``possible_dsep="tetrad"``).
+
     Examples
     --------
     The classic "Y-structure" with a hidden confounder ``L`` of ``X`` and ``Y``,
@@ -443,6 +743,8 @@ class FCI:
     >>> dag = DAG(edges=["A --> X", "L --> X", "L --> Y", "B --> Y"])
     >>> oracle = DSeparationOracle(latent_projection(dag, ["L"]))
     >>> print(FCI(ci_test=oracle).fit().graph_)
+    A o-> X; X <-> Y; B o-> Y
+    >>> print(FCI(ci_test=oracle, possible_dsep="tetrad").fit().graph_)
     A o-> X; X <-> Y; B o-> Y
     """
 
@@ -457,7 +759,7 @@ class FCI:
         stable: bool = True,
         knowledge: Any = None,
         max_path_length: int | None = None,
-        possible_dsep: bool = True,
+        possible_dsep: PossibleDsepMode | bool = "full",
         rules: Iterable[FCIRule] | None = None,
         missing: str = "error",
         n_jobs: int = 1,
@@ -494,8 +796,8 @@ class FCI:
         max_cond = _check_optional_int(self.max_cond_size, "max_cond_size", 0)
         max_path = _check_optional_int(self.max_path_length, "max_path_length", 1)
         rules = _check_rules(self.rules)
-        if not isinstance(self.possible_dsep, (bool, np.bool_)):
-            raise InvalidParameterError(f"possible_dsep must be True or False; got {self.possible_dsep!r}")
+        mode = _check_mode(self.possible_dsep)
+        n_jobs = _check_n_jobs(self.n_jobs)
         test, names = resolve_ci_test(self.ci_test, data, missing=self.missing)
         names = tuple(names)
         knowledge = as_knowledge(self.knowledge)
@@ -527,22 +829,33 @@ class FCI:
         removal_p = _skeleton_pvalues(skel)
 
         pds_sets: dict[int, frozenset[int]] = {}
+        pair_sets: dict[tuple[int, int], tuple[int, ...]] = {}
         removed_pds: list[tuple[int, int]] = []
-        n_pds_tests = 0
-        if self.possible_dsep and p > 2:
+        planned = 0
+        if mode != "none" and p > 2:
             marks = orient_unshielded_colliders(
                 np.where(adj, CIRCLE, NO_EDGE).astype(np.int8), collider_oracle_from_sepsets(members)
             )
-            pds_sets = {i: possible_dsep(marks, i, max_path_length=max_path) for i in range(p)}
-            adj, new_sep, new_p, n_pds_tests = _pdsep_stage(
-                test, marks, adj, required_pair, alpha=alpha, max_cond_size=max_cond,
-                max_path_length=max_path, progress=progress,
-            )
+            counter = _Counter(test, n_jobs)
+            try:
+                if mode == "full":
+                    pds_sets = {i: possible_dsep(marks, i, max_path_length=max_path) for i in range(p)}
+                    adj, new_sep, new_p, planned = _pdsep_stage(
+                        counter, pds_sets, adj, required_pair, alpha=alpha, max_cond_size=max_cond,
+                        progress=progress,
+                    )
+                else:
+                    adj, new_sep, new_p, pair_sets = _tetrad_stage(
+                        counter, marks, adj, required_pair, names, alpha=alpha, max_cond_size=max_cond,
+                        max_path_length=max_path, progress=progress,
+                    )
+            finally:
+                counter.close()
             sepsets.update(new_sep)
             members.update({k: frozenset(v) for k, v in new_sep.items()})
             removal_p.update(new_p)
             removed_pds = sorted(new_sep)
-            _log.debug("FCI possible-d-sep stage removed %d edges", len(removed_pds))
+            _log.debug("FCI possible-d-sep stage (%s) removed %d edges", mode, len(removed_pds))
 
         marks, relaxed = self._orient(adj, members, forbidden, required, rules, test, alpha)
 
@@ -555,9 +868,11 @@ class FCI:
         self.sepsets_ = {pair(*k): tuple(names[v] for v in s) for k, s in sorted(sepsets.items())}
         self.pvalues_ = {pair(*k): v for k, v in sorted(removal_p.items())}
         self.possible_dsep_ = {names[i]: tuple(names[v] for v in sorted(s)) for i, s in pds_sets.items()}
+        self.pair_possible_dsep_ = {pair(*k): tuple(names[v] for v in s) for k, s in pair_sets.items()}
+        self.possible_dsep_planned_tests_ = int(planned)
         self.removed_by_possible_dsep_ = tuple(pair(*k) for k in removed_pds)
         self.relaxed_edges_ = tuple(pair(u, v) for u, v in relaxed)
-        self.n_tests_ = int(getattr(test, "n_tests", 0)) + n_pds_tests
+        self.n_tests_ = int(getattr(test, "n_tests", 0))
         return self
 
     @staticmethod
@@ -581,9 +896,7 @@ class FCI:
 
         colliders = orient_unshielded_colliders(start, is_collider)
         marks = np.where(known != CIRCLE, known, colliders).astype(np.int8)
-        out = apply_fci_rules(
-            marks, discriminating_oracle=_discriminating_oracle(test, alpha, sepsets), rules=rules
-        )
+        out = _apply_rules_by_node(marks, _discriminating_oracle(test, alpha, sepsets), rules)
         relaxed = _break_directed_cycles(out, known == TAIL)
         if relaxed:
             _log.info("FCI: %d conflicting tails on directed cycles turned into circles", len(relaxed))
@@ -591,6 +904,68 @@ class FCI:
 
     def __repr__(self) -> str:
         return f"FCI(ci_test={self.ci_test!r}, alpha={self.alpha!r})"
+
+
+def _r1_r2_by_node(m: np.ndarray, use_r1: bool, use_r2: bool) -> bool:
+    """One pass of rules R1 and R2, interleaved node by node (in place).
+
+    For each middle node ``b`` (ascending) and each pair of its neighbours
+    ``a < c``: R1 on ``(a, b, c)`` and ``(c, b, a)``, then R2 on ``(a, b, c)``
+    and ``(c, b, a)``, each seeing the marks the previous ones set (the order of
+    Tetrad's and causal-learn's ``rulesR1R2cycle``). R1: ``a *-> b o-* c`` with
+    ``a``, ``c`` not adjacent gives ``b --> c`` (not applied when ``c`` already
+    has a tail there). R2: ``a --> b *-> c`` or ``a *-> b --> c`` with
+    ``a *-o c`` gives ``a *-> c``. Returns whether a mark changed.
+    """
+    changed = False
+    for b in range(m.shape[0]):
+        nb = np.flatnonzero(m[b]).tolist()
+        for i, a0 in enumerate(nb):
+            for c0 in nb[i + 1 :]:
+                if use_r1 and m[a0, c0] == NO_EDGE:
+                    for a, c in ((a0, c0), (c0, a0)):
+                        if m[a, b] == ARROW and m[c, b] == CIRCLE and m[b, c] != TAIL:
+                            m[c, b] = TAIL
+                            m[b, c] = ARROW
+                            changed = True
+                if use_r2 and m[a0, c0] != NO_EDGE:
+                    for a, c in ((a0, c0), (c0, a0)):
+                        if (
+                            m[a, c] == CIRCLE
+                            and m[a, b] == ARROW
+                            and m[b, c] == ARROW
+                            and (m[b, a] == TAIL or m[c, b] == TAIL)
+                        ):
+                            m[a, c] = ARROW
+                            changed = True
+    return changed
+
+
+def _apply_rules_by_node(marks: np.ndarray, oracle: Any, rules: tuple[FCIRule, ...]) -> np.ndarray:
+    """Stage 5: the rules to closure, in Tetrad's and causal-learn's schedule.
+
+    Each round runs R1 and R2 interleaved node by node (:func:`_r1_r2_by_node`),
+    then R3, R4, R5, ..., R10 in turn (each with
+    :func:`~causalscope.graphs.fci_rules.apply_fci_rules`); rounds repeat until
+    one changes nothing, which is the closure of
+    :func:`~causalscope.graphs.fci_rules.apply_fci_rules` itself. With consistent
+    marks (a perfect oracle) the order does not matter (Zhang 2008); with
+    conflicting marks from test errors the first rule to reach a circle wins, and
+    this schedule makes the same choices as causal-learn. (causal-learn runs R4
+    only in rounds where R1-R3 changed a mark; here R4 runs every round, which
+    keeps the rules complete.)
+    """
+    m = np.array(marks, dtype=np.int8, copy=True)
+    rest = [r for r in rules if r not in ("R1", "R2")]
+    while True:
+        changed = _r1_r2_by_node(m, "R1" in rules, "R2" in rules)
+        for name in rest:
+            out = apply_fci_rules(m, discriminating_oracle=oracle, rules=[name])
+            if not np.array_equal(out, m):
+                m = out
+                changed = True
+        if not changed:
+            return m
 
 
 def _find_directed_cycle(marks: np.ndarray) -> list[int] | None:
