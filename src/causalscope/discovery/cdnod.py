@@ -24,9 +24,12 @@ others stay fixed. CD-NOD (Huang, Zhang, Zhang, Ramsey, Sanchez-Romero, Glymour
    change *independently*: if ``V_i --> V_j``, the way ``P(V_i)`` changes across
    domains carries no information about the way ``P(V_j | V_i)`` changes, while in
    the wrong direction the changes of ``P(V_j)`` and ``P(V_i | V_j)`` are coupled.
-   The dependence is measured with kernel embeddings of the modules in each
-   domain (see :func:`independent_change_dependence`); the direction with the
-   smaller dependence wins, and Meek's rules run again.
+   The dependence is the paper's normalised HSIC of kernel embeddings of the
+   modules over the domains (``independent_change="kernel"``) or the RV
+   coefficient of per-domain linear-Gaussian parameters (``"parametric"``, the
+   default; see :func:`independent_change_dependence`); the direction with the
+   smaller dependence wins (unless the two differ by no more than a margin),
+   and Meek's rules run again.
 
 How ``C`` enters the CI tests
 -----------------------------
@@ -53,7 +56,7 @@ B. Schölkopf (2020). Causal discovery from heterogeneous/nonstationary data.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -69,17 +72,22 @@ from ..utils import get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
 from .knowledge import Knowledge, as_knowledge
 
-__all__ = ["CDNOD", "cdnod", "independent_change_dependence", "DomainEncoding"]
+__all__ = ["CDNOD", "cdnod", "independent_change_dependence", "DomainEncoding", "IndependentChangeMethod"]
 
 _log = get_logger(__name__)
 
 NO_EDGE, TAIL, ARROW = 0, 1, 2
 DomainEncoding = Literal["auto", "categorical", "numeric"]
+IndependentChangeMethod = Literal["kernel", "parametric"]
 _EPS = np.finfo(float).eps
 #: Most distinct values a numeric domain column may have to count as categorical under "auto".
 _MAX_CATEGORIES = 20
 #: Segments a numeric (time) index is cut into for the independent-change measure.
 _ICP_SEGMENTS = 10
+#: Kernel independent-change measure: Nyström landmarks, reference points, points for the median heuristic.
+_ICP_LANDMARKS = 50
+_ICP_REFERENCE = 200
+_ICP_MEDIAN_POINTS = 500
 
 
 # ---------------------------------------------------------------------- the context CI test
@@ -222,47 +230,201 @@ def _rv(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sum(ka * kb) / den) if den > 0 else 0.0
 
 
-def independent_change_dependence(cause: np.ndarray, effect: np.ndarray, domain: np.ndarray) -> float:
+def _gauss(u: np.ndarray, v: np.ndarray, width: float) -> np.ndarray:
+    """Gaussian kernel matrix ``exp(-(u_i - v_j)^2 / (2 width^2))`` of two 1-d arrays."""
+    return np.exp(-((u[:, None] - v[None, :]) ** 2) / (2.0 * width * width))
+
+
+def _median_width(v: np.ndarray) -> float:
+    """The median heuristic: median distance between pairs of (at most 500, evenly spaced by rank) points."""
+    s = np.sort(v)
+    s = s[np.linspace(0, len(s) - 1, min(len(s), _ICP_MEDIAN_POINTS)).astype(np.intp)]
+    dist = np.abs(s[:, None] - s[None, :])[np.triu_indices(len(s), 1)]
+    med = float(np.median(dist)) if dist.size else 0.0
+    return med if med > 0 else 1.0
+
+
+def _feature_map(v: np.ndarray, width: float) -> Any:
+    """Nyström features of the Gaussian kernel on a 1-d variable.
+
+    Landmarks are ``_ICP_LANDMARKS`` quantiles of ``v``; the returned map ``z``
+    satisfies ``z(a) @ z(b).T ~= k(a, b)`` (exact on the landmarks).
+    """
+    lm = np.unique(np.quantile(v, (np.arange(_ICP_LANDMARKS) + 0.5) / _ICP_LANDMARKS))
+    vals, vecs = np.linalg.eigh(_gauss(lm, lm, width))
+    keep = vals > 1e-8 * vals.max()
+    proj = vecs[:, keep] / np.sqrt(vals[keep])
+    return lambda u: _gauss(u, lm, width) @ proj
+
+
+def _embedding_gram(dist: np.ndarray) -> np.ndarray:
+    """Gaussian kernel on embeddings from their squared distances; width by the median heuristic."""
+    m = dist.shape[0]
+    off = dist[np.triu_indices(m, 1)]
+    off = off[off > 0]
+    if off.size == 0:
+        return np.ones_like(dist)
+    return np.exp(-dist / (2.0 * float(np.median(off))))
+
+
+def _normalised_hsic(k: np.ndarray, g: np.ndarray, w: np.ndarray) -> float:
+    """Normalised HSIC of two domain-level Gram matrices, each domain weighted by its share of rows.
+
+    Equal to the sample-level statistic ``tr(K H G H) / sqrt(tr(K H K H) tr(G H G H))``
+    with ``K`` and ``G`` constant within domains.
+    """
+    c = np.eye(len(w)) - w[None, :]           # rows: e_c - w
+    kc, gc = c @ k @ c.T, c @ g @ c.T
+    ww = np.outer(w, w)
+    kg, kk, gg = np.sum(ww * kc * gc), np.sum(ww * kc * kc), np.sum(ww * gc * gc)
+    den = np.sqrt(max(kk, 0.0) * max(gg, 0.0))
+    return float(kg / den) if den > 1e-300 else 0.0
+
+
+def _kernel_change_dependence(x: np.ndarray, y: np.ndarray, domain: np.ndarray, regularization: float) -> float:
+    """The paper's Δ for ``x --> y``: normalised HSIC between the domain-wise kernel
+    embeddings of ``P(x | C)`` and ``P(y | x, C)`` (see :func:`independent_change_dependence`)."""
+    labs, codes = np.unique(domain, return_inverse=True)
+    counts = np.bincount(codes, minlength=len(labs))
+    ok = counts >= 4                           # each half of the cross-fit needs 2 rows
+    if ok.sum() < 3:
+        return 0.0
+    rows = ok[codes]
+    x, y = x[rows], y[rows]
+    codes = np.searchsorted(np.flatnonzero(ok), codes[rows])
+    counts = counts[ok].astype(float)
+    m = len(counts)
+    sx, sy = x.std(), y.std()
+    if sx <= 0 or sy <= 0:
+        return 0.0
+    x = (x - x.mean()) / sx
+    y = (y - y.mean()) / sy
+    zx_of = _feature_map(x, _median_width(x))
+    zx, zy = zx_of(x), _feature_map(y, _median_width(y))(y)
+    onehot = codes[:, None] == np.arange(m)[None, :]
+    # P(x | C = c): mean embeddings and their squared MMDs
+    mu = (onehot.T @ zx) / counts[:, None]
+    gram_x = mu @ mu.T
+    dist_x = np.diag(gram_x)[:, None] + np.diag(gram_x)[None, :] - 2 * gram_x
+    # P(y | x, C = c): conditional embedding operators by ridge regression of the
+    # features of y on those of x, shrunk towards the pooled operator, fitted
+    # separately on two halves of each domain's rows (cross-fitting)
+    eye = np.eye(zx.shape[1])
+    pooled = np.linalg.solve(zx.T @ zx + len(x) * regularization * eye, zx.T @ zy)
+    order = np.argsort(codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts.astype(np.intp))[:-1]])
+    rank_in_domain = np.empty(len(x), dtype=np.intp)
+    rank_in_domain[order] = np.arange(len(x)) - np.repeat(starts, counts.astype(np.intp))
+    key = 2 * codes + rank_in_domain % 2         # (domain, half) groups, both halves non-empty
+    order = np.argsort(key, kind="stable")
+    groups = np.split(order, np.searchsorted(key[order], np.arange(1, 2 * m)))
+    ops = np.empty((2, m, zx.shape[1], zy.shape[1]))
+    for g, rows_g in enumerate(groups):
+        a = zx[rows_g]
+        resid = zy[rows_g] - a @ pooled
+        ops[g % 2, g // 2] = pooled + np.linalg.solve(a.T @ a + len(rows_g) * regularization * eye, a.T @ resid)
+    # evaluate at reference points (quantiles of the pooled cause), weighted per
+    # pair of domains by the overlap min(p_c, p_c') of their densities of x
+    ref = np.quantile(x, (np.arange(_ICP_REFERENCE) + 0.5) / _ICP_REFERENCE)
+    zr = zx_of(ref)
+    emb = np.matmul(zr, ops)                             # (2, m, R, q)
+    dens = np.maximum(zr @ mu.T, 0.0)                   # (R, m) kernel density estimates
+    overlap = np.minimum(dens.T[:, None, :], dens.T[None, :, :])
+    e1, e2 = emb[0], emb[1]
+    cross12 = np.einsum("arq,brq->abr", e1, e2)
+    self12 = np.einsum("crq,crq->cr", e1, e2)
+    sq = self12[:, None, :] + self12[None, :, :] - cross12 - cross12.transpose(1, 0, 2)
+    dist_y = np.maximum((overlap * sq).sum(-1) / np.maximum(overlap.sum(-1), 1e-300), 0.0)
+    np.fill_diagonal(dist_y, 0.0)
+    w = counts / counts.sum()
+    return _normalised_hsic(_embedding_gram(dist_x), _embedding_gram(dist_y), w)
+
+
+def independent_change_dependence(
+    cause: np.ndarray,
+    effect: np.ndarray,
+    domain: np.ndarray,
+    *,
+    method: IndependentChangeMethod = "parametric",
+    regularization: float = 1e-3,
+) -> float:
     """How strongly the changes of ``P(cause)`` and ``P(effect | cause)`` are coupled across domains.
 
     The independent-change principle of Huang et al. (2020, section 4.2): if
-    ``cause --> effect``, the mechanism ``P(cause)`` and the mechanism
-    ``P(effect | cause)`` change independently across domains, so a measure of
-    dependence between the two modules, computed over the domains, is small; in
-    the anti-causal factorisation ``P(effect) P(cause | effect)`` the changes are
-    coupled. The paper measures the dependence between kernel embeddings of the
-    two modules (a normalised HSIC over the values of ``C``); here, for the
-    linear-Gaussian modules that the default CI test assumes, each module in
-    domain ``c`` is summarised by the parameters that determine its embedding:
+    ``cause --> effect``, the mechanisms ``P(cause)`` and ``P(effect | cause)``
+    change independently across domains, so a measure of dependence between the
+    two modules, computed over the domains, is small; in the anti-causal
+    factorisation ``P(effect) P(cause | effect)`` the changes are coupled. The
+    direction with the smaller value is the causal one.
 
-    * ``P(cause | C=c)``: mean and log standard deviation;
-    * ``P(effect | cause, C=c)``: slope, intercept and log residual standard
-      deviation of the least-squares regression in that domain.
+    ``method="kernel"`` is the paper's estimator of its Δ measure:
 
-    The dependence is the normalised HSIC with linear kernels on the standardised
-    parameter vectors over the ``m`` domains (the RV coefficient), in ``[0, 1]``.
+    * ``P(cause | C=c)`` is represented by its kernel mean embedding in domain
+      ``c`` (Gaussian kernel, median-heuristic width, on the standardised cause);
+    * ``P(effect | cause, C=c)`` by its conditional embedding operator, estimated
+      by kernel ridge regression of the effect's features on the cause's features
+      in domain ``c`` with ridge ``n_c * regularization``;
+    * the embeddings of the ``m`` domains get a Gaussian kernel on their RKHS
+      distances (width: the median heuristic), and Δ is the normalised HSIC of
+      the two resulting Gram matrices, each domain weighted by its number of rows
+      (the same value as over the samples, whose embeddings are constant within a
+      domain). It lies in ``[-1, 1]`` and is near 0 for independent changes.
+
+    Three estimation details remove a bias that otherwise couples the estimated
+    conditional embeddings with ``P(cause | C)`` even when the mechanism is fixed
+    (ridge shrinkage and extrapolation depend on where a domain has data): the
+    per-domain ridge regressions shrink towards the pooled regression instead of
+    towards zero; two conditional embeddings are compared only where both
+    domains have data (an average over reference points weighted by the smaller
+    of the two domains' kernel density estimates); and the squared distance is
+    cross-fitted (each domain's rows split into two halves, the distance is the
+    inner product of the two halves' differences), so estimation noise adds no
+    distance. Nyström features on 50 landmarks (quantiles) make it linear in the
+    number of rows.
+
+    ``method="parametric"`` summarises each module in domain ``c`` by parameters
+    that determine it for linear-Gaussian data (``P(cause)``: mean and log sd;
+    ``P(effect | cause)``: slope, intercept and log residual sd of the domain's
+    least-squares fit) and returns the normalised HSIC with linear kernels of the
+    standardised parameter vectors over the domains (the RV coefficient, in
+    ``[0, 1]``).
 
     Parameters
     ----------
     cause, effect:
         One-dimensional arrays of the same length.
     domain:
-        Domain labels per row; at least 3 domains with 3 rows each are needed for
-        a meaningful value (with 2 domains every such measure is 1).
+        Domain labels per row; at least 3 domains are needed for a meaningful
+        value (with 2 domains every such measure is 1). ``method="kernel"`` ignores
+        domains with fewer than 4 rows and returns 0 if fewer than 3 remain.
+    method:
+        ``"kernel"`` or ``"parametric"``, as described above.
+    regularization:
+        The kernel ridge parameter ``lambda`` (``method="kernel"``): the ridge in
+        domain ``c`` is ``n_c * lambda``. Must be positive.
 
     Returns
     -------
     float
 
+    Raises
+    ------
+    InvalidParameterError
+        Arrays of different shapes, an unknown ``method``, a ``regularization``
+        that is not positive.
+
     Notes
     -----
-    This is a documented approximation of the paper's kernel estimator: exact in
-    what it compares for linear-Gaussian modules, blind to changes of shape beyond
-    location, scale and slope. With few domains the measure is noisy; on
-    simulated pairs with independently drawn mean, scale and intercept changes it
-    picks the causal direction about 80% of the time with 6 domains and 90% with
-    12 (tests/discovery/test_cdnod.py). Only the pair's own modules are used,
-    not the full conditional on all parents.
+    Which measure is more accurate depends on the data (docs/cdnod.md has the
+    simulation table). With linear-Gaussian modules whose slope is fixed the
+    parametric measure is better (12 domains: 92% against 68% of pairs); with a
+    changing slope the two are close (55-59%); with nonlinear mechanisms and
+    changes of shape the parametric measure is misled (8-19%, worse than chance)
+    and the kernel one picks the causal direction in 84% (6 domains) to 91% (12)
+    of pairs.
+    Even with exact embeddings the kernel Δ computed over few domains is a noisy
+    statistic: its accuracy grows with the number of domains. Only the pair's own
+    modules are used, not the full conditional on all parents.
 
     References
     ----------
@@ -281,6 +443,19 @@ def independent_change_dependence(cause: np.ndarray, effect: np.ndarray, domain:
     >>> y = x + rng.normal(scale=1.5, size=12)[d] + rng.normal(size=2400)
     >>> bool(independent_change_dependence(x, y, d) < independent_change_dependence(y, x, d))
     True
+
+    A nonlinear mechanism ``Y = a_c + 2 tanh(w_c X) + noise`` whose noise changes
+    shape, with a bimodal cause: the kernel measure finds the direction.
+
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.normal(size=12)[d] + rng.normal(size=2400) + rng.uniform(0, 3, 12)[d] * (rng.random(2400) < 0.5)
+    >>> s = rng.uniform(0, 1, 12)[d]
+    >>> noise = (1 - s) * rng.normal(size=2400) + s * (rng.exponential(size=2400) - 1)
+    >>> y = rng.normal(size=12)[d] + 2 * np.tanh(rng.uniform(0.5, 2, 12)[d] * x) + 0.5 * noise
+    >>> dxy = independent_change_dependence(x, y, d, method="kernel")
+    >>> dyx = independent_change_dependence(y, x, d, method="kernel")
+    >>> bool(dxy < dyx)
+    True
     """
     x = np.asarray(cause, dtype=float)
     y = np.asarray(effect, dtype=float)
@@ -289,8 +464,12 @@ def independent_change_dependence(cause: np.ndarray, effect: np.ndarray, domain:
         raise InvalidParameterError(
             f"cause, effect and domain must be 1-d arrays of one length; got shapes {x.shape}, {y.shape}, {dom.shape}"
         )
-    theta, phi = _module_parameters(x, y, dom)
-    return _rv(theta, phi)
+    if _check_choice(method, "method", ("kernel", "parametric")) == "parametric":
+        theta, phi = _module_parameters(x, y, dom)
+        return _rv(theta, phi)
+    if not isinstance(regularization, (int, float, np.integer, np.floating)) or not regularization > 0:
+        raise InvalidParameterError(f"regularization must be a positive number; got {regularization!r}")
+    return _kernel_change_dependence(x, y, dom, float(regularization))
 
 
 # ---------------------------------------------------------------------- input handling
@@ -316,7 +495,7 @@ def _split_domain(data: Any, domain_column: str | None) -> tuple[Dataset, np.nda
                 f"domain_column {domain_column!r} is not a column of the data; columns are {list(map(str, data.columns))}"
             )
         labels = data[domain_column].to_numpy()
-        rest = Dataset.from_frame(data.drop(columns=[domain_column]))
+        rest = Dataset.from_frame(data.drop(columns=[domain_column]), missing="keep")
         return rest, labels, str(domain_column), pd.api.types.is_numeric_dtype(data[domain_column].dtype)
     if isinstance(data, Dataset):
         role = data.domain_column
@@ -374,6 +553,19 @@ def _creates_cycle(marks: np.ndarray, u: int, v: int) -> bool:
                 seen.add(b)
                 stack.append(b)
     return False
+
+
+def _has_directed_cycle(marks: np.ndarray) -> bool:
+    """Whether the directed edges of a mark matrix contain a cycle (Kahn's algorithm)."""
+    directed = (marks == ARROW) & (marks.T == TAIL)
+    indeg = directed.sum(axis=0)
+    alive = np.ones(len(marks), dtype=bool)
+    while True:
+        free = np.flatnonzero(alive & (indeg == 0))
+        if free.size == 0:
+            return bool(alive.any())
+        alive[free] = False
+        indeg = indeg - directed[free].sum(axis=0)
 
 
 def _is_undirected(marks: np.ndarray, u: int, v: int) -> bool:
@@ -436,6 +628,16 @@ class CDNOD:
         Orient the edges left undirected between two changing modules by the
         independent-change principle (needs at least 3 domains; a numeric index is
         cut into 10 segments by rank for this step).
+    independent_change:
+        The dependence measure of that step (:func:`independent_change_dependence`):
+        ``"kernel"``, the paper's normalised HSIC of kernel embeddings of the
+        modules (nonparametric), or ``"parametric"``, the RV coefficient of
+        per-domain linear-Gaussian parameters (better when the modules are
+        linear-Gaussian with a fixed slope, misled by nonlinear mechanisms; see
+        docs/cdnod.md).
+    independent_change_margin:
+        An edge is oriented only when the two directions' dependences differ by
+        more than this (``>= 0``); otherwise it stays undirected ("undecided").
     missing:
         ``"error"`` or ``"testwise"``, passed to the CI test.
     n_jobs, progress:
@@ -454,7 +656,7 @@ class CDNOD:
         against it (all at most ``alpha``; smaller means stronger evidence of change).
     independent_change_ : dict
         ``{(a, b): (dependence if a --> b, dependence if b --> a)}`` for each edge
-        the independent-change step examined.
+        the independent-change step examined (oriented or left undecided).
     oriented_by_independent_change_ : tuple
         The edges ``(cause, effect)`` that step oriented.
     pc_ : PC
@@ -523,6 +725,8 @@ class CDNOD:
         knowledge: Any = None,
         domain_encoding: DomainEncoding = "auto",
         orient_by_independent_change: bool = True,
+        independent_change: IndependentChangeMethod = "parametric",
+        independent_change_margin: float = 0.0,
         missing: str = "error",
         n_jobs: int = 1,
         progress: Any = None,
@@ -537,6 +741,8 @@ class CDNOD:
         self.knowledge = knowledge
         self.domain_encoding = domain_encoding
         self.orient_by_independent_change = orient_by_independent_change
+        self.independent_change = independent_change
+        self.independent_change_margin = independent_change_margin
         self.missing = missing
         self.n_jobs = n_jobs
         self.progress = progress
@@ -546,7 +752,7 @@ class CDNOD:
         return {k: getattr(self, k) for k in (
             "domain_column", "ci_test", "alpha", "max_cond_size", "stable", "collider_rule",
             "conflict", "knowledge", "domain_encoding", "orient_by_independent_change",
-            "missing", "n_jobs", "progress",
+            "independent_change", "independent_change_margin", "missing", "n_jobs", "progress",
         )}
 
     def __repr__(self) -> str:
@@ -593,6 +799,17 @@ class CDNOD:
             raise InvalidParameterError(
                 f"orient_by_independent_change must be True or False; got {self.orient_by_independent_change!r}"
             )
+        icp_method = cast(
+            IndependentChangeMethod,
+            _check_choice(self.independent_change, "independent_change", ("kernel", "parametric")),
+        )
+        margin = self.independent_change_margin
+        if (
+            isinstance(margin, (bool, np.bool_))
+            or not isinstance(margin, (int, float, np.integer, np.floating))
+            or not margin >= 0
+        ):
+            raise InvalidParameterError(f"independent_change_margin must be a number >= 0; got {margin!r}")
         ds, raw, c_name, numeric = _split_domain(data, self.domain_column)
         codes, labels = _domain_codes(raw, c_name)
         if encoding == "auto":
@@ -631,7 +848,9 @@ class CDNOD:
         if self.orient_by_independent_change and len(changing) >= 2:
             seg = codes if encoding == "categorical" else _segments(raw.astype(float))
             if len(np.unique(seg)) >= 3:
-                marks = _orient_by_independent_change(marks, changing, ds, names, seg, icp, icp_oriented)
+                marks = _orient_by_independent_change(
+                    marks, changing, ds, names, seg, icp, icp_oriented, icp_method, float(margin)
+                )
 
         keep = [i for i in range(len(names)) if i != c]
         self.pc_ = pc
@@ -662,9 +881,12 @@ def _orient_by_independent_change(
     seg: np.ndarray,
     icp: dict[tuple[str, str], tuple[float, float]],
     oriented: list[tuple[str, str]],
+    method: IndependentChangeMethod,
+    margin: float,
 ) -> np.ndarray:
     """Step 4: orient undirected edges between changing modules, most decisive first.
 
+    An edge is a candidate when its two dependences differ by more than ``margin``.
     Each orientation is followed by Meek's rules; an orientation that would close
     a directed cycle, or an edge already oriented by an earlier step, is skipped.
     """
@@ -675,18 +897,25 @@ def _orient_by_independent_change(
                 continue
             xa, xb = ds.column(names[a]).astype(float), ds.column(names[b]).astype(float)
             ok = ~(np.isnan(xa) | np.isnan(xb))
-            d_ab = independent_change_dependence(xa[ok], xb[ok], seg[ok])
-            d_ba = independent_change_dependence(xb[ok], xa[ok], seg[ok])
+            d_ab = independent_change_dependence(xa[ok], xb[ok], seg[ok], method=method)
+            d_ba = independent_change_dependence(xb[ok], xa[ok], seg[ok], method=method)
             icp[(names[a], names[b])] = (d_ab, d_ba)
-            if d_ab != d_ba:
+            if abs(d_ab - d_ba) > margin:
                 cands.append((abs(d_ab - d_ba), (a, b) if d_ab < d_ba else (b, a)))
     for _, (u, v) in sorted(cands, key=lambda t: -t[0]):
         if _is_undirected(marks, u, v) and not _creates_cycle(marks, u, v):
-            marks[u, v] = ARROW
-            marks[v, u] = TAIL
+            trial = marks.copy()
+            trial[u, v] = ARROW
+            trial[v, u] = TAIL
+            trial = apply_meek_rules(trial)
+            if _has_directed_cycle(trial):
+                # Meek's rules propagated the orientation into a cycle (the partially
+                # directed graph has no consistent extension with it): skip it
+                _log.debug("CD-NOD independent change: %s --> %s skipped (cycle)", names[u], names[v])
+                continue
+            marks = trial
             oriented.append((names[u], names[v]))
             _log.debug("CD-NOD independent change: %s --> %s", names[u], names[v])
-            marks = apply_meek_rules(marks)
     return marks
 
 
