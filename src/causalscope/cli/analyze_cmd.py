@@ -4,7 +4,11 @@ Reads DATA (CSV or Parquet) or a shipped example (``--example sachs``), runs
 :func:`causalscope.pipeline.analyze` and writes ``DIR/report.html`` (one
 self-contained file) and ``DIR/analysis.json``. Bad input (a missing or
 unreadable file, an unknown column, a constant or entirely missing column, a
-single row) ends with a one-line ``error: ...`` and exit code 1.
+single row) ends with a one-line ``error: ...`` and exit code 1. Missing values
+are kept (see :mod:`causalscope.pipeline.missing`): the report and
+``analysis.json`` say which rows each stage used. When stderr is a terminal (and
+``--quiet`` is not given) rich progress bars show the stages and, nested in
+them, every tuning refit and resample.
 """
 
 from __future__ import annotations
@@ -15,31 +19,9 @@ from typing import Any
 
 import typer
 
+from ._io import RichProgress
+
 __all__ = ["analyze"]
-
-
-class _StageBar:
-    """Rich progress on stderr for the analysis stages."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self._bar = Progress(console=Console(stderr=True), transient=True)
-        self._task: Any = None
-
-    def start(self, total: int | None, description: str) -> None:
-        if self._task is None:
-            self._bar.start()
-            self._task = self._bar.add_task(description, total=total)
-
-    def advance(self, n: int = 1) -> None:
-        if self._task is not None:
-            self._bar.advance(self._task, n)
-
-    def close(self) -> None:
-        if self._task is not None:
-            self._bar.stop()
 
 
 def _reference_graphs(example: Any) -> dict[str, Any]:
@@ -63,7 +45,7 @@ def analyze(
     reference: Path | None = typer.Option(None, "--reference", help="A reference graph JSON to score against."),
     seed: int = typer.Option(0, "--seed", min=0, help="Random seed; same seed, same analysis.json."),
     n_jobs: int = typer.Option(1, "--n-jobs", help="Parallel worker processes."),
-    budget: float | None = typer.Option(None, "--budget", min=0.001, help="Time budget in seconds."),
+    budget: float | None = typer.Option(None, "--budget", min=0.001, help="Time budget in seconds (tuning, resampling and effects)."),
     n_bootstrap: int | None = typer.Option(None, "--n-bootstrap", min=1, help="Override the bootstrap size."),
     out: Path = typer.Option(..., "--out", help="Output folder for report.html and analysis.json."),
 ) -> None:
@@ -96,12 +78,16 @@ def analyze(
 
         refs[reference.name] = read_graph(reference)
     know = Knowledge.from_file(knowledge) if knowledge is not None else None
-    bar = _StageBar() if sys.stderr.isatty() and not _state.get("quiet", False) else None
-    result = run_analysis(
-        frame, treatment=treatment, outcome=outcome, domain_column=domain_column, time_column=time_column,
-        knowledge=know, assume_latent=latent, reference=refs or None, random_state=seed, n_jobs=n_jobs,
-        budget=budget, n_bootstrap=n_bootstrap, progress=bar,
-    )
+    bar = RichProgress() if sys.stderr.isatty() and not _state.get("quiet", False) else None
+    try:
+        result = run_analysis(
+            frame, treatment=treatment, outcome=outcome, domain_column=domain_column, time_column=time_column,
+            knowledge=know, assume_latent=latent, reference=refs or None, random_state=seed, n_jobs=n_jobs,
+            budget=budget, n_bootstrap=n_bootstrap, progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
     # the canonical command (every option spelled out): the record does not depend on how it was typed
     command = ["causalscope", "analyze"] + ([str(data)] if data else ["--example", str(example)])
     for flag, value in (("--treatment", treatment), ("--outcome", outcome), ("--domain-column", domain_column),

@@ -6,9 +6,9 @@ each under the constructor argument of the same meaning (``--ci-test`` ->
 ``ci_test``, ``--score`` -> ``score``, ``--alpha`` -> ``alpha``,
 ``--max-cond-size`` -> ``max_cond_size``, ``--knowledge`` -> ``knowledge``,
 ``--domain-column`` -> ``domain_column``, ``--seed`` -> ``random_state``,
-``--n-jobs`` -> ``n_jobs``). An option the algorithm does not accept is a usage
-error (exit 2) naming the option and the algorithm, except ``--seed``, which
-deterministic algorithms ignore (every command takes ``--seed``). When stderr
+``--n-jobs`` -> ``n_jobs``, ``--possible-dsep`` -> ``possible_dsep``). An
+option the algorithm does not accept is a usage error (exit 2) naming the
+option and the algorithm, except ``--seed``, which deterministic algorithms ignore (every command takes ``--seed``). When stderr
 is a terminal and ``--quiet`` is not given, algorithms that take ``progress``
 show a rich progress bar on stderr.
 """
@@ -21,6 +21,8 @@ from typing import Any
 
 import typer
 
+from ._io import RichProgress
+
 __all__ = ["discover"]
 
 _OPTION_TO_PARAM = {
@@ -32,6 +34,7 @@ _OPTION_TO_PARAM = {
     "--domain-column": "domain_column",
     "--seed": "random_state",
     "--n-jobs": "n_jobs",
+    "--possible-dsep": "possible_dsep",
 }
 
 
@@ -50,35 +53,6 @@ def _load_algorithms() -> dict[str, type]:
         except ImportError:  # an optional dependency is missing: that algorithm is not offered
             continue
     return discovery.DISCOVERY_ALGORITHMS
-
-
-class _RichProgress:
-    """A rich progress bar on stderr (the library's Progress interface)."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self._bar = Progress(console=Console(stderr=True), transient=True)
-        self._task: Any = None
-
-    def start(self, total: int | None, description: str) -> None:
-        if self._task is None:
-            self._bar.start()
-        else:
-            self._bar.remove_task(self._task)
-        self._task = self._bar.add_task(description, total=total)
-
-    def advance(self, n: int = 1) -> None:
-        if self._task is not None:
-            self._bar.advance(self._task, n)
-
-    def close(self) -> None:
-        return None  # the bar stays until the command ends (an algorithm may run several stages)
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._bar.stop()
 
 
 def _progress_wanted() -> bool:
@@ -106,6 +80,9 @@ def discover(
     domain_column: str | None = typer.Option(None, "--domain-column", help="Domain / time index column (cdnod)."),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Random seed (ignored by deterministic algorithms)."),
     n_jobs: int | None = typer.Option(None, "--n-jobs", help="Parallel jobs, where the algorithm supports them."),
+    possible_dsep: str | None = typer.Option(
+        None, "--possible-dsep", help="FCI's Possible-D-SEP stage: full, tetrad (as causal-learn) or none."
+    ),
     out: Path | None = typer.Option(None, "--out", help="Write the graph here (graph JSON; .txt or .dot by extension)."),
 ) -> None:
     """Learn a causal graph from DATA; print its edges one per line, or write graph JSON to --out."""
@@ -130,6 +107,7 @@ def discover(
         "--domain-column": domain_column,
         "--seed": seed,
         "--n-jobs": n_jobs,
+        "--possible-dsep": possible_dsep,
     }
     kwargs: dict[str, Any] = {}
     for option, value in given.items():
@@ -148,7 +126,7 @@ def discover(
     if knowledge is not None:
         kwargs["knowledge"] = Knowledge.from_file(knowledge)
     dataset = read_data(data, domain_column=domain_column) if domain_column else read_data(data)
-    bar = _RichProgress() if "progress" in accepted and _progress_wanted() else None
+    bar = RichProgress() if "progress" in accepted and _progress_wanted() else None
     if bar is not None:
         kwargs["progress"] = bar
     estimator = cls(**kwargs)

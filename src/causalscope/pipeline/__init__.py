@@ -33,3 +33,7 @@ from .choose import CONSENSUS_THRESHOLD, MethodChoice, bootstrap_size, choose_me
 from .analysis import Analysis, Step, analyze
 
 __all__ += ["CONSENSUS_THRESHOLD", "MethodChoice", "bootstrap_size", "choose_method", "Analysis", "Step", "analyze"]
+
+from .missing import MissingPlan, enough_complete_rows, plan_missing
+
+__all__ += ["MissingPlan", "enough_complete_rows", "plan_missing"]

@@ -3,27 +3,36 @@
 The copilot runs, in order:
 
 1. **validate** the table (:class:`~causalscope.data.Dataset` rules: no constant
-   or entirely missing column, at least two rows); rows with a missing value are
-   dropped (listwise) and the analysis says how many;
-2. **profile** it (:func:`~causalscope.data.profile.profile_data`);
+   or entirely missing column, at least ten rows); incomplete rows are kept;
+2. **profile** it (:func:`~causalscope.data.profile.profile_data`, which handles
+   missing values itself);
 3. **choose** a discovery method by the documented rules of
-   :func:`~causalscope.pipeline.choose.choose_method`;
+   :func:`~causalscope.pipeline.choose.choose_method`, then apply the
+   missing-value rules of :mod:`causalscope.pipeline.missing`: CI-test based
+   methods use every row with test-wise deletion; a method that needs complete
+   rows runs on them when there are enough, else PC with test-wise deletion is
+   used instead (the reasons say so);
 4. **fit once** with the method's default settings (this also measures how long
-   one fit takes, which scales the rest to the ``budget``);
+   one fit takes, which scales the rest to the ``budget``); with a budget and an
+   effect to estimate, one timed estimate sets aside the effect's share
+   (at most :data:`EFFECT_BUDGET_SHARE` of what is left);
 5. **tune** its hyperparameter on a small grid (:func:`~causalscope.pipeline.tune`);
 6. **bootstrap** it (:func:`~causalscope.pipeline.bootstrap_edges`) and keep the
    consensus graph at the documented threshold;
 7. **identify and estimate** the effect of ``treatment`` on ``outcome`` on the
    learned graph (:func:`~causalscope.identification.identify`,
-   :func:`~causalscope.estimation.estimate_effect`), with refutations and
-   sensitivity; an effect the class leaves unidentified is reported as such;
+   :func:`~causalscope.estimation.estimate_effect`) on the rows complete in the
+   columns the estimator reads, with refutations and sensitivity (skipped, and
+   said so, when the budget has run out); an effect the class leaves
+   unidentified is reported as such;
 8. **score** the graph against reference graphs, when known (e.g. the three
    published Sachs consensus graphs), as learned: no undirected edge is oriented
    toward the truth.
 
 Every step is recorded as a :class:`Step` (``done``, ``skipped`` or ``failed``,
 with the reason), so an analysis that hits its budget or a failing component says
-what it skipped instead of raising. Everything is seeded from ``random_state``:
+what it skipped instead of raising. ``settings["missing"]`` records how missing
+values were handled and the rows each stage used. Everything is seeded from ``random_state``:
 without a ``budget`` the same call gives the same :class:`Analysis`. With a
 budget the number of bootstrap replicates depends on the measured speed of one
 fit, so runs on different machines may differ.
@@ -44,8 +53,9 @@ from ..data import Dataset
 from ..data.profile import DataProfile, profile_data
 from ..exceptions import CausalScopeError, DataError, InvalidParameterError, NotIdentifiableError
 from ..graphs import MixedGraph
-from ..utils import Progress, RandomState, as_progress, get_logger
+from ..utils import NullProgress, Progress, RandomState, as_progress, get_logger
 from .choose import MethodChoice, choose_method
+from .missing import complete_rows, plan_missing
 
 __all__ = ["Analysis", "Step", "analyze"]
 
@@ -57,6 +67,8 @@ TUNING_BUDGET_SHARE = 0.4
 BOOTSTRAP_BUDGET_SHARE = 0.8
 #: Fewest bootstrap replicates worth running; below it the single fit is reported.
 MIN_BOOTSTRAP = 5
+#: Largest fraction of the budget (left after the first fit) kept for effect estimation.
+EFFECT_BUDGET_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,11 @@ class Analysis:
             if kept:
                 text.append(f"Over {self.confidence.n_replicates} resamples of the rows the kept edges were found "
                             f"{min(kept):.0%} to {max(kept):.0%} of the time.")
+        miss = self.settings.get("missing") or {}
+        if miss.get("strategy") in ("testwise", "listwise"):
+            text.append(f"{miss['n_rows'] - miss['n_complete']} of {miss['n_rows']} rows had missing values; "
+                        + ("discovery used every row with test-wise deletion." if miss["strategy"] == "testwise"
+                           else f"discovery used the {miss['n_complete']} complete rows."))
         for eff in self.effects:
             if eff.get("status") == "estimated":
                 text.append(f"Effect of {eff['treatment']} on {eff['outcome']}: {eff['estimate']:.4g} "
@@ -160,7 +177,8 @@ class Analysis:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (the ``analysis.json`` body without ``command``/``versions``/``created``)."""
         method = {**self.choice.to_dict(), "parameters": _jsonable(self.parameters),
-                  "fixed_parameters": _jsonable(self.choice.parameters)}
+                  "fixed_parameters": _jsonable(self.choice.parameters),
+                  "n_bootstrap_rule": self.settings.get("n_bootstrap_rule", self.choice.n_bootstrap)}
         return {
             "summary": self.summary(),
             "graph": {**self.graph.to_dict(), "type": self.graph.kind},
@@ -244,11 +262,15 @@ def analyze(
     n_jobs:
         Worker processes for tuning and bootstrap.
     budget:
-        Time budget in seconds for the whole analysis (``None``: no limit).
+        Time budget in seconds for the whole analysis, effect estimation included
+        (``None``: no limit).
     n_bootstrap:
         Override the chosen number of bootstrap replicates.
     progress:
-        ``None``, a :class:`~causalscope.utils.Progress` or a callback (one step per stage).
+        ``None``, a :class:`~causalscope.utils.Progress` or a callback
+        ``(done, total, description)``: one step per stage, and inside the tuning
+        and bootstrap stages one step per refit/resample (a nested
+        ``start``/``close`` pair; a callback sees the innermost task).
 
     Returns
     -------
@@ -258,7 +280,7 @@ def analyze(
     ------
     DataError
         For a table the analysis cannot use (a constant or entirely missing
-        column, fewer than two complete rows, an unknown treatment/outcome/domain/time column).
+        column, fewer than ten rows, an unknown treatment/outcome/domain/time column).
     InvalidParameterError
         For only one of ``treatment``/``outcome``, or a non-positive ``budget``.
 
@@ -277,7 +299,7 @@ def analyze(
     t0 = time.perf_counter()
     steps: list[Step] = []
     limitations: list[str] = []
-    report = as_progress(progress)
+    report = _as_nested_progress(progress)
     if (treatment is None) != (outcome is None):
         raise InvalidParameterError(
             f"treatment and outcome go together; got treatment={treatment!r}, outcome={outcome!r}"
@@ -309,37 +331,81 @@ def analyze(
     variables = tuple(c for c in frame.columns if c not in (domain_column, time_column))
     if len(variables) < 2:
         raise DataError(f"at least two variables are needed for a causal analysis; got {list(variables)}")
-    complete = frame.dropna()
-    n_dropped = len(frame) - len(complete)
-    if len(complete) < 10:
-        raise DataError(f"only {len(complete)} complete rows (of {len(frame)}); at least 10 are needed")
-    if n_dropped:
-        limitations.append(f"{n_dropped} of {len(frame)} rows had a missing value and were dropped (listwise); "
-                           "if values are not missing completely at random this can bias the graph.")
-    steps.append(Step("validate", "done", f"{len(frame)} rows, {len(variables)} variables, {n_dropped} rows dropped"))
-    frame = complete.reset_index(drop=True)
+    roles = [c for c in (domain_column, time_column) if c is not None]
+    n_unlabelled = 0
+    if roles:
+        labelled = complete_rows(frame, roles)
+        n_unlabelled = int((~labelled).sum())
+        frame = frame.loc[labelled].reset_index(drop=True)
+    if len(frame) < 10:
+        raise DataError(f"only {len(frame)} rows with a domain/time label; at least 10 are needed" if n_unlabelled
+                        else f"only {len(frame)} rows; at least 10 are needed")
+    n_rows = len(frame)
+    n_complete = int(complete_rows(frame, variables).sum())
+    detail = f"{n_rows} rows, {len(variables)} variables, {n_complete} rows complete"
+    if n_unlabelled:
+        detail += f"; {n_unlabelled} rows without a domain/time label were dropped"
+        limitations.append(f"{n_unlabelled} rows had no domain/time label and were left out.")
+    steps.append(Step("validate", "done", detail))
 
     report.start(6, "analysis")
-    # 2. profile
+    # 2. profile (every row: the profile handles missing values itself)
     profile: DataProfile | None = None
+    profile_rows = f"all {n_rows} rows" + ("" if n_complete == n_rows else
+                                           " (missing predictors mean-imputed; each variable's statistics on the rows "
+                                           "where it is observed)")
     try:
         profile = profile_data(frame, domain_column=domain_column, time_column=time_column, random_state=seed)
-        steps.append(Step("profile", "done", f"{len(profile.flags)} flags"))
+        steps.append(Step("profile", "done", f"{len(profile.flags)} flags, on {profile_rows}"))
     except CausalScopeError as exc:
-        steps.append(Step("profile", "failed", _one_line(exc)))
-        raise DataError(f"the data could not be profiled: {exc}") from exc
+        if n_complete == n_rows or n_complete < 10:
+            steps.append(Step("profile", "failed", _one_line(exc)))
+            raise DataError(f"the data could not be profiled: {exc}") from exc
+        profile_rows = f"the {n_complete} complete rows (profiling all rows failed: {_one_line(exc)})"
+        try:
+            profile = profile_data(frame.loc[complete_rows(frame, variables)].reset_index(drop=True),
+                                   domain_column=domain_column, time_column=time_column, random_state=seed)
+        except CausalScopeError as exc2:
+            steps.append(Step("profile", "failed", _one_line(exc2)))
+            raise DataError(f"the data could not be profiled: {exc2}") from exc2
+        steps.append(Step("profile", "done", f"{len(profile.flags)} flags, on {profile_rows}"))
     report.advance()
 
-    # 3. choose
-    choice = choose_method(profile, domain_column=domain_column, time_column=time_column,
-                           assume_latent=assume_latent, budget=budget)
-    steps.append(Step("choose", "done", f"{choice.algorithm} ({choice.rule})"))
+    # 3. choose, then the missing-value rule (pipeline.missing)
+    rule_choice = choose_method(profile, domain_column=domain_column, time_column=time_column,
+                                assume_latent=assume_latent, budget=budget)
+    plan = plan_missing(rule_choice, frame[list(variables)], dict(profile.kinds), budget=budget)
+    choice = plan.choice
+    if plan.switched_from:
+        steps.append(Step("choose", "done", f"{plan.switched_from} ({rule_choice.rule}) switched to {choice.algorithm} "
+                                            f"with test-wise deletion: only {plan.n_complete} of {plan.n_rows} rows "
+                                            "are complete"))
+    else:
+        steps.append(Step("choose", "done", f"{choice.algorithm} ({choice.rule})"))
+    if plan.strategy != "none":
+        steps.append(Step("missing values", "done", plan.reason))
+        limitations.append(
+            ("Incomplete rows were used with test-wise deletion (each CI test on the rows complete in its variables)"
+             if plan.strategy == "testwise" else
+             f"{plan.n_rows - plan.n_complete} of {plan.n_rows} incomplete rows were left out of the discovery "
+             "(listwise deletion)")
+            + "; this is unbiased when values are missing completely at random (MCAR). If missingness depends on "
+              "the variables (see the profile's missingness tests), edges can be missed or spurious.")
     surrogate = choice.parameters.get("domain_column") if choice.algorithm == "cdnod" else None
     disc_cols = list(variables) + ([surrogate] if surrogate else [])
-    disc = frame[disc_cols]
+    disc_frame = frame[disc_cols]
+    if plan.strategy == "listwise":
+        disc_frame = disc_frame.loc[complete_rows(frame, variables)].reset_index(drop=True)
+    disc: Any = disc_frame
+    if plan.strategy == "testwise" and surrogate:
+        # CD-NOD reads the domain labels from a Dataset that keeps the incomplete rows
+        disc = Dataset.from_frame(disc_frame, domain_column=surrogate, missing="keep")
     fixed = dict(choice.parameters)
     if knowledge is not None:
         fixed["knowledge"] = knowledge
+    discovery_rows = (f"all {n_rows} rows, test-wise deletion" if plan.strategy == "testwise"
+                      else f"the {len(disc_frame)} complete rows" if plan.strategy == "listwise"
+                      else f"all {n_rows} rows")
     report.advance()
 
     # 4. one fit with default settings, timed
@@ -358,34 +424,49 @@ def analyze(
             ts = time.perf_counter()
             make_algorithm(choice.algorithm, **_seeded(choice.algorithm, params, seed)).fit(disc)
             t_fit = min(t_fit, time.perf_counter() - ts)
-        steps.append(Step("fit", "done", f"one fit with default settings: {single.n_edges} edges"))
+        steps.append(Step("fit", "done", f"one fit with default settings on {discovery_rows}: {single.n_edges} edges"))
     except CausalScopeError as exc:
         steps.append(Step("fit", "failed", _one_line(exc)))
         raise
+
+    # the effect's share of the budget: a timed estimate of the effect now, adjusting for every other variable
+    reserve = 0.0
+    if budget is not None and treatment is not None and outcome is not None:
+        t_est = _time_effect_proxy(frame[list(variables)], treatment, outcome, seed)
+        reserve = min(EFFECT_BUDGET_SHARE * max(budget - (time.perf_counter() - t0), 0.0),
+                      (2 + len(_refuters())) * t_est)
+        steps.append(Step("effect budget", "done", f"one estimate took about {t_est:.2g} s; {reserve:.2g} s of the "
+                                                   "budget are kept for the effect, its refutations and sensitivity"))
     report.advance()
 
     def remaining() -> float:
         return math.inf if budget is None else budget - (time.perf_counter() - t0)
 
+    def for_discovery() -> float:
+        return remaining() - reserve
+
     # 5. tune
     tuning: dict[str, Any] | None = None
+    tuning_rows = "not tuned"
     if choice.tune_grid is None:
         steps.append(Step("tune", "skipped", "the chosen method has no tuned hyperparameter (see the reasons)"))
     else:
         n_grid = int(np.prod([len(v) for v in choice.tune_grid.values()]))
         n_fits = n_grid * (5 if choice.tune_method == "heldout_likelihood" else 20)
-        if n_fits * t_fit > TUNING_BUDGET_SHARE * remaining():
+        if n_fits * t_fit > TUNING_BUDGET_SHARE * for_discovery():
             steps.append(Step("tune", "skipped", f"budget: {n_fits} refits of about {t_fit:.2g} s would exceed "
-                                                 f"{TUNING_BUDGET_SHARE:.0%} of the {remaining():.3g} s left"))
+                                                 f"{TUNING_BUDGET_SHARE:.0%} of the {max(for_discovery(), 0):.3g} s "
+                                                 "left for discovery"))
         else:
             from .tuning import tune
 
             try:
                 res = tune(disc, choice.algorithm, choice.tune_grid, method=choice.tune_method,
-                           random_state=seed, n_jobs=n_jobs, **fixed)
+                           random_state=seed, n_jobs=n_jobs, progress=report, **fixed)
                 tuning = res.to_dict()
+                tuning_rows = res.rows if plan.strategy != "listwise" else f"{discovery_rows} (listwise)"
                 params = _apply_setting(params, res.chosen, choice.algorithm)
-                steps.append(Step("tune", "done", f"chose {res.chosen} by {res.method}"))
+                steps.append(Step("tune", "done", f"chose {res.chosen} by {res.method}; rows: {res.rows}"))
             except CausalScopeError as exc:
                 steps.append(Step("tune", "failed", f"{_one_line(exc)}; default settings kept"))
     report.advance()
@@ -395,14 +476,16 @@ def analyze(
 
     confidence = None
     nb = choice.n_bootstrap if n_bootstrap is None else int(n_bootstrap)
+    how_many = "the rule's default" if n_bootstrap is None else "as requested"
     if n_bootstrap is not None:
         steps.append(Step("bootstrap size", "done", f"{nb} resamples as requested (the rule's default is "
                                                     f"{choice.n_bootstrap})"))
     if budget is not None and t_fit > 0:
-        affordable = int(BOOTSTRAP_BUDGET_SHARE * max(remaining(), 0.0) / t_fit) * max(1, n_jobs or 1)
+        affordable = int(BOOTSTRAP_BUDGET_SHARE * max(for_discovery(), 0.0) / t_fit) * max(1, n_jobs or 1)
         if affordable < nb:
             steps.append(Step("bootstrap size", "done", f"budget: {nb} replicates reduced to {max(affordable, 0)}"))
             nb = affordable
+            how_many = "reduced to fit the budget"
     graph = single
     if nb < MIN_BOOTSTRAP and n_bootstrap is None:
         steps.append(Step("bootstrap", "skipped", f"budget: fewer than {MIN_BOOTSTRAP} replicates fit; the single fit "
@@ -412,10 +495,12 @@ def analyze(
         try:
             confidence = bootstrap_edges(disc, choice.algorithm, n_bootstrap=nb, random_state=seed,
                                          resampling=choice.resampling, sample_fraction=choice.sample_fraction,
-                                         n_jobs=n_jobs, on_error="skip", **_seeded(choice.algorithm, params, None))
+                                         n_jobs=n_jobs, on_error="skip", progress=report,
+                                         **_seeded(choice.algorithm, params, None))
             graph = confidence.consensus_graph(choice.threshold)
             steps.append(Step("bootstrap", "done", f"{confidence.n_replicates} replicates "
-                                                   f"({confidence.n_failed} failed); consensus at {choice.threshold}"))
+                                                   f"({confidence.n_failed} failed) of {discovery_rows}; consensus "
+                                                   f"at {choice.threshold}"))
         except CausalScopeError as exc:
             steps.append(Step("bootstrap", "failed", f"{_one_line(exc)}; the single fit is reported"))
     if choice.algorithm in ("exact", "exact_posterior") and graph.kind == "dag":
@@ -428,12 +513,15 @@ def analyze(
     if surrogate and surrogate in graph.nodes:
         limitations.append(f"The domain/time column {surrogate!r} appears in the graph as the surrogate of the "
                            "changing mechanisms; its edges mark variables whose mechanism changes.")
+    n_used = 0 if confidence is None else confidence.n_replicates
+    choice = _with_resample_count(choice, nb, n_used, how_many if confidence is not None else "skipped")
     report.advance()
 
     # 7. effects
     effects: list[dict[str, Any]] = []
     if treatment is not None and outcome is not None:
-        effects.append(_effect(frame[list(variables)], graph, treatment, outcome, seed, steps))
+        effects.append(_effect(frame[list(variables)], graph, treatment, outcome, seed, steps,
+                               remaining if budget is not None else None))
     report.advance()
     report.close()
 
@@ -465,13 +553,24 @@ def analyze(
                                                "graph is scored as is (undirected edges stay undirected)"))
 
     limitations.extend(_limitations(choice, profile, graph))
+    rows = {
+        "total": n_rows, "complete": n_complete, "without_label_dropped": n_unlabelled,
+        "strategy": plan.strategy, "profile": profile_rows, "discovery": discovery_rows,
+        "tuning": tuning_rows if tuning is not None else "not tuned",
+        "bootstrap": (f"resamples of {choice.sample_fraction:.0%} of {discovery_rows}" if confidence is not None
+                      else "no bootstrap"),
+        "effects": [{"treatment": e["treatment"], "outcome": e["outcome"], "rows": e.get("rows_used")}
+                    for e in effects],
+    }
     settings = {
         "seed": seed, "n_jobs": n_jobs, "budget": budget, "treatment": treatment, "outcome": outcome,
         "domain_column": domain_column, "time_column": time_column, "assume_latent": assume_latent,
         "knowledge": None if knowledge is None else (knowledge.to_dict() if hasattr(knowledge, "to_dict")
                                                      else str(knowledge)),
-        "rows_used": len(frame),
-        "rows_dropped": n_dropped, "n_bootstrap": 0 if confidence is None else confidence.n_replicates,
+        "rows_used": len(disc_frame),
+        "rows_dropped": n_rows - len(disc_frame) + n_unlabelled, "n_bootstrap": n_used,
+        "n_bootstrap_rule": rule_choice.n_bootstrap,
+        "missing": {**plan.to_dict(), "rows": rows},
     }
     return Analysis(
         graph=graph, variables=variables, profile=profile, choice=choice, parameters=params, tuning=tuning,
@@ -485,8 +584,9 @@ _SCORE_PARAMETERS = frozenset({"penalty_discount", "ess", "alpha_mu", "alpha_w"}
 
 def _apply_setting(params: dict[str, Any], setting: Mapping[str, Any], algorithm: str) -> dict[str, Any]:
     """Merge a tuned setting into constructor arguments (score hyperparameters go into ``score_params``)."""
-    from ..discovery import DISCOVERY_ALGORITHMS
     import inspect
+
+    from ..discovery import DISCOVERY_ALGORITHMS
 
     accepted = inspect.signature(DISCOVERY_ALGORITHMS[algorithm].__init__).parameters
     out = dict(params)
@@ -500,8 +600,9 @@ def _apply_setting(params: dict[str, Any], setting: Mapping[str, Any], algorithm
 
 def _seeded(algorithm: str, params: dict[str, Any], seed: int | None) -> dict[str, Any]:
     """Add ``random_state`` for algorithms that take one (only for direct fits; the bootstrap seeds itself)."""
-    from ..discovery import DISCOVERY_ALGORITHMS
     import inspect
+
+    from ..discovery import DISCOVERY_ALGORITHMS
 
     out = dict(params)
     if seed is not None and "random_state" in inspect.signature(DISCOVERY_ALGORITHMS[algorithm].__init__).parameters:
@@ -509,8 +610,52 @@ def _seeded(algorithm: str, params: dict[str, Any], seed: int | None) -> dict[st
     return out
 
 
+def _refuters() -> tuple[str, ...]:
+    from ..estimation.refute import REFUTERS
+
+    return tuple(REFUTERS)
+
+
+def _time_effect_proxy(frame: pd.DataFrame, treatment: str, outcome: str, seed: int) -> float:
+    """Seconds one estimate takes, adjusting for every other variable (the largest set the graph can ask for).
+
+    Uses the rows complete in those columns; with too few, the unadjusted estimate. 0 if neither can be estimated.
+    """
+    from ..estimation import estimate_effect
+
+    others = [c for c in frame.columns if c not in (treatment, outcome)]
+    for adjust in (others, []):
+        ok = complete_rows(frame, [treatment, outcome, *adjust])
+        if int(ok.sum()) < max(20, len(adjust) + 10):
+            continue
+        ts = time.perf_counter()
+        try:
+            estimate_effect(frame.loc[ok].reset_index(drop=True), treatment=treatment, outcome=outcome,
+                            adjust=adjust, random_state=seed, n_jobs=1, refute=False, sensitivity=False)
+        except CausalScopeError:
+            continue
+        return time.perf_counter() - ts
+    return 0.0
+
+
+def _effect_columns(ident: Any, graph: MixedGraph, frame: pd.DataFrame, treatment: str, outcome: str) -> list[str]:
+    """The columns the estimator reads: treatment, outcome and the adjustment set or mediators; else every variable."""
+    if ident.method in ("adjustment", "backdoor") and ident.adjustment_set is not None:
+        extra = sorted(ident.adjustment_set)
+    elif ident.method == "frontdoor" and ident.mediators is not None:
+        extra = sorted(ident.mediators)
+    else:
+        extra = [v for v in graph.nodes if v in frame.columns and v not in (treatment, outcome)]
+    return [treatment, outcome, *[c for c in extra if c in frame.columns]]
+
+
 def _effect(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str, seed: int,
-            steps: list[Step]) -> dict[str, Any]:
+            steps: list[Step], remaining: Callable[[], float] | None = None) -> dict[str, Any]:
+    """Identify and estimate one effect on the rows complete in the columns the estimator reads.
+
+    With a budget (``remaining`` gives the seconds left) the estimate is timed first; the refutations
+    (one re-estimate each) and the sensitivity analysis run only if they fit, else a skipped step says so.
+    """
     from ..identification import identify
 
     base = {"treatment": treatment, "outcome": outcome}
@@ -526,16 +671,107 @@ def _effect(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str
     steps.append(Step("identify", "done", str(ident)))
     from ..estimation import estimate_effect
 
+    cols = _effect_columns(ident, graph, frame, treatment, outcome)
+    ok = complete_rows(frame, cols)
+    n_ok = int(ok.sum())
+    rows_used = (f"all {len(frame)} rows" if n_ok == len(frame) else
+                 f"the {n_ok} of {len(frame)} rows complete in {', '.join(cols)}")
+    base["rows_used"] = rows_used
+    data = frame if n_ok == len(frame) else frame.loc[ok].reset_index(drop=True)
+    if n_ok < 10:
+        reason = f"only {n_ok} rows are complete in the columns the estimator needs ({', '.join(cols)}); 10 needed"
+        steps.append(Step("estimate", "failed", reason))
+        return {**base, "status": "failed", "reason": reason, "identification": str(ident)}
+
+    def run(refute: bool, sensitivity: bool) -> Any:
+        return estimate_effect(data, graph, treatment=treatment, outcome=outcome, random_state=seed, n_jobs=1,
+                               refute=refute, sensitivity=sensitivity)
+
     try:
-        est = estimate_effect(frame, graph, treatment=treatment, outcome=outcome, random_state=seed, n_jobs=1)
+        if remaining is None:
+            est = run(True, True)
+        else:
+            ts = time.perf_counter()
+            est = run(False, False)
+            t_est = time.perf_counter() - ts
+            n_ref = len(_refuters())
+            left = remaining()
+            if left >= (1 + n_ref) * t_est:
+                est = run(True, True)
+            else:
+                skipped = f"the {n_ref} refutations ({n_ref} re-estimates of about {t_est:.2g} s each)"
+                if left >= t_est:
+                    est = run(False, True)
+                else:
+                    skipped += " and the sensitivity analysis"
+                steps.append(Step("refute", "skipped", f"budget: {skipped} would not fit in the "
+                                                       f"{max(left, 0.0):.2g} s left"))
     except NotIdentifiableError as exc:
         steps.append(Step("estimate", "done", f"not identified: {exc}"))
         return {**base, "status": "not_identified", "reason": " ".join(str(exc).split()), "graph_type": graph.kind}
     except CausalScopeError as exc:
         steps.append(Step("estimate", "failed", _one_line(exc)))
         return {**base, "status": "failed", "reason": _one_line(exc), "identification": str(ident)}
-    steps.append(Step("estimate", "done", f"{est.method}: {est.estimate:.4g}"))
-    return {**est.to_dict(), "status": "estimated", "identification": str(ident), "alpha": 0.05}
+    steps.append(Step("estimate", "done", f"{est.method}: {est.estimate:.4g} on {rows_used}"))
+    return {**est.to_dict(), "status": "estimated", "identification": str(ident), "alpha": 0.05,
+            "rows_used": rows_used}
+
+
+def _with_resample_count(choice: MethodChoice, attempted: int, n_ok: int, how: str) -> MethodChoice:
+    """Make the resampling reason and ``n_bootstrap`` state the count actually run (item: --n-bootstrap, budget)."""
+    from dataclasses import replace
+
+    default = choice.n_bootstrap
+    if attempted == default and n_ok == attempted:
+        return choice
+    if how == "skipped":
+        count = f"Uncertainty: no resamples were run (see the bootstrap step); the rule's default is {default} resamples"
+    else:
+        failed = f"{attempted - n_ok} failed" if n_ok < attempted else ""
+        if attempted == default:
+            count = f"Uncertainty: {attempted} resamples ({failed})"
+        else:
+            why = "requested" if how == "as requested" else "reduced to fit the budget"
+            count = (f"Uncertainty: {attempted} resamples ({why}{', ' + failed if failed else ''}; "
+                     f"the rule's default is {default})")
+    prefix = f"Uncertainty: {default} resamples"
+    reasons = [count + r[len(prefix):] if r.startswith(prefix) else r for r in choice.reasons]
+    if reasons == list(choice.reasons):
+        reasons.append(count + ".")
+    return replace(choice, n_bootstrap=attempted if how != "skipped" else 0, reasons=tuple(reasons))
+
+
+class _NestedCallback:
+    """A callback progress where ``start``/``close`` pairs may nest (the bootstrap inside the analysis stages).
+
+    The callback always sees ``(done, total, description)`` of the innermost open task.
+    """
+
+    def __init__(self, callback: Callable[[int, int | None, str], None]) -> None:
+        self._callback = callback
+        self._stack: list[list[Any]] = []
+
+    def start(self, total: int | None, description: str) -> None:
+        self._stack.append([0, total, description])
+        self._callback(0, total, description)
+
+    def advance(self, n: int = 1) -> None:
+        if self._stack:
+            top = self._stack[-1]
+            top[0] += n
+            self._callback(top[0], top[1], top[2])
+
+    def close(self) -> None:
+        if self._stack:
+            self._stack.pop()
+
+
+def _as_nested_progress(progress: Any) -> Progress:
+    if progress is None:
+        return NullProgress()
+    if not isinstance(progress, Progress) and callable(progress):
+        return _NestedCallback(progress)
+    return as_progress(progress)
 
 
 def _limitations(choice: MethodChoice, profile: DataProfile | None, graph: MixedGraph) -> list[str]:

@@ -675,7 +675,6 @@ class StabilitySelectionResult:
         setting where it is most stable. Orientations are taken from a single
         setting so that, e.g., both arrows of a v-structure come from the same fits.
         """
-        p = len(self.nodes)
         kind = self.edge_confidence[0].graph_type if self.edge_confidence else "mixed"
         if not self.stable_pairs:
             return GRAPH_TYPES.get(kind, MixedGraph)(self.nodes)

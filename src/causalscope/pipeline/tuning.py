@@ -21,6 +21,19 @@ was tried and why the value won (:class:`TuningResult`):
     ``D = mean over pairs of 2 theta (1 - theta)`` (``theta`` the adjacency
     frequency), make it monotone from the sparsest setting to the densest, and
     pick the densest setting with instability at most ``beta = 0.05``.
+
+**Missing values.** The refits use whatever rows the algorithm accepts: with
+``missing="testwise"`` (PC, FCI, CD-NOD) every row, each CI test on the rows
+complete in its variables. The scores then use the rows they can:
+``"heldout_likelihood"`` on continuous data is computed *available-case*: each
+node's regression on its parents is fitted on the training rows complete in the
+node and its parents and evaluated on the held-out rows complete in them, and
+the per-node mean log-likelihoods are summed (under MCAR each term is unbiased
+for its expectation, so the sum estimates the expected log-likelihood per row;
+on complete data it is the ordinary value). Discrete data with missing values
+cannot be scored this way: use ``"stability"``, which needs no likelihood.
+``"bic"`` scores on the complete rows. :attr:`TuningResult.rows` records which
+rows each part used.
 """
 
 from __future__ import annotations
@@ -71,6 +84,9 @@ class TuningResult:
         One or two sentences saying why.
     higher_is_better:
         False for ``"stability"`` (instability), True otherwise.
+    rows:
+        Which rows the refits and the criterion used (e.g. test-wise deletion for
+        the fits and available-case rows for the likelihood).
     """
 
     algorithm: str
@@ -82,6 +98,7 @@ class TuningResult:
     chosen: dict[str, Any]
     reason: str
     higher_is_better: bool = True
+    rows: str = ""
 
     @property
     def best_index(self) -> int:
@@ -101,6 +118,7 @@ class TuningResult:
             ],
             "chosen": _jsonable(self.chosen),
             "reason": self.reason,
+            "rows": self.rows,
         }
 
 
@@ -186,10 +204,16 @@ def heldout_loglik(dag: DAG, train: Any, test: Any, *, ess: float = 1.0) -> floa
     CPTs (``prior="bdeu"``, ``equivalent_sample_size=ess``) over the states seen in
     either part, so an unseen combination has a positive probability.
 
+    Continuous data with missing values (NaN) are scored *available-case*: each
+    node's term uses the training rows and the held-out rows complete in the node
+    and its parents, and the value is the sum over nodes of the mean held-out
+    log-density of each node (see the module docstring).
+
     Raises
     ------
     DataError
-        For mixed continuous and discrete columns, or missing values.
+        For mixed continuous and discrete columns, missing values in discrete
+        data, or a node with too few complete rows for its regression.
 
     Examples
     --------
@@ -201,34 +225,69 @@ def heldout_loglik(dag: DAG, train: Any, test: Any, *, ess: float = 1.0) -> floa
     >>> without = heldout_loglik(DAG(["A", "B"]), frame[:200], frame[200:])
     >>> bool(with_edge > without)
     True
+    >>> frame.iloc[::7, 0] = np.nan  # available-case on incomplete rows
+    >>> bool(heldout_loglik(DAG(["A", "B"], [("A", "B")]), frame[:200], frame[200:]) > without)
+    True
     """
     names = list(dag.nodes)
     train, test = _columns(train, names), _columns(test, names)
     kind = _kinds(train)
     tr, te = _frame(train), _frame(test)
-    if tr[names].isna().any().any() or te[names].isna().any().any():
-        raise DataError("held-out likelihood needs complete data; drop or impute missing values first")
+    incomplete = bool(tr[names].isna().any().any() or te[names].isna().any().any())
     if kind == "mixed":
         raise DataError(
             "held-out likelihood is defined here for all-continuous or all-discrete columns; "
             "the data mix both (use method='stability')"
         )
     if kind == "discrete":
+        if incomplete:
+            raise DataError(
+                "held-out likelihood of discrete data needs complete rows; the data have missing values "
+                "(use method='stability', or drop the incomplete rows)"
+            )
         return _heldout_discrete(dag, tr, te, ess)
-    total = 0.0
     xtr = tr[names].to_numpy(dtype=np.float64)
     xte = te[names].to_numpy(dtype=np.float64)
     idx = {v: i for i, v in enumerate(names)}
+    if incomplete:
+        return _heldout_available_case(dag, names, idx, xtr, xte)
+    total = 0.0
     for v in names:
         pa = [idx[u] for u in names if u in dag.parents(v)]
-        y, yt = xtr[:, idx[v]], xte[:, idx[v]]
-        design = np.column_stack([np.ones(len(y)), xtr[:, pa]])
-        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-        resid = y - design @ coef
-        var = max(float(resid @ resid) / len(y), 1e-12 * max(float(np.var(y)), 1e-300))
-        pred = np.column_stack([np.ones(len(yt)), xte[:, pa]]) @ coef
-        total += float(np.sum(-0.5 * (_LOG_2PI + math.log(var)) - 0.5 * (yt - pred) ** 2 / var))
+        total += _node_loglik(xtr[:, idx[v]], xtr[:, pa], xte[:, idx[v]], xte[:, pa])
     return total / len(xte)
+
+
+def _node_loglik(y: np.ndarray, x: np.ndarray, yt: np.ndarray, xt: np.ndarray) -> float:
+    """Sum of the held-out Gaussian log-densities of one node given its parents (OLS fit on the training rows)."""
+    design = np.column_stack([np.ones(len(y)), x])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ coef
+    var = max(float(resid @ resid) / len(y), 1e-12 * max(float(np.var(y)), 1e-300))
+    pred = np.column_stack([np.ones(len(yt)), xt]) @ coef
+    return float(np.sum(-0.5 * (_LOG_2PI + math.log(var)) - 0.5 * (yt - pred) ** 2 / var))
+
+
+def _heldout_available_case(dag: DAG, names: list[str], idx: dict[str, int], xtr: np.ndarray,
+                            xte: np.ndarray) -> float:
+    """Sum over nodes of the mean held-out log-density, each on the rows complete in the node and its parents."""
+    mtr, mte = np.isnan(xtr), np.isnan(xte)
+    total = 0.0
+    for v in names:
+        pa = [idx[u] for u in names if u in dag.parents(v)]
+        cols = [idx[v], *pa]
+        ok_tr = ~mtr[:, cols].any(axis=1)
+        ok_te = ~mte[:, cols].any(axis=1)
+        if int(ok_tr.sum()) < len(pa) + 3 or not ok_te.any():
+            raise DataError(
+                f"held-out likelihood: node {v!r} with parents {[names[j] for j in pa]} has "
+                f"{int(ok_tr.sum())} complete training rows and {int(ok_te.sum())} complete held-out rows; "
+                f"at least {len(pa) + 3} and 1 are needed"
+            )
+        tr_rows, te_rows = xtr[ok_tr], xte[ok_te]
+        ll = _node_loglik(tr_rows[:, idx[v]], tr_rows[:, pa], te_rows[:, idx[v]], te_rows[:, pa])
+        total += ll / len(te_rows)
+    return total
 
 
 def _heldout_discrete(dag: DAG, tr: pd.DataFrame, te: pd.DataFrame, ess: float) -> float:
@@ -251,12 +310,31 @@ def _heldout_discrete(dag: DAG, tr: pd.DataFrame, te: pd.DataFrame, ess: float) 
 
 def _score_graph(dag: DAG, data: Any) -> tuple[float, str]:
     data = _columns(data, dag.nodes)
+    frame = _frame(data)
+    complete = ~frame[list(dag.nodes)].isna().any(axis=1).to_numpy()
+    rows = "on all rows"
+    if not complete.all():
+        if int(complete.sum()) < 2:
+            raise DataError(f"method='bic' needs complete rows; only {int(complete.sum())} of {len(complete)} are")
+        data = take_rows(data, np.flatnonzero(complete))
+        rows = f"on the {int(complete.sum())} complete rows of {len(complete)}"
     kind = _kinds(data)
     if kind == "continuous":
-        return float(make_score("bic", data).score_graph(dag)), "Gaussian BIC (penalty_discount=1) on all rows"
+        return float(make_score("bic", data).score_graph(dag)), f"Gaussian BIC (penalty_discount=1) {rows}"
     if kind == "discrete":
-        return float(make_score("bdeu", data).score_graph(dag)), "BDeu score (ess=1) on all rows"
+        return float(make_score("bdeu", data).score_graph(dag)), f"BDeu score (ess=1) {rows}"
     raise DataError("method='bic' needs all-continuous or all-discrete columns; the data mix both (use 'stability')")
+
+
+def _rows_note(data: Any, criterion_rows: str) -> str:
+    """How many rows there are, whether the fits saw incomplete ones, and what the criterion used."""
+    frame = _frame(data)
+    n = len(frame)
+    n_complete = int((~frame.isna().any(axis=1)).sum())
+    if n_complete == n:
+        return f"all {n} rows (no missing values)"
+    return (f"refits on folds/subsamples of all {n} rows ({n_complete} complete), each fit handling the missing "
+            f"values itself (test-wise deletion); {criterion_rows}")
 
 
 def default_grid(algorithm: str | Any, data: Any = None, **algorithm_params: Any) -> dict[str, list[Any]]:
@@ -435,8 +513,10 @@ def _tune_heldout(
         f"{_describe(settings[best])} gave the highest {criterion}: {values[best]:.4f} "
         f"(worst {min(values):.4f}), with {mean_edges[best]:.1f} edges on average."
     )
+    rows = _rows_note(data, "the likelihood of each node on the held-out rows complete in the node and its "
+                            "parents (available-case)")
     return TuningResult(spec.name, "heldout_likelihood", criterion, tuple(settings), values, mean_edges,
-                        settings[best], reason)
+                        settings[best], reason, rows=rows)
 
 
 def _tune_bic(data: Any, spec: AlgorithmSpec, settings: list[dict[str, Any]], progress: Any) -> TuningResult:
@@ -455,7 +535,9 @@ def _tune_bic(data: Any, spec: AlgorithmSpec, settings: list[dict[str, Any]], pr
         reporter.close()
     best = _pick_max(values, edges)
     reason = f"{_describe(settings[best])} gave the highest {criterion}: {values[best]:.2f} (worst {min(values):.2f})."
-    return TuningResult(spec.name, "bic", criterion, tuple(settings), tuple(values), tuple(edges), settings[best], reason)
+    rows = _rows_note(data, f"the score {criterion.split(') ', 1)[-1]}")
+    return TuningResult(spec.name, "bic", criterion, tuple(settings), tuple(values), tuple(edges), settings[best],
+                        reason, rows=rows)
 
 
 def _tune_stars(
@@ -509,6 +591,7 @@ def _tune_stars(
             f"{_describe(settings[best])} (instability {monotone[best]:.4f})."
         )
     criterion = f"monotonised StARS instability over {len(jobs)} subsamples of {size} rows (lower is more stable)"
+    rows = _rows_note(data, "the instability counts the adjacencies of those refits (no likelihood is needed)")
     return TuningResult(spec.name, "stability", criterion, tuple(settings), tuple(monotone), tuple(edges),
-                        settings[best], reason, higher_is_better=False)
+                        settings[best], reason, higher_is_better=False, rows=rows)
 

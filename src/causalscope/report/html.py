@@ -3,8 +3,9 @@
 Sections: summary in plain words; the graph drawn with its edge confidence;
 the method choice with its reasons; the tuning grid; the edge-confidence table
 and matrix; the effects with intervals, refutations and sensitivity (and a
-forest plot); scores against reference graphs; the data profile; what was
-skipped; limitations; how to reproduce (command and versions).
+forest plot); scores against reference graphs; how missing values were
+handled and the rows each stage used; the data profile; what was skipped;
+limitations; how to reproduce (command and versions).
 
 The graph layout is computed here: nodes are placed in layers by the longest
 directed path reaching them (sources on top; undirected and bidirected edges do
@@ -265,6 +266,23 @@ def _effects_html(effects: Sequence[dict[str, Any]]) -> str:
     return "".join(out)
 
 
+def _missing_html(analysis: Any) -> str:
+    """How missing values were handled and the rows each stage used (``settings["missing"]``)."""
+    miss = (getattr(analysis, "settings", None) or {}).get("missing")
+    if not miss:
+        return "<p class=muted>Not recorded.</p>"
+    rows = miss.get("rows") or {}
+    if miss.get("strategy") == "none":
+        return f"<p>No missing values: every stage used all {_e(miss.get('n_rows'))} rows.</p>"
+    out = [f"<p>{_e(miss.get('reason', ''))}</p>"]
+    table = [["profile", rows.get("profile")], ["discovery", rows.get("discovery")],
+             ["tuning", rows.get("tuning")], ["resampling", rows.get("bootstrap")]]
+    table += [[f"effect of {e['treatment']} on {e['outcome']}", e.get("rows") or "not estimated"]
+              for e in rows.get("effects", [])]
+    out.append(_table(["stage", "rows used"], table, cls="rows-used"))
+    return "".join(out)
+
+
 def render_html(analysis: Any, *, command: Sequence[str] | str | None = None, created: str | None = None,
                 title: str = "causalscope analysis") -> str:
     """The report as one HTML string (inline CSS and SVG; no script, no external resource).
@@ -331,6 +349,7 @@ def render_html(analysis: Any, *, command: Sequence[str] | str | None = None, cr
                           x["reference_edges"], x["learned_edges"]] for x in a.scores], cls="scores"))
     else:
         s.append("<p class=muted>No reference graph is known for these data.</p>")
+    s.append("<h2 id=missing-section>Missing values and rows used</h2>" + _missing_html(a))
     s.append("<h2>Data profile</h2>")
     if a.profile is not None:
         pr = a.profile
