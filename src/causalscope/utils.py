@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -122,24 +122,39 @@ class NullProgress:
 
 
 class CallbackProgress:
-    """Adapts ``callback(done, total, description)`` to :class:`Progress`."""
+    """Adapts ``callback(done, total, description)`` to :class:`Progress`.
+
+    ``start``/``close`` pairs may nest (for example the bootstrap's resamples
+    inside the copilot's stages): the callback always sees the innermost open
+    task, and after a ``close`` the count of the task around it continues.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> p = CallbackProgress(lambda done, total, what: seen.append((done, total, what)))
+    >>> p.start(2, "stages"); p.advance(); p.start(3, "resamples"); p.advance(3); p.close(); p.advance()
+    >>> seen[-1]
+    (2, 2, 'stages')
+    """
 
     def __init__(self, callback: Callable[[int, int | None, str], None]) -> None:
         self._callback = callback
-        self._done = 0
-        self._total: int | None = None
-        self._description = ""
+        self._stack: list[list[Any]] = []
 
     def start(self, total: int | None, description: str) -> None:  # noqa: D102
-        self._done, self._total, self._description = 0, total, description
+        self._stack.append([0, total, description])
         self._callback(0, total, description)
 
     def advance(self, n: int = 1) -> None:  # noqa: D102
-        self._done += n
-        self._callback(self._done, self._total, self._description)
+        if not self._stack:
+            self._stack.append([0, None, ""])
+        top = self._stack[-1]
+        top[0] += n
+        self._callback(top[0], top[1], top[2])
 
     def close(self) -> None:  # noqa: D102
-        return None
+        if self._stack:
+            self._stack.pop()
 
 
 def as_progress(progress: Progress | Callable[[int, int | None, str], None] | None) -> Progress:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from causalscope.data import Dataset, DataProfile, profile_data
+from causalscope.data import DataProfile, Dataset, profile_data
 from causalscope.data import _profile_stats as st
 from causalscope.datasets import load_sachs, simulate
 from causalscope.exceptions import DataError, InvalidParameterError

@@ -37,7 +37,6 @@ from causalscope.graphs import dag_to_cpdag, enumerate_dags
 from causalscope.scores import make_score
 
 
-
 def brute_force_dags(p: int) -> list[np.ndarray]:
     """All acyclic directed graphs on p nodes as boolean adjacency matrices (independent enumeration)."""
     pairs = [(i, j) for i in range(p) for j in range(p) if i != j]

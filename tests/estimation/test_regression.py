@@ -4,7 +4,6 @@ covariances; algebraic identities between estimators; the LaLonde experimental b
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from causalscope.datasets import load_lalonde

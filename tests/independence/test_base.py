@@ -158,5 +158,6 @@ def test_d_separation_oracle() -> None:
     with pytest.raises(InvalidParameterError, match="x='A'"):
         oracle.test("A", "B", ["A"])
     cached = CachedCITest(oracle)
-    cached.test("A", "C", ["B"]); cached.test("C", "A", ["B"])
+    cached.test("A", "C", ["B"])
+    cached.test("C", "A", ["B"])
     assert (cached.n_tests, cached.n_cache_hits) == (1, 1)

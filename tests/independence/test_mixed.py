@@ -134,7 +134,8 @@ def test_symmetric_and_batch_equals_single_tests() -> None:
                         np.array([[idx["C1"]], [idx["D1"]]]))
     assert ps.tolist() == [t.test(*queries[0]).p_value, t.test(*queries[1]).p_value]
     cached = CachedCITest(t)
-    cached.test("D1", "D2", ["C1"]); cached.test("D2", "D1", ["C1"])
+    cached.test("D1", "D2", ["C1"])
+    cached.test("D2", "D1", ["C1"])
     assert (cached.n_tests, cached.n_cache_hits) == (1, 1)
 
 

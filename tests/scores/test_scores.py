@@ -27,7 +27,7 @@ from scipy import stats
 
 from causalscope.exceptions import DataError, InvalidParameterError
 from causalscope.graphs import enumerate_dags, parse_graph
-from causalscope.scores import BDeu, BGe, GaussianBIC, LocalScore, SCORES, make_score
+from causalscope.scores import SCORES, BDeu, BGe, GaussianBIC, LocalScore, make_score
 
 NAMES = list("ABCDE")
 

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..exceptions import DataError, InvalidParameterError
-from ..utils import registrar
 from ..independence import CI_TESTS, CachedCITest, make_ci_test
+from ..utils import registrar
 
 __all__ = [
     "DISCOVERY_ALGORITHMS",

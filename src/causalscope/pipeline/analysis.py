@@ -53,7 +53,7 @@ from ..data import Dataset
 from ..data.profile import DataProfile, profile_data
 from ..exceptions import CausalScopeError, DataError, InvalidParameterError, NotIdentifiableError
 from ..graphs import MixedGraph
-from ..utils import NullProgress, Progress, RandomState, as_progress, get_logger
+from ..utils import Progress, RandomState, as_progress, get_logger
 from .choose import MethodChoice, choose_method
 from .missing import complete_rows, plan_missing
 
@@ -299,7 +299,7 @@ def analyze(
     t0 = time.perf_counter()
     steps: list[Step] = []
     limitations: list[str] = []
-    report = _as_nested_progress(progress)
+    report = as_progress(progress)
     if (treatment is None) != (outcome is None):
         raise InvalidParameterError(
             f"treatment and outcome go together; got treatment={treatment!r}, outcome={outcome!r}"
@@ -739,39 +739,6 @@ def _with_resample_count(choice: MethodChoice, attempted: int, n_ok: int, how: s
     if reasons == list(choice.reasons):
         reasons.append(count + ".")
     return replace(choice, n_bootstrap=attempted if how != "skipped" else 0, reasons=tuple(reasons))
-
-
-class _NestedCallback:
-    """A callback progress where ``start``/``close`` pairs may nest (the bootstrap inside the analysis stages).
-
-    The callback always sees ``(done, total, description)`` of the innermost open task.
-    """
-
-    def __init__(self, callback: Callable[[int, int | None, str], None]) -> None:
-        self._callback = callback
-        self._stack: list[list[Any]] = []
-
-    def start(self, total: int | None, description: str) -> None:
-        self._stack.append([0, total, description])
-        self._callback(0, total, description)
-
-    def advance(self, n: int = 1) -> None:
-        if self._stack:
-            top = self._stack[-1]
-            top[0] += n
-            self._callback(top[0], top[1], top[2])
-
-    def close(self) -> None:
-        if self._stack:
-            self._stack.pop()
-
-
-def _as_nested_progress(progress: Any) -> Progress:
-    if progress is None:
-        return NullProgress()
-    if not isinstance(progress, Progress) and callable(progress):
-        return _NestedCallback(progress)
-    return as_progress(progress)
 
 
 def _limitations(choice: MethodChoice, profile: DataProfile | None, graph: MixedGraph) -> list[str]:
