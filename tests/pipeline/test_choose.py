@@ -10,7 +10,15 @@ import pytest
 from causalscope.data.profile import profile_data
 from causalscope.datasets import simulate
 from causalscope.exceptions import InvalidParameterError
-from causalscope.pipeline.choose import CONSENSUS_THRESHOLD, bootstrap_size, choose_method
+from causalscope.pipeline.choose import (
+    CONSENSUS_THRESHOLD,
+    DISCRETE_SUBSAMPLE_MIN_N,
+    SMALL_N_FRACTION,
+    SUBSAMPLE_FRACTION,
+    SUBSAMPLE_MIN_N,
+    bootstrap_size,
+    choose_method,
+)
 
 
 def _profile(**kw):
@@ -43,6 +51,37 @@ def test_discrete_goes_to_pc_gsq():
     prof, _ = _profile(discrete=1.0)
     choice = choose_method(prof)
     assert choice.algorithm == "pc" and choice.parameters["ci_test"] == "gsq"
+
+
+def test_tuning_criterion_rule_stars_for_categorical_heldout_for_continuous():
+    # the documented rule: StARS stability for discrete and mixed data, held-out likelihood for continuous data;
+    # the oracle is the simulator's column kinds
+    disc, _ = _profile(discrete=1.0)
+    mixed, _ = _profile(discrete=0.4)
+    cont, _ = _profile(p=12, n=600, mechanism="linear", noise="gaussian")
+    assert choose_method(disc).tune_method == "stability"
+    assert any("StARS" in r for r in choose_method(disc).reasons)
+    assert choose_method(mixed).tune_method == "stability"
+    assert choose_method(cont).tune_method == "heldout_likelihood"
+    assert choose_method(disc, assume_latent=True).tune_method == "stability"  # FCI with the G-test
+
+
+def test_resample_fraction_rule_keeps_more_rows_for_categorical_data():
+    # the documented rule: half-samples from SUBSAMPLE_MIN_N rows on, but for all-categorical data only from
+    # DISCRETE_SUBSAMPLE_MIN_N rows on (G-tests lose more power on half the rows); the oracle is the simulator's kinds
+    n = SUBSAMPLE_MIN_N
+    disc, _ = _profile(n=n, discrete=1.0)
+    mixed, _ = _profile(n=n, discrete=0.4)
+    cont, _ = _profile(n=n, mechanism="linear", noise="gaussian")
+    assert disc.flags["discrete"].value and mixed.flags["mixed"].value
+    assert choose_method(disc).sample_fraction == SMALL_N_FRACTION
+    assert choose_method(mixed).sample_fraction == SUBSAMPLE_FRACTION
+    assert choose_method(cont).sample_fraction == SUBSAMPLE_FRACTION
+    big, _ = _profile(n=DISCRETE_SUBSAMPLE_MIN_N, p=3, discrete=1.0)
+    assert choose_method(big).sample_fraction == SUBSAMPLE_FRACTION
+    small, _ = _profile(n=SUBSAMPLE_MIN_N - 1, mechanism="linear", noise="gaussian")
+    assert choose_method(small).sample_fraction == SMALL_N_FRACTION
+    assert any("80% of the rows" in r for r in choose_method(disc).reasons)
 
 
 def test_multi_domain_with_shift_goes_to_cdnod():
