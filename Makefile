@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_OUT ?= demo-output
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test lint install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(VENV)/.installed-test
 	  || echo "note: Debian's chromium could not be installed; the browser test will be skipped"
 	mkdir -p test-artifacts
 	CAUSALSCOPE_ARTIFACTS=test-artifacts $(BIN)/python -m pytest -q
+
+# Static checks (ruff, configured in pyproject.toml); not part of `make test`.
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m ruff check src tests benchmarks
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_ci.py
