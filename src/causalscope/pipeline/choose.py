@@ -172,6 +172,22 @@ def bootstrap_size(p: int, *, kernel: bool = False) -> int:
     return 50 if p <= 20 else 30 if p <= 50 else 20
 
 
+def ci_test_for(*, discrete: bool, mixed: bool) -> str:
+    """The CI test the rules use for the column kinds: ``gsq`` (all categorical), ``mixed`` or ``fisherz``."""
+    return "gsq" if discrete else "mixed" if mixed else "fisherz"
+
+
+def alpha_grid_for(budget: float | None) -> list[float]:
+    """The alpha grid tuned over: two points under a budget of 60 s, else four."""
+    return [0.01, 0.05] if budget is not None and budget < 60 else [0.001, 0.01, 0.05, 0.1]
+
+
+def tune_method_for(*, discrete: bool, mixed: bool) -> str:
+    """StARS for categorical data (all or some columns; see the module docstring for the evidence on
+    discrete data), held-out likelihood for continuous data."""
+    return "stability" if mixed or discrete else "heldout_likelihood"
+
+
 def _fmt(x: float | None) -> str:
     return "not assessed" if x is None else f"{x:.3g}"
 
@@ -243,10 +259,9 @@ def choose_method(
     hetero = _flag(profile, "heterogeneous")
     fl, fg = profile.fraction_nonlinear, profile.fraction_non_gaussian
     ci_cont = "fisherz"
-    ci_kind = "gsq" if discrete else "mixed" if mixed else "fisherz"
-    alpha_grid = [0.01, 0.05] if tight else [0.001, 0.01, 0.05, 0.1]
-    # categorical data (all or some columns): StARS; see the module docstring for the evidence on discrete data
-    tune_method = "stability" if mixed or discrete else "heldout_likelihood"
+    ci_kind = ci_test_for(discrete=bool(discrete), mixed=bool(mixed))
+    alpha_grid = alpha_grid_for(budget)
+    tune_method = tune_method_for(discrete=bool(discrete), mixed=bool(mixed))
 
     def done(algorithm: str, params: dict[str, Any], grid: dict[str, list[Any]] | None, rule: str,
              kernel: bool = False) -> MethodChoice:

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .choose import MethodChoice
+from .choose import MethodChoice, alpha_grid_for, ci_test_for, tune_method_for
 
 __all__ = [
     "MissingPlan",
@@ -115,15 +115,9 @@ class MissingPlan:
                 "n_complete": self.n_complete, "discovery_rows": self.discovery_rows, "reason": self.reason}
 
 
-def _ci_test_for(kinds: dict[str, str]) -> tuple[str, str]:
-    from ..independence import CI_TESTS
-
+def _kinds_text(kinds: dict[str, str]) -> str:
     discrete = [v for v, k in kinds.items() if k != "continuous"]
-    if not discrete:
-        return "fisherz", "continuous"
-    if len(discrete) == len(kinds):
-        return "gsq", "discrete"
-    return ("mixed" if "mixed" in CI_TESTS else "fisherz"), "mixed"
+    return "continuous" if not discrete else "discrete" if len(discrete) == len(kinds) else "mixed"
 
 
 def plan_missing(
@@ -173,8 +167,9 @@ def plan_missing(
     algo = choice.algorithm
     what = (f"Missing values: {cells:.1%} of the cells are missing and {frac:.0%} of the rows are incomplete "
             f"({n_complete} of {n} complete)")
-    ci, kind_text = _ci_test_for({v: str(kinds.get(v, "continuous")) for v in frame.columns})
-    tune_method = "heldout_likelihood" if kind_text == "continuous" else "stability"
+    kind_text = _kinds_text({v: str(kinds.get(v, "continuous")) for v in frame.columns})
+    ci = ci_test_for(discrete=kind_text == "discrete", mixed=kind_text == "mixed")
+    tune_method = tune_method_for(discrete=kind_text == "discrete", mixed=kind_text == "mixed")
     if algo in TESTWISE_ALGORITHMS:
         new = replace(choice, parameters={**choice.parameters, "missing": "testwise"},
                       tune_method=None if choice.tune_grid is None else tune_method)
@@ -186,8 +181,7 @@ def plan_missing(
                   f"{MIN_COMPLETE_FRACTION:.0%} of the rows and {MIN_ROWS_PER_VARIABLE} per variable), so it runs on "
                   f"the {n_complete} complete rows (listwise deletion).")
         return MissingPlan("listwise", _with_reason(choice, reason), None, n, n_complete, n_complete, reason)
-    tight = budget is not None and budget < 60
-    grid = [0.01, 0.05] if tight else [0.001, 0.01, 0.05, 0.1]
+    grid = alpha_grid_for(budget)
     reason = (f"{what}; {algo.upper()} needs complete rows and {n_complete} is fewer than "
               f"{MIN_COMPLETE_FRACTION:.0%} of the rows or {MIN_ROWS_PER_VARIABLE} per variable "
               f"({MIN_ROWS_PER_VARIABLE * p}), so PC with {ci} ({kind_text} data) and test-wise deletion is used "
