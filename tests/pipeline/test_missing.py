@@ -125,3 +125,17 @@ def test_testwise_analysis_complete_deterministic_and_reports_rows():
     assert eff["n"] == int((~sim.data[cols].isna().any(axis=1)).sum()) < 600
     assert rows["effects"][0]["rows"] == eff["rows_used"]
     assert "test-wise deletion" in a.summary()
+
+
+def test_heterogeneous_data_with_missing_values_run_cdnod_testwise():
+    """CD-NOD on a data frame with NaN (rule: CI-test methods keep every row): the copilot hands the
+    frame itself to CD-NOD, which deletes test-wise; checked against the truth's node set."""
+    from causalscope.datasets import simulate
+    from causalscope.pipeline import analyze
+
+    sim = simulate(6, 600, n_domains=3, shifted_fraction=0.5, missing=0.05, random_state=0)
+    a = analyze(sim.data, domain_column=sim.domain_column, random_state=0, n_bootstrap=5)
+    assert a.choice.algorithm == "cdnod"
+    assert a.choice.parameters["missing"] == "testwise"
+    assert a.settings["missing"]["strategy"] == "testwise"
+    assert set(sim.graph.nodes) <= set(a.graph.nodes)

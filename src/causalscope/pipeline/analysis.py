@@ -396,10 +396,7 @@ def analyze(
     disc_frame = frame[disc_cols]
     if plan.strategy == "listwise":
         disc_frame = disc_frame.loc[complete_rows(frame, variables)].reset_index(drop=True)
-    disc: Any = disc_frame
-    if plan.strategy == "testwise" and surrogate:
-        # CD-NOD reads the domain labels from a Dataset that keeps the incomplete rows
-        disc = Dataset.from_frame(disc_frame, domain_column=surrogate, missing="keep")
+    disc = disc_frame
     fixed = dict(choice.parameters)
     if knowledge is not None:
         fixed["knowledge"] = knowledge
@@ -556,7 +553,7 @@ def analyze(
     rows = {
         "total": n_rows, "complete": n_complete, "without_label_dropped": n_unlabelled,
         "strategy": plan.strategy, "profile": profile_rows, "discovery": discovery_rows,
-        "tuning": tuning_rows if tuning is not None else "not tuned",
+        "tuning": tuning_rows,
         "bootstrap": (f"resamples of {choice.sample_fraction:.0%} of {discovery_rows}" if confidence is not None
                       else "no bootstrap"),
         "effects": [{"treatment": e["treatment"], "outcome": e["outcome"], "rows": e.get("rows_used")}
