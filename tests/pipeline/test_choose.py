@@ -126,3 +126,15 @@ def test_change_over_time_uses_the_time_index_as_cdnod_surrogate():
     choice = choose_method(prof, time_column="t")
     assert choice.algorithm == "cdnod" and choice.parameters["domain_column"] == "t"
     assert choose_method(prof).algorithm != "cdnod"  # no time column named: no surrogate
+
+
+def test_latent_rule_uses_the_restricted_possible_dsep_search_for_large_p():
+    """Rule: FCI's textbook Possible-D-SEP stage up to FCI_FULL_PDSEP_MAX_P variables, the Tetrad search above."""
+    from causalscope.datasets import simulate
+    from causalscope.pipeline.choose import FCI_FULL_PDSEP_MAX_P
+
+    for p, mode in ((FCI_FULL_PDSEP_MAX_P, "full"), (FCI_FULL_PDSEP_MAX_P + 5, "tetrad")):
+        prof = profile_data(simulate(p, 300, random_state=0).data, random_state=0)
+        choice = choose_method(prof, assume_latent=True)
+        assert choice.parameters["possible_dsep"] == mode
+        assert any("Possible-D-SEP" in r for r in choice.reasons)

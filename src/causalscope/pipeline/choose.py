@@ -97,6 +97,9 @@ __all__ = ["MethodChoice", "choose_method", "bootstrap_size", "CONSENSUS_THRESHO
 CONSENSUS_THRESHOLD = 0.5
 #: Largest p for exact search, GES, DirectLiNGAM and kernel tests respectively.
 EXACT_MAX_P, GES_MAX_P, LINGAM_MAX_P, KERNEL_MAX_P = 8, 50, 100, 30
+#: Largest p for FCI's textbook Possible-D-SEP stage; above it the Tetrad restricted search (the textbook
+#: stage needs 10^10 or more tests at p = 50 on sparse graphs, docs/fci.md).
+FCI_FULL_PDSEP_MAX_P = 20
 #: Below this many rows KCI is used instead of its randomized approximation RCoT.
 KCI_MAX_N = 500
 #: Resample size (fraction of rows, without replacement) from SUBSAMPLE_MIN_N rows on, and below it.
@@ -306,7 +309,14 @@ def choose_method(
             "Latent confounding is suspected (requested), so FCI is used: it does not assume causal sufficiency "
             "and returns a PAG whose <-> and o-> marks say what unobserved common causes allow."
         )
-        return done("fci", {"ci_test": ci_kind}, {"alpha": alpha_grid}, "latent")
+        pdsep = "full" if p <= FCI_FULL_PDSEP_MAX_P else "tetrad"
+        reasons.append(
+            f"FCI's Possible-D-SEP stage: the textbook search (exact, exponential in the set sizes) for p <= "
+            f"{FCI_FULL_PDSEP_MAX_P}; here p = {p}, so "
+            + ("the textbook search." if pdsep == "full" else
+               "the restricted Tetrad/causal-learn search (fast; it may keep an edge the textbook stage removes).")
+        )
+        return done("fci", {"ci_test": ci_kind, "possible_dsep": pdsep}, {"alpha": alpha_grid}, "latent")
     # 3. discrete
     if discrete:
         reasons.append("Discrete: every column is categorical, so PC with the G-test (gsq) of conditional independence.")
