@@ -216,6 +216,8 @@ def run(p_values: list[int], n: int, seeds: list[int], n_bootstrap: int, methods
                                                      if isinstance(v, (int, float, str, bool, dict))}
                                 rec["tuned"] = None if a.tuning is None else a.tuning.get("chosen")
                                 rec["rows_used"] = a.settings.get("rows_used")
+                                chk = a.settings.get("sufficiency_check")
+                                rec["contradicted"] = None if chk is None else len(chk["contradicted"])
                             else:
                                 g = _fixed(m, data, domain, seed, fci_kw)
                     except Exception as exc:  # noqa: BLE001 - a failing method scores as the empty graph

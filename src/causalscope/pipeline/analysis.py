@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,7 @@ from ..graphs import MixedGraph
 from ..utils import Progress, RandomState, as_progress, get_logger
 from .choose import MethodChoice, choose_method
 from .missing import complete_rows, plan_missing
+from .sufficiency import CHECKED_ALGORITHMS, MIN_CONTRADICTED, SufficiencyCheck, check_sufficiency
 
 __all__ = ["Analysis", "Step", "analyze"]
 
@@ -240,6 +241,7 @@ def analyze(
     budget: float | None = None,
     n_bootstrap: int | None = None,
     progress: Progress | Callable[[int, int | None, str], None] | None = None,
+    _sufficiency: Any = None,
 ) -> Analysis:
     """Run the whole causal analysis of a table (see the module docstring for the steps).
 
@@ -373,7 +375,8 @@ def analyze(
 
     # 3. choose, then the missing-value rule (pipeline.missing)
     rule_choice = choose_method(profile, domain_column=domain_column, time_column=time_column,
-                                assume_latent=assume_latent, budget=budget)
+                                assume_latent=assume_latent, budget=budget,
+                                latent_evidence=None if _sufficiency is None else _sufficiency.sentence())
     plan = plan_missing(rule_choice, frame[list(variables)], dict(profile.kinds), budget=budget)
     choice = plan.choice
     if plan.switched_from:
@@ -510,6 +513,25 @@ def analyze(
     if surrogate and surrogate in graph.nodes:
         limitations.append(f"The domain/time column {surrogate!r} appears in the graph as the surrogate of the "
                            "changing mechanisms; its edges mark variables whose mechanism changes.")
+    # 6b. the hidden-confounder check (pipeline.sufficiency): evidence against causal sufficiency -> FCI
+    check = _sufficiency
+    if check is None and not assume_latent and confidence is not None and choice.algorithm in CHECKED_ALGORITHMS:
+        check = _check_sufficiency(disc, confidence, choice, seed, knowledge, n_jobs, steps,
+                                   for_discovery if budget is not None else None, report)
+        if check is not None and check.suspected:
+            report.close()
+            steps.append(Step("hidden-confounder check", "done", f"{len(check.contradicted)} contradicted pairs: "
+                                                                  "the analysis is rerun with FCI"))
+            rest = None if budget is None else max(remaining(), 1e-3)
+            sub = analyze(data, treatment=treatment, outcome=outcome, domain_column=domain_column,
+                          time_column=time_column, knowledge=knowledge, assume_latent=False, reference=reference,
+                          random_state=seed, n_jobs=n_jobs, budget=rest, n_bootstrap=n_bootstrap,
+                          progress=progress, _sufficiency=check)
+            first = (Step("first choice", "done", f"{choice.algorithm} ({choice.rule}), {confidence.n_replicates} "
+                                                  "replicates; replaced after the hidden-confounder check"),)
+            return replace(sub, steps=first + (steps[-1],) + sub.steps)
+    if check is not None:
+        limitations.append(check.sentence())
     n_used = 0 if confidence is None else confidence.n_replicates
     choice = _with_resample_count(choice, nb, n_used, how_many if confidence is not None else "skipped")
     report.advance()
@@ -568,12 +590,42 @@ def analyze(
         "rows_dropped": n_rows - len(disc_frame) + n_unlabelled, "n_bootstrap": n_used,
         "n_bootstrap_rule": rule_choice.n_bootstrap,
         "missing": {**plan.to_dict(), "rows": rows},
+        "sufficiency_check": None if check is None else check.to_dict(),
     }
     return Analysis(
         graph=graph, variables=variables, profile=profile, choice=choice, parameters=params, tuning=tuning,
         confidence=confidence, effects=tuple(effects), scores=tuple(scores), steps=tuple(steps),
         limitations=tuple(limitations), settings=settings,
     )
+
+
+def _check_sufficiency(disc: pd.DataFrame, confidence: Any, choice: MethodChoice, seed: int, knowledge: Any,
+                       n_jobs: int | None, steps: list[Step], for_discovery: Callable[[], float] | None,
+                       report: Any) -> SufficiencyCheck | None:
+    """Run :func:`~causalscope.pipeline.sufficiency.check_sufficiency` on the bootstrap's resamples (timed against
+    the budget first); record a step. ``None`` when skipped or failed."""
+    from ..discovery import make_algorithm
+
+    try:
+        ts = time.perf_counter()
+        make_algorithm("fci", ci_test="fisherz", possible_dsep="tetrad").fit(disc)
+        t_fci = time.perf_counter() - ts
+        need = t_fci * (confidence.n_replicates + confidence.n_failed)
+        if for_discovery is not None and need > max(for_discovery(), 0.0):
+            steps.append(Step("hidden-confounder check", "skipped", f"budget: FCI on every resample would take about "
+                                                                    f"{need:.2g} s"))
+            return None
+        check = check_sufficiency(disc, confidence, threshold=choice.threshold, random_state=seed,
+                                  resampling=choice.resampling, sample_fraction=choice.sample_fraction,
+                                  knowledge=knowledge, n_jobs=n_jobs, progress=report)
+    except CausalScopeError as exc:
+        steps.append(Step("hidden-confounder check", "failed", _one_line(exc)))
+        return None
+    if not check.suspected:
+        steps.append(Step("hidden-confounder check", "done", f"{len(check.contradicted)} contradicted pair(s), "
+                                                             f"fewer than the {MIN_CONTRADICTED} needed; "
+                                                             f"{choice.algorithm} kept"))
+    return check
 
 
 _SCORE_PARAMETERS = frozenset({"penalty_discount", "ess", "alpha_mu", "alpha_w"})
