@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from causalscope.data.profile import profile_data
 from causalscope.datasets import simulate
 from causalscope.exceptions import InvalidParameterError
 from causalscope.pipeline import analyze, bootstrap_edges
 from causalscope.pipeline.analysis import Step, _check_sufficiency
 from causalscope.pipeline.choose import choose_method
 from causalscope.pipeline.sufficiency import MIN_CONTRADICTED, check_sufficiency
-from causalscope.data.profile import profile_data
 
 
 def _confounded(copies: int = 2, n: int = 2000, seed: int = 0) -> pd.DataFrame:
