@@ -101,6 +101,9 @@ def test_analyze_switches_to_fci_on_evidence() -> None:
     assert chk["suspected"] and len(chk["contradicted"]) == 2
     assert res.choice.reasons[0].startswith("Latent confounding is suspected from the data.")
     assert not any("Causal sufficiency is assumed" in x for x in res.limitations)
+    text = res.summary()
+    assert "a PAG with 6 edges" in text and "2 bidirected" in text and "4 with one arrowhead" in text
+    assert "hidden-confounder check found 2 pairs" in text
 
 
 def test_analyze_switch_is_deterministic(tmp_path) -> None:

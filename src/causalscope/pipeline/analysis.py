@@ -143,8 +143,13 @@ class Analysis:
         text = [
             f"{len(self.variables)} variables were analysed with {self.choice.algorithm.upper()} "
             f"({self.choice.rule.replace('_', ' ')} rule).",
-            f"The final graph has {g.n_edges} edges, {n_dir} of them oriented.",
+            f"The final graph has {g.n_edges} edges, {n_dir} of them oriented." if g.kind != "pag" else _pag_counts(g),
         ]
+        chk = self.settings.get("sufficiency_check")
+        if chk and chk.get("suspected"):
+            text.append(f"The hidden-confounder check found {len(chk['contradicted'])} pairs that {chk['algorithm']} "
+                        "joined but conditional independence tests separate, the trace of unmeasured common causes, "
+                        "so FCI was used instead.")
         if self.confidence is not None:
             kept = [self.confidence.adjacency(e.u, e.v) for e in g.edges]
             if kept:
@@ -597,6 +602,27 @@ def analyze(
         confidence=confidence, effects=tuple(effects), scores=tuple(scores), steps=tuple(steps),
         limitations=tuple(limitations), settings=settings,
     )
+
+
+def _pag_counts(g: MixedGraph) -> str:
+    """The summary's sentence on a PAG's edges by kind."""
+    from ..graphs.base import Endpoint
+
+    kinds = {"directed": 0, "bidirected": 0, "partial": 0, "open": 0}
+    for e in g.edges:
+        u, v = e.nodes
+        marks = {e.mark_at(u), e.mark_at(v)}
+        if e.is_directed:
+            kinds["directed"] += 1
+        elif e.is_bidirected:
+            kinds["bidirected"] += 1
+        elif Endpoint.ARROW in marks:
+            kinds["partial"] += 1
+        else:
+            kinds["open"] += 1
+    return (f"The final graph is a PAG with {g.n_edges} edges: {kinds['directed']} directed (-->), "
+            f"{kinds['bidirected']} bidirected (<->: an unmeasured common cause), {kinds['partial']} with one "
+            f"arrowhead (o->) and {kinds['open']} with no arrowhead decided.")
 
 
 def _check_sufficiency(disc: pd.DataFrame, confidence: Any, choice: MethodChoice, seed: int, knowledge: Any,
