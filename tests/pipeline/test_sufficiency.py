@@ -1,10 +1,10 @@
-"""The copilot's hidden-confounder check (causalscope.pipeline.sufficiency).
+"""The copilot's hidden-confounder check (causalscope.pipeline.sufficiency), a diagnostic.
 
-Oracle: the data are simulated from known structures. With two hidden common
-causes in the ``C -> A <-> B <- D`` pattern no DAG over the measured variables
-has the data's independences (``C _||_ B``, ``D _||_ A``, ``A`` and ``B``
-dependent), so GES must join a pair that FCI separates; data from a DAG with no
-hidden variable must not trigger the switch.
+Oracle: the data are simulated from known structures. With hidden common causes
+in the ``C -> A <-> B <- D`` pattern no DAG over the measured variables has the
+data's independences (``C _||_ B``, ``D _||_ A``, ``A`` and ``B`` dependent), so
+GES must join a pair that FCI separates: the check must name exactly one such
+pair per hidden cause. The copilot reports the pairs and keeps its graph.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from causalscope.exceptions import InvalidParameterError
 from causalscope.pipeline import analyze, bootstrap_edges
 from causalscope.pipeline.analysis import Step, _check_sufficiency
 from causalscope.pipeline.choose import choose_method
-from causalscope.pipeline.sufficiency import MIN_CONTRADICTED, check_sufficiency
+from causalscope.pipeline.sufficiency import check_sufficiency
 
 
 def _confounded(copies: int = 2, n: int = 2000, seed: int = 0) -> pd.DataFrame:
@@ -41,11 +41,10 @@ def _pairs(check) -> set[frozenset[str]]:
     return {frozenset(c["pair"]) for c in check.contradicted}
 
 
-def test_two_hidden_confounders_are_suspected() -> None:
+def test_each_hidden_confounder_leaves_one_contradicted_pair() -> None:
     frame = _confounded()
     ges = bootstrap_edges(frame, "ges", n_bootstrap=10, resampling="subsample", random_state=0)
     chk = check_sufficiency(frame, ges, threshold=0.5, random_state=0, resampling="subsample", sample_fraction=0.5)
-    assert chk.suspected
     assert len(chk.contradicted) == 2
     for k in range(2):
         # in each copy GES joins a cause of one child with the other child (C_k - B_k or D_k - A_k): they are
@@ -55,15 +54,16 @@ def test_two_hidden_confounders_are_suspected() -> None:
         assert c["adjacency"] >= 0.5 and c["fci_adjacency"] < 0.1
     d = chk.to_dict()
     json.dumps(d)
-    assert d["suspected"] is True and d["min_contradicted"] == MIN_CONTRADICTED and d["method"] == "fci"
+    assert d["method"] == "fci" and d["max_fci_adjacency"] == 0.1 and len(d["contradicted"]) == 2
+    assert "treat these edges with caution" in chk.sentence()
 
 
-def test_one_confounder_is_reported_not_suspected() -> None:
+def test_one_confounder_one_pair() -> None:
     frame = _confounded(copies=1)
     ges = bootstrap_edges(frame, "ges", n_bootstrap=10, resampling="subsample", random_state=0)
     chk = check_sufficiency(frame, ges, threshold=0.5, random_state=0, resampling="subsample", sample_fraction=0.5)
-    assert len(chk.contradicted) == 1 and not chk.suspected
-    assert "caution" in chk.sentence()
+    assert len(chk.contradicted) == 1
+    assert "treat this edge with caution" in chk.sentence()
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -73,8 +73,8 @@ def test_no_hidden_variable_no_contradiction(seed: int) -> None:
                           score="bic", score_params={"penalty_discount": 2.0})
     chk = check_sufficiency(sim.data, ges, threshold=0.5, random_state=seed, resampling="subsample",
                             sample_fraction=0.5)
-    assert not chk.suspected
-    assert "does not show there are none" in chk.sentence() or chk.contradicted
+    assert chk.contradicted == ()
+    assert "cannot show there are none" in chk.sentence()
 
 
 def test_threshold_is_checked() -> None:
@@ -84,29 +84,31 @@ def test_threshold_is_checked() -> None:
         check_sufficiency(frame, ges, threshold=0.0, random_state=0, resampling="subsample", sample_fraction=0.5)
 
 
-def test_analyze_switches_to_fci_on_evidence() -> None:
+def test_analyze_reports_contradicted_pairs_and_keeps_its_graph() -> None:
     frame = _confounded()
     res = analyze(frame, random_state=0, n_bootstrap=10)
-    assert res.choice.algorithm == "fci" and res.choice.rule == "latent_evidence"
-    assert res.graph.kind == "pag"
-    # the PAG recovers both hidden common causes as <->, and drops the pairs GES had to join
+    assert res.choice.algorithm in ("ges", "exact") and res.graph.kind == "cpdag"
+    chk = res.settings["sufficiency_check"]
+    assert len(chk["contradicted"]) == 2
+    for c in chk["contradicted"]:
+        assert res.graph.is_adjacent(*c["pair"])  # reported, not removed
+    step = next(s for s in res.steps if s.name == "hidden-confounder check")
+    assert step.status == "done" and "2 edge(s)" in step.detail and "not acted on" in step.detail
+    assert any(x.startswith("Hidden-confounder check") and "--latent" in x for x in res.limitations)
+    assert "Caution: 2 edge(s)" in res.summary()
+
+
+def test_analyze_with_latent_gives_the_pag() -> None:
+    res = analyze(_confounded(), random_state=0, n_bootstrap=10, assume_latent=True)
+    assert res.choice.rule == "latent" and res.graph.kind == "pag"
     for k in range(2):
         assert res.graph.edge(f"A{k}", f"B{k}").is_bidirected
         assert not res.graph.is_adjacent(f"C{k}", f"B{k}") and not res.graph.is_adjacent(f"D{k}", f"A{k}")
-    names = [s.name for s in res.steps]
-    assert names[:2] == ["first choice", "hidden-confounder check"]
-    assert "replaced after the hidden-confounder check" in res.steps[0].detail
-    assert res.settings["assume_latent"] is False
-    chk = res.settings["sufficiency_check"]
-    assert chk["suspected"] and len(chk["contradicted"]) == 2
-    assert res.choice.reasons[0].startswith("Latent confounding is suspected from the data.")
-    assert not any("Causal sufficiency is assumed" in x for x in res.limitations)
     text = res.summary()
     assert "a PAG with 6 edges" in text and "2 bidirected" in text and "4 with one arrowhead" in text
-    assert "hidden-confounder check found 2 pairs" in text
 
 
-def test_analyze_switch_is_deterministic(tmp_path) -> None:
+def test_analyze_with_check_is_deterministic(tmp_path) -> None:
     from causalscope.report import write_report
 
     frame = _confounded(n=1000)
@@ -116,18 +118,19 @@ def test_analyze_switch_is_deterministic(tmp_path) -> None:
         _, js = write_report(res, tmp_path / str(k), created="2026-01-01T00:00:00+00:00")
         paths.append(js.read_bytes())
     assert paths[0] == paths[1]
+    assert b"sufficiency_check" in paths[0]
 
 
-def test_analyze_keeps_method_without_evidence() -> None:
+def test_analyze_without_contradiction() -> None:
     sim = simulate(6, 1000, mechanism="linear", noise="gaussian", random_state=1)
     res = analyze(sim.data, random_state=0, n_bootstrap=6)
     assert res.choice.algorithm in ("ges", "exact")
     step = next(s for s in res.steps if s.name == "hidden-confounder check")
-    assert step.status == "done" and "kept" in step.detail
-    chk = res.settings["sufficiency_check"]
-    assert chk is not None and not chk["suspected"]
+    assert step.status == "done" and step.detail.startswith("0 edge(s)")
+    assert res.settings["sufficiency_check"]["contradicted"] == []
     assert any(x.startswith("Hidden-confounder check") for x in res.limitations)
     assert any("Causal sufficiency is assumed" in x for x in res.limitations)
+    assert "Caution" not in res.summary()
 
 
 def test_no_check_for_ci_methods_or_when_latent_is_assumed() -> None:
@@ -147,10 +150,3 @@ def test_check_is_skipped_when_the_budget_is_spent() -> None:
     steps: list[Step] = []
     out = _check_sufficiency(frame, ges, choice, 0, None, 1, steps, lambda: 0.0, None)
     assert out is None and steps[-1].status == "skipped" and "budget" in steps[-1].detail
-
-
-def test_choose_method_latent_evidence_rule() -> None:
-    sim = simulate(6, 500, mechanism="linear", noise="gaussian", random_state=0)
-    ch = choose_method(profile_data(sim.data, random_state=0), latent_evidence="Two pairs are contradicted.")
-    assert ch.algorithm == "fci" and ch.rule == "latent_evidence"
-    assert "Two pairs are contradicted." in ch.reasons[0]

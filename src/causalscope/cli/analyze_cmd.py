@@ -41,8 +41,8 @@ def analyze(
     domain_column: str | None = typer.Option(None, "--domain-column", help="Column labelling domains."),
     time_column: str | None = typer.Option(None, "--time-column", help="Column holding the time index."),
     knowledge: Path | None = typer.Option(None, "--knowledge", help="Knowledge file (YAML or Tetrad text)."),
-    latent: bool = typer.Option(False, "--latent", help="Suspect unobserved common causes (FCI). Without it the copilot "
-                                "still switches to FCI when its hidden-confounder check finds evidence."),
+    latent: bool = typer.Option(False, "--latent", help="Suspect unobserved common causes (FCI). Without it, edges that FCI "
+                                "separates are only reported as a caution."),
     reference: Path | None = typer.Option(None, "--reference", help="A reference graph JSON to score against."),
     seed: int = typer.Option(0, "--seed", min=0, help="Random seed; same seed, same analysis.json."),
     n_jobs: int = typer.Option(1, "--n-jobs", help="Parallel worker processes."),

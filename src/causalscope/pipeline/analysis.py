@@ -56,7 +56,7 @@ from ..graphs import MixedGraph
 from ..utils import Progress, RandomState, as_progress, get_logger
 from .choose import MethodChoice, choose_method
 from .missing import complete_rows, plan_missing
-from .sufficiency import CHECKED_ALGORITHMS, MIN_CONTRADICTED, SufficiencyCheck, check_sufficiency
+from .sufficiency import CHECKED_ALGORITHMS, SufficiencyCheck, check_sufficiency
 
 __all__ = ["Analysis", "Step", "analyze"]
 
@@ -146,10 +146,10 @@ class Analysis:
             f"The final graph has {g.n_edges} edges, {n_dir} of them oriented." if g.kind != "pag" else _pag_counts(g),
         ]
         chk = self.settings.get("sufficiency_check")
-        if chk and chk.get("suspected"):
-            text.append(f"The hidden-confounder check found {len(chk['contradicted'])} pairs that {chk['algorithm']} "
-                        "joined but conditional independence tests separate, the trace of unmeasured common causes, "
-                        "so FCI was used instead.")
+        if chk and chk.get("contradicted"):
+            text.append(f"Caution: {len(chk['contradicted'])} edge(s) of the graph join variables that conditional "
+                        "independence tests separate (see the limitations): a hidden common cause nearby, or a "
+                        "dependence the tests miss.")
         if self.confidence is not None:
             kept = [self.confidence.adjacency(e.u, e.v) for e in g.edges]
             if kept:
@@ -246,7 +246,6 @@ def analyze(
     budget: float | None = None,
     n_bootstrap: int | None = None,
     progress: Progress | Callable[[int, int | None, str], None] | None = None,
-    _sufficiency: Any = None,
 ) -> Analysis:
     """Run the whole causal analysis of a table (see the module docstring for the steps).
 
@@ -380,8 +379,7 @@ def analyze(
 
     # 3. choose, then the missing-value rule (pipeline.missing)
     rule_choice = choose_method(profile, domain_column=domain_column, time_column=time_column,
-                                assume_latent=assume_latent, budget=budget,
-                                latent_evidence=None if _sufficiency is None else _sufficiency.sentence())
+                                assume_latent=assume_latent, budget=budget)
     plan = plan_missing(rule_choice, frame[list(variables)], dict(profile.kinds), budget=budget)
     choice = plan.choice
     if plan.switched_from:
@@ -518,23 +516,11 @@ def analyze(
     if surrogate and surrogate in graph.nodes:
         limitations.append(f"The domain/time column {surrogate!r} appears in the graph as the surrogate of the "
                            "changing mechanisms; its edges mark variables whose mechanism changes.")
-    # 6b. the hidden-confounder check (pipeline.sufficiency): evidence against causal sufficiency -> FCI
-    check = _sufficiency
-    if check is None and not assume_latent and confidence is not None and choice.algorithm in CHECKED_ALGORITHMS:
+    # 6b. the hidden-confounder check (pipeline.sufficiency): a diagnostic, reported, not acted on
+    check = None
+    if not assume_latent and confidence is not None and choice.algorithm in CHECKED_ALGORITHMS:
         check = _check_sufficiency(disc, confidence, choice, seed, knowledge, n_jobs, steps,
                                    for_discovery if budget is not None else None, report)
-        if check is not None and check.suspected:
-            report.close()
-            steps.append(Step("hidden-confounder check", "done", f"{len(check.contradicted)} contradicted pairs: "
-                                                                  "the analysis is rerun with FCI"))
-            rest = None if budget is None else max(remaining(), 1e-3)
-            sub = analyze(data, treatment=treatment, outcome=outcome, domain_column=domain_column,
-                          time_column=time_column, knowledge=knowledge, assume_latent=False, reference=reference,
-                          random_state=seed, n_jobs=n_jobs, budget=rest, n_bootstrap=n_bootstrap,
-                          progress=progress, _sufficiency=check)
-            first = (Step("first choice", "done", f"{choice.algorithm} ({choice.rule}), {confidence.n_replicates} "
-                                                  "replicates; replaced after the hidden-confounder check"),)
-            return replace(sub, steps=first + (steps[-1],) + sub.steps)
     if check is not None:
         limitations.append(check.sentence())
     n_used = 0 if confidence is None else confidence.n_replicates
@@ -647,10 +633,9 @@ def _check_sufficiency(disc: pd.DataFrame, confidence: Any, choice: MethodChoice
     except CausalScopeError as exc:
         steps.append(Step("hidden-confounder check", "failed", _one_line(exc)))
         return None
-    if not check.suspected:
-        steps.append(Step("hidden-confounder check", "done", f"{len(check.contradicted)} contradicted pair(s), "
-                                                             f"fewer than the {MIN_CONTRADICTED} needed; "
-                                                             f"{choice.algorithm} kept"))
+    steps.append(Step("hidden-confounder check", "done", f"{len(check.contradicted)} edge(s) of {choice.algorithm} "
+                                                         f"separated by FCI on the same {check.n_resamples} resamples "
+                                                         "(reported, not acted on)"))
     return check
 
 
@@ -794,7 +779,6 @@ def _effect(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str
 
 def _with_resample_count(choice: MethodChoice, attempted: int, n_ok: int, how: str) -> MethodChoice:
     """Make the resampling reason and ``n_bootstrap`` state the count actually run (item: --n-bootstrap, budget)."""
-    from dataclasses import replace
 
     default = choice.n_bootstrap
     if attempted == default and n_ok == attempted:

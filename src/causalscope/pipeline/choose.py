@@ -13,10 +13,12 @@ Rules (``p`` variables, ``n`` rows):
    the domain column as the surrogate of the changing mechanisms; without a
    domain column, a time column whose consecutive blocks show change is the
    surrogate (nonstationary data, as in Huang et al.).
-2. **latent confounding suspected** (the caller says so, ``assume_latent=True``,
-   or the copilot's hidden-confounder check found evidence, ``latent_evidence``;
-   see :mod:`causalscope.pipeline.sufficiency`) -> FCI (Spirtes et al. 2000;
-   Zhang 2008), which returns a PAG and never assumes causal sufficiency.
+2. **latent confounding suspected** (the caller says so, ``assume_latent=True``)
+   -> FCI (Spirtes et al. 2000; Zhang 2008), which returns a PAG and never
+   assumes causal sufficiency. The data alone do not decide this: the copilot's
+   hidden-confounder check (:mod:`causalscope.pipeline.sufficiency`) flags
+   suspicious edges but does not switch, because on held-out benchmark data it
+   fired more often without hidden variables than with them.
 3. **discrete** (every column categorical) -> PC with the G-test ``gsq``.
 4. **mixed** (categorical and continuous columns) -> PC with the ``mixed`` CI
    test (when registered).
@@ -208,7 +210,6 @@ def choose_method(
     time_column: str | None = None,
     assume_latent: bool = False,
     budget: float | None = None,
-    latent_evidence: str | None = None,
 ) -> MethodChoice:
     """Pick the discovery method, its fixed settings and its tuning grid from a data profile.
 
@@ -227,10 +228,6 @@ def choose_method(
     budget:
         Time budget in seconds (``None``: no limit). Under 60 s the kernel tests
         are replaced by Fisher-z and tuning uses a two-point grid.
-    latent_evidence:
-        A sentence giving the data's evidence of hidden confounding (the
-        copilot's :mod:`~causalscope.pipeline.sufficiency` check); FCI is then
-        used as with ``assume_latent``, under the rule ``latent_evidence``.
 
     Returns
     -------
@@ -310,11 +307,9 @@ def choose_method(
             f"(heterogeneous = {hetero}); it is left out of the discovery."
         )
     # 2. latent confounding
-    if assume_latent or latent_evidence:
+    if assume_latent:
         reasons.append(
-            ("Latent confounding is suspected (requested)" if assume_latent else
-             f"Latent confounding is suspected from the data. {latent_evidence}")
-            + (", so" if assume_latent else " So") + " FCI is used: it does not assume causal sufficiency "
+            "Latent confounding is suspected (requested), so FCI is used: it does not assume causal sufficiency "
             "and returns a PAG whose <-> and o-> marks say what unobserved common causes allow."
         )
         pdsep = "full" if p <= FCI_FULL_PDSEP_MAX_P else "tetrad"
@@ -324,8 +319,7 @@ def choose_method(
             + ("the textbook search." if pdsep == "full" else
                "the restricted Tetrad/causal-learn search (fast; it may keep an edge the textbook stage removes).")
         )
-        return done("fci", {"ci_test": ci_kind, "possible_dsep": pdsep}, {"alpha": alpha_grid},
-                    "latent" if assume_latent else "latent_evidence")
+        return done("fci", {"ci_test": ci_kind, "possible_dsep": pdsep}, {"alpha": alpha_grid}, "latent")
     # 3. discrete
     if discrete:
         reasons.append("Discrete: every column is categorical, so PC with the G-test (gsq) of conditional independence.")
