@@ -18,7 +18,11 @@ The copilot runs, in order:
    (at most :data:`EFFECT_BUDGET_SHARE` of what is left);
 5. **tune** its hyperparameter on a small grid (:func:`~causalscope.pipeline.tune`);
 6. **bootstrap** it (:func:`~causalscope.pipeline.bootstrap_edges`) and keep the
-   consensus graph at the documented threshold;
+   consensus graph at the documented threshold; for GES, exact search and
+   DirectLiNGAM (which assume no hidden common cause) the hidden-confounder
+   check (:mod:`~causalscope.pipeline.sufficiency`) runs FCI on the same
+   resamples and reports the edges FCI separates (``settings["sufficiency_check"]``,
+   a step and a limitation); the graph is not changed;
 7. **identify and estimate** the effect of ``treatment`` on ``outcome`` on the
    learned graph (:func:`~causalscope.identification.identify`,
    :func:`~causalscope.estimation.estimate_effect`) on the rows complete in the
