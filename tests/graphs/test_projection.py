@@ -98,7 +98,7 @@ def test_all_latent() -> None:
 
 def test_errors() -> None:
     g = DAG(edges=["A --> B"])
-    with pytest.raises(GraphError, match=r"unknown latent node 'Q'"):
+    with pytest.raises(GraphError, match=r"unknown node 'Q' in latent"):
         latent_projection(g, ["Q"])
     with pytest.raises(GraphError, match=r"edge A <-> B is not directed"):
         latent_projection(ADMG(edges=["A <-> B"]), "A")

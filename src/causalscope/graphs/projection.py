@@ -33,6 +33,7 @@ from collections.abc import Iterable
 
 from ..exceptions import GraphError, InvalidParameterError
 from .base import Edge, MixedGraph
+from .separation import node_names
 from .types import ADMG
 
 __all__ = ["latent_projection"]
@@ -96,18 +97,7 @@ def latent_projection(dag: MixedGraph, latent: str | Iterable[str]) -> ADMG:
             raise GraphError(
                 f"latent_projection needs a DAG (directed edges only); edge {e} is not directed"
             )
-    if isinstance(latent, str):
-        latent = (latent,)
-    try:
-        hidden_list = list(latent)
-    except TypeError:
-        raise InvalidParameterError(
-            f"latent must be a node name or an iterable of node names; got {type(latent).__name__}"
-        ) from None
-    for n in hidden_list:
-        if not isinstance(n, str) or n not in dag:
-            raise GraphError(f"unknown latent node {n!r}; the graph has nodes {list(dag.nodes)}")
-    hidden = frozenset(hidden_list)
+    hidden = frozenset(node_names(dag, latent, "latent"))
     order = dag.topological_order()  # raises GraphError on a directed cycle
     observed = [n for n in dag.nodes if n not in hidden]
     pos = {n: i for i, n in enumerate(dag.nodes)}

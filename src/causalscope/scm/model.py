@@ -61,6 +61,7 @@ import pandas as pd
 from ..data import Dataset
 from ..exceptions import DataError, GraphError, InvalidParameterError
 from ..graphs import DAG, MixedGraph
+from ..graphs.separation import node_names
 from ..utils import RandomState, check_random_state, get_logger, spawn_seeds
 from .counterfactual import CounterfactualDistribution, counterfactual_values
 from .mechanisms import Constant, LinearGaussian, MechanismNotFittedError, is_mechanism
@@ -299,8 +300,7 @@ class SCM:
     def parents_of(self, node: str) -> tuple[str, ...]:
         """The parents of ``node`` in the graph's node order (the column order mechanisms see)."""
         g = self.graph
-        if node not in g:
-            raise GraphError(f"unknown node {node!r}; the graph has nodes {list(g.nodes)}")
+        node_names(g, node, "node")
         return tuple(sorted(g.parents(node), key=g.index))
 
     @property
@@ -318,9 +318,8 @@ class SCM:
         if not isinstance(mechanisms, Mapping):
             raise InvalidParameterError(f"{name} must be a dict {{node: mechanism}}; got {mechanisms!r}")
         out = {}
+        node_names(dag, list(mechanisms), name)
         for v, m in mechanisms.items():
-            if v not in dag:
-                raise GraphError(f"{name} names unknown node {v!r}; the graph has nodes {list(dag.nodes)}")
             if not is_mechanism(m):
                 hint = ""
                 if callable(getattr(m, "predict_proba", None)):
@@ -536,9 +535,8 @@ class SCM:
                 f"interventions must be a non-empty dict {{node: value or function}}; got {interventions!r}"
             )
         out: dict[str, tuple[str, Any]] = {}
+        node_names(self.graph, list(interventions), "interventions")
         for v, val in interventions.items():
-            if v not in self.graph:
-                raise GraphError(f"interventions name unknown node {v!r}; the graph has nodes {list(self.graph.nodes)}")
             labels = self.categories_.get(v)
             if callable(val):
                 if not allow_soft:
@@ -661,8 +659,7 @@ class SCM:
         A categorical target needs numeric labels (its mean is the mean label).
         """
         self._check_ready()
-        if target not in self.graph:
-            raise GraphError(f"unknown target {target!r}; the graph has nodes {list(self.graph.nodes)}")
+        node_names(self.graph, target, "target")
         model = self.intervene(interventions) if interventions else self
         values = model.sample(n, random_state=random_state)[target]
         if not pd.api.types.is_numeric_dtype(values):
@@ -863,8 +860,7 @@ class SCM:
         >>> d.probability(1)  # counterfactual stability: Y=1 became more likely, so it stays
         1.0
         """
-        if target not in self.graph:
-            raise GraphError(f"unknown target {target!r}; the graph has nodes {list(self.graph.nodes)}")
+        node_names(self.graph, target, "target")
         self._check_ready()
         if target not in self.categories_:
             raise InvalidParameterError(
