@@ -403,15 +403,14 @@ def analyze(
               "the variables (see the profile's missingness tests), edges can be missed or spurious.")
     surrogate = choice.parameters.get("domain_column") if choice.algorithm == "cdnod" else None
     disc_cols = list(variables) + ([surrogate] if surrogate else [])
-    disc_frame = frame[disc_cols]
+    disc = frame[disc_cols]
     if plan.strategy == "listwise":
-        disc_frame = disc_frame.loc[complete_rows(frame, variables)].reset_index(drop=True)
-    disc = disc_frame
+        disc = disc.loc[complete_rows(frame, variables)].reset_index(drop=True)
     fixed = dict(choice.parameters)
     if knowledge is not None:
         fixed["knowledge"] = knowledge
     discovery_rows = (f"all {n_rows} rows, test-wise deletion" if plan.strategy == "testwise"
-                      else f"the {len(disc_frame)} complete rows" if plan.strategy == "listwise"
+                      else f"the {len(disc)} complete rows" if plan.strategy == "listwise"
                       else f"all {n_rows} rows")
     report.advance()
 
@@ -581,8 +580,8 @@ def analyze(
         "domain_column": domain_column, "time_column": time_column, "assume_latent": assume_latent,
         "knowledge": None if knowledge is None else (knowledge.to_dict() if hasattr(knowledge, "to_dict")
                                                      else str(knowledge)),
-        "rows_used": len(disc_frame),
-        "rows_dropped": n_rows - len(disc_frame) + n_unlabelled, "n_bootstrap": n_used,
+        "rows_used": len(disc),
+        "rows_dropped": n_rows - len(disc) + n_unlabelled, "n_bootstrap": n_used,
         "n_bootstrap_rule": rule_choice.n_bootstrap,
         "missing": {**plan.to_dict(), "rows": rows},
         "sufficiency_check": None if check is None else check.to_dict(),
@@ -600,16 +599,9 @@ def _pag_counts(g: MixedGraph) -> str:
 
     kinds = {"directed": 0, "bidirected": 0, "partial": 0, "open": 0}
     for e in g.edges:
-        u, v = e.nodes
-        marks = {e.mark_at(u), e.mark_at(v)}
-        if e.is_directed:
-            kinds["directed"] += 1
-        elif e.is_bidirected:
-            kinds["bidirected"] += 1
-        elif Endpoint.ARROW in marks:
-            kinds["partial"] += 1
-        else:
-            kinds["open"] += 1
+        kind = ("directed" if e.is_directed else "bidirected" if e.is_bidirected
+                else "partial" if Endpoint.ARROW in (e.mark_u, e.mark_v) else "open")
+        kinds[kind] += 1
     return (f"The final graph is a PAG with {g.n_edges} edges: {kinds['directed']} directed (-->), "
             f"{kinds['bidirected']} bidirected (<->: an unmeasured common cause), {kinds['partial']} with one "
             f"arrowhead (o->) and {kinds['open']} with no arrowhead decided.")
@@ -618,19 +610,19 @@ def _pag_counts(g: MixedGraph) -> str:
 def _check_sufficiency(disc: pd.DataFrame, confidence: Any, choice: MethodChoice, seed: int, knowledge: Any,
                        n_jobs: int | None, steps: list[Step], for_discovery: Callable[[], float] | None,
                        report: Any) -> SufficiencyCheck | None:
-    """Run :func:`~causalscope.pipeline.sufficiency.check_sufficiency` on the bootstrap's resamples (timed against
-    the budget first); record a step. ``None`` when skipped or failed."""
+    """Run :func:`~causalscope.pipeline.sufficiency.check_sufficiency` on the bootstrap's resamples (with a budget,
+    one timed FCI fit decides whether it fits); record a step. ``None`` when skipped or failed."""
     from ..discovery import make_algorithm
 
     try:
-        ts = time.perf_counter()
-        make_algorithm("fci", ci_test="fisherz", possible_dsep="tetrad").fit(disc)
-        t_fci = time.perf_counter() - ts
-        need = t_fci * (confidence.n_replicates + confidence.n_failed)
-        if for_discovery is not None and need > max(for_discovery(), 0.0):
-            steps.append(Step("hidden-confounder check", "skipped", f"budget: FCI on every resample would take about "
-                                                                    f"{need:.2g} s"))
-            return None
+        if for_discovery is not None:  # under a budget: time one FCI fit first
+            ts = time.perf_counter()
+            make_algorithm("fci", ci_test="fisherz", possible_dsep="tetrad").fit(disc)
+            need = (time.perf_counter() - ts) * (confidence.n_replicates + confidence.n_failed)
+            if need > max(for_discovery(), 0.0):
+                steps.append(Step("hidden-confounder check", "skipped", f"budget: FCI on every resample would take "
+                                                                        f"about {need:.2g} s"))
+                return None
         check = check_sufficiency(disc, confidence, threshold=choice.threshold, random_state=seed,
                                   resampling=choice.resampling, sample_fraction=choice.sample_fraction,
                                   knowledge=knowledge, n_jobs=n_jobs, progress=report)
@@ -783,7 +775,6 @@ def _effect(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str
 
 def _with_resample_count(choice: MethodChoice, attempted: int, n_ok: int, how: str) -> MethodChoice:
     """Make the resampling reason and ``n_bootstrap`` state the count actually run (item: --n-bootstrap, budget)."""
-
     default = choice.n_bootstrap
     if attempted == default and n_ok == attempted:
         return choice

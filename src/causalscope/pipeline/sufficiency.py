@@ -185,15 +185,10 @@ def check_sufficiency(data: Any, confidence: Any, *, threshold: float, random_st
     fci = bootstrap_edges(data, "fci", n_bootstrap=b, resampling=resampling, sample_fraction=sample_fraction,
                           random_state=random_state, n_jobs=n_jobs, on_error="skip",
                           progress=LabelledProgress(as_progress(progress), "hidden-confounder check (FCI)"), **params)
-    index = {v: i for i, v in enumerate(fci.nodes)}
-    order = [index[v] for v in nodes]
-    mine = (confidence.marks != 0).mean(axis=0)
-    theirs = (fci.marks[:, order][:, :, order] != 0).mean(axis=0) if fci.n_replicates else np.zeros_like(mine)
-    contradicted = []
-    for i in range(len(nodes)):
-        for j in range(i + 1, len(nodes)):
-            if mine[i, j] >= threshold and theirs[i, j] < MAX_FCI_ADJACENCY:
-                contradicted.append({"pair": [nodes[i], nodes[j]], "adjacency": round(float(mine[i, j]), 10),
-                                     "fci_adjacency": round(float(theirs[i, j]), 10)})
+    mine = confidence.adjacency_matrix().to_numpy()
+    theirs = fci.adjacency_matrix().loc[list(nodes), list(nodes)].to_numpy()
+    rows, cols = np.nonzero(np.triu((mine >= threshold) & (theirs < MAX_FCI_ADJACENCY), k=1))
+    contradicted = [{"pair": [nodes[i], nodes[j]], "adjacency": round(float(mine[i, j]), 10),
+                     "fci_adjacency": round(float(theirs[i, j]), 10)} for i, j in zip(rows, cols, strict=True)]
     return SufficiencyCheck(algorithm=confidence.algorithm, contradicted=tuple(contradicted),
                             n_resamples=fci.n_replicates, alpha=alpha, ci_test=ci_test, possible_dsep=pdsep)
