@@ -3,7 +3,8 @@
 Runs ``causalscope analyze --example sachs`` (profile, method choice, tuning,
 bootstrap edge confidence, the effect of PKC on ERK, scores against the three
 published Sachs consensus graphs) and writes ``report.html`` and
-``analysis.json`` into ``--out`` (default ``demo-output``), then prints where.
+``analysis.json`` into ``--out`` (default ``demo-output``), then prints where. The
+analysis shows its progress bars on stderr when that is a terminal.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def run_demo(out: Path, seed: int = 0) -> tuple[Path, Path]:
     """Run the analysis of the Sachs example; return the paths of ``report.html`` and ``analysis.json``."""
     from .app import main as cli_main
 
-    args = ["--quiet", "analyze", "--example", "sachs", "--treatment", "pkc", "--outcome", "erk",
+    args = ["analyze", "--example", "sachs", "--treatment", "pkc", "--outcome", "erk",
             "--seed", str(seed), "--out", str(out)]
     code = cli_main(args)
     if code != 0:

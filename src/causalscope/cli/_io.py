@@ -1,4 +1,4 @@
-"""Helpers shared by the commands: writing tables, and the rich progress display."""
+"""Helpers shared by the commands: output paths, writing tables, and the rich progress display."""
 
 from __future__ import annotations
 
@@ -7,15 +7,42 @@ from typing import Any
 
 import pandas as pd
 
-from ..exceptions import DataError
+from ..exceptions import DataError, InvalidParameterError
 
-__all__ = ["write_table", "RichProgress"]
+__all__ = ["output_path", "write_table", "RichProgress"]
+
+
+def output_path(path: Path | None, option: str = "--out", *, folder: bool = False) -> Path | None:
+    """Check an output path given on the command line before any work is done.
+
+    The folder that is to hold the file must exist: a typing error in ``--out``
+    should not silently create a tree of directories. With ``folder=True`` the path
+    itself is an output folder (``analyze --out DIR``): it is created when missing,
+    but its parent must exist. A path that names an existing folder where a file is
+    expected (or a file where a folder is expected) is refused too.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the option, the path and what is wrong.
+    """
+    if path is None:
+        return None
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise InvalidParameterError(
+            f"{option} {str(path)!r}: the folder {str(parent)!r} does not exist; create it first"
+        )
+    if folder and path.exists() and not path.is_dir():
+        raise InvalidParameterError(f"{option} {str(path)!r} is a file; an output folder is expected")
+    if not folder and path.is_dir():
+        raise InvalidParameterError(f"{option} {str(path)!r} is a folder; a file name is expected")
+    return path
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` as CSV or Parquet, chosen by the file extension."""
+    """Write ``frame`` as CSV or Parquet, chosen by the file extension (the folder must exist)."""
     suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
     if suffix in (".csv", ".csv.gz"):
         frame.to_csv(path, index=False)
     elif suffix in (".parquet", ".pq"):

@@ -19,7 +19,7 @@ from typing import Any
 
 import typer
 
-from ._io import RichProgress
+from ._io import RichProgress, output_path
 
 __all__ = ["analyze"]
 
@@ -58,6 +58,7 @@ def analyze(
     from ..report import write_report
     from .app import _state
 
+    output_path(out, "--out", folder=True)
     frame: Any = None
     if (data is None) == (example is None):
         raise typer.BadParameter("give exactly one of DATA or --example NAME", param_hint="'DATA'")

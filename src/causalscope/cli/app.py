@@ -12,13 +12,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 
-try:  # recent typer releases carry their own copy of click's exceptions
-    from typer._click.exceptions import ClickException as _TyperClickException
-except ImportError:  # pragma: no cover - older typer uses click itself
-    _TyperClickException = click.ClickException
+#: The base class of typer's usage errors (``BadParameter``, ``UsageError``, ...). Typer 0.2x
+#: carries its own copy of click, older releases use click itself: the class is read off the
+#: public ``typer.BadParameter`` so that the command never imports click (not a dependency).
+_UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 from .._version import __version__
 from ..exceptions import CausalScopeError, NotIdentifiableError
@@ -105,13 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     _state["debug"] = "--debug" in args
     try:
         result = app(args=args, prog_name="causalscope", standalone_mode=False)
-    except (click.exceptions.Exit, typer.Exit) as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except (click.exceptions.Abort, typer.Abort):
+    except typer.Abort:
         return _fail("error: aborted", EXIT_FAILURE)
-    except (click.ClickException, _TyperClickException) as exc:  # usage errors
-        exc.show()
-        return int(exc.exit_code)
+    except _UsageError as exc:  # usage errors
+        exc.show()  # type: ignore[attr-defined]
+        return int(exc.exit_code)  # type: ignore[attr-defined]
     except NotIdentifiableError as exc:
         if _state["debug"]:
             raise

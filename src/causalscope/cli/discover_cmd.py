@@ -11,6 +11,12 @@ option the algorithm does not accept is a usage error (exit 2) naming the
 option and the algorithm, except ``--seed``, which deterministic algorithms ignore (every command takes ``--seed``). When stderr
 is a terminal and ``--quiet`` is not given, algorithms that take ``progress``
 show a rich progress bar on stderr.
+
+Before fitting, the minimum-sample rule of :mod:`causalscope.data.sample_size`
+applies (the copilot's): fewer than 10 rows is an error; fewer than 10 rows per
+variable of the method's largest CI test (``--max-cond-size`` + 2 variables) or
+regression (all ``p`` variables, for score-based methods and LiNGAM) prints a
+``warning: ...`` line on stderr.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import Any
 
 import typer
 
-from ._io import RichProgress
+from ._io import RichProgress, output_path
 
 __all__ = ["discover"]
 
@@ -87,9 +93,11 @@ def discover(
 ) -> None:
     """Learn a causal graph from DATA; print its edges one per line, or write graph JSON to --out."""
     from ..data import read_data
+    from ..data.sample_size import check_sample_size
     from ..discovery import Knowledge
     from ..graphs import write_graph
 
+    output_path(out, "--out")
     DISCOVERY_ALGORITHMS = _load_algorithms()
     if algorithm not in DISCOVERY_ALGORITHMS:
         raise typer.BadParameter(
@@ -126,6 +134,12 @@ def discover(
     if knowledge is not None:
         kwargs["knowledge"] = Knowledge.from_file(knowledge)
     dataset = read_data(data, domain_column=domain_column) if domain_column else read_data(data)
+    # the copilot's minimum-sample rule (causalscope.data.sample_size): an error below 10 rows, a warning when
+    # the sample is small for the method's largest test or regression
+    family = "ci" if "ci_test" in accepted else "score"
+    for warning in check_sample_size(dataset.n_samples, dataset.n_variables, family=family,
+                                     max_cond_size=max_cond_size):
+        typer.echo(f"warning: {warning}", err=True)
     bar = RichProgress() if "progress" in accepted and _progress_wanted() else None
     if bar is not None:
         kwargs["progress"] = bar

@@ -39,6 +39,9 @@ def generate(
 ) -> None:
     """Generate questions (CLadder-style, three rungs) with answers computed by the engine."""
     from ..reasoning import generate_questions, items_to_jsonl, transitivity_items
+    from ._io import output_path
+
+    output_path(out, "--out")
 
     if axioms:
         ax = transitivity_items(axioms, lengths=(min_length, max_length), random_state=seed)
@@ -72,7 +75,9 @@ def evaluate(
     """Score a backend on a JSONL item set and print accuracy by rung, query type and graph."""
     from ..reasoning import evaluate as _evaluate
     from ..reasoning import load_benchmark, make_backend, read_items
+    from ._io import output_path
 
+    output_path(out, "--out")
     items = read_items(items_path) if fmt == "items" else load_benchmark(items_path, fmt)
     be = make_backend(backend, items=items, random_state=seed, model=model, base_url=base_url)
     report = _evaluate(items, be, adversarial=adversarial)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from ._io import write_table
+from ._io import output_path, write_table
 from .query_cmd import load_model
 
 __all__ = ["sample"]
@@ -37,6 +37,7 @@ def sample(
     do: list[str] = typer.Option([], "--do", help="Intervention VARIABLE=STATE (repeatable)."),
 ) -> None:
     """Draw rows from the network by forward sampling and write them."""
+    output_path(out, "--out")
     bn = load_model(model)
     interventions = _parse_do(do)
     if interventions:

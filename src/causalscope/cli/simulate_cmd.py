@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ._io import write_table
+from ._io import output_path, write_table
 
 __all__ = ["simulate"]
 
@@ -30,6 +30,8 @@ def simulate(
     """Sample data from a random causal model and write the data and the true graph."""
     from ..datasets.simulate import simulate as run_simulation
 
+    output_path(out, "--out")
+    output_path(graph_out, "--graph-out")
     sim = run_simulation(
         nodes,
         samples,
@@ -52,7 +54,6 @@ def simulate(
             payload["latent"] = list(sim.latent)
         if sim.admg is not None:
             payload["admg"] = sim.admg.to_dict()
-        graph_out.parent.mkdir(parents=True, exist_ok=True)
         graph_out.write_text(json.dumps(payload, indent=2) + "\n")
     typer.echo(
         f"wrote {sim.data.shape[0]} rows x {sim.data.shape[1]} columns to {out}"

@@ -212,7 +212,8 @@ def graph_from_json(data: str | bytes | Mapping[str, Any], *, kind: KindLike = N
     Notes
     -----
     Keys other than ``"type"``, ``"nodes"`` and ``"edges"`` are ignored, so a file
-    may carry metadata. A missing ``"nodes"`` key means "the nodes named by the
+    may carry metadata. An object with neither ``"nodes"`` nor ``"edges"`` but a
+    ``"graph"`` object (the copilot's ``analysis.json``) is read from that object. A missing ``"nodes"`` key means "the nodes named by the
     edges, in order of first appearance"; a missing ``"edges"`` key means no edges.
     At least one of the two must be present.
 
@@ -231,6 +232,8 @@ def graph_from_json(data: str | bytes | Mapping[str, Any], *, kind: KindLike = N
     ('ADMG', 'A --> B; A <-> C')
     >>> graph_from_json({"edges": ["X o-> Y"]}).kind
     'pag'
+    >>> str(graph_from_json({"summary": "...", "graph": {"edges": ["A --> B"], "type": "dag"}}))
+    'A --> B'
     """
     if isinstance(data, os.PathLike):
         raise InvalidParameterError(
@@ -254,6 +257,8 @@ def graph_from_json(data: str | bytes | Mapping[str, Any], *, kind: KindLike = N
             'expected an object like {"nodes": [...], "edges": ["A --> B", ...]}; '
             f"got {type(value).__name__}"
         )
+    if "nodes" not in value and "edges" not in value and isinstance(value.get("graph"), Mapping):
+        value = value["graph"]  # a result file that holds a graph, e.g. the copilot's analysis.json
     if "nodes" not in value and "edges" not in value:
         keys = ", ".join(repr(k) for k in value) or "none"
         raise _json_error(f'expected the key "nodes" or "edges" (or both); the keys are {keys}')
