@@ -55,6 +55,7 @@ import pandas as pd
 
 from ..data import Dataset
 from ..data.profile import DataProfile, profile_data
+from ..data.sample_size import MIN_ROWS, check_sample_size
 from ..exceptions import CausalScopeError, DataError, InvalidParameterError, NotIdentifiableError
 from ..graphs import MixedGraph
 from ..utils import Progress, RandomState, as_progress, get_logger
@@ -62,7 +63,7 @@ from .choose import MethodChoice, choose_method
 from .missing import complete_rows, plan_missing
 from .sufficiency import CHECKED_ALGORITHMS, SufficiencyCheck, check_sufficiency
 
-__all__ = ["Analysis", "Step", "analyze"]
+__all__ = ["Analysis", "Step", "analyze", "causal_path"]
 
 logger = get_logger(__name__)
 
@@ -166,8 +167,16 @@ class Analysis:
                            else f"discovery used the {miss['n_complete']} complete rows."))
         for eff in self.effects:
             if eff.get("status") == "estimated":
-                text.append(f"Effect of {eff['treatment']} on {eff['outcome']}: {eff['estimate']:.4g} "
-                            f"({1 - eff.get('alpha', 0.05):.0%} interval {eff['ci_low']:.4g} to {eff['ci_high']:.4g}).")
+                interval = (f"{1 - eff.get('alpha', 0.05):.0%} interval {eff['ci_low']:.4g} to "
+                            f"{eff['ci_high']:.4g}")
+                if eff.get("causal_path") == "none":
+                    text.append(f"The learned graph has no directed path from {eff['treatment']} to "
+                                f"{eff['outcome']}, so under it the effect is zero; the estimate {eff['estimate']:.4g} "
+                                f"({interval}) is the association left after adjustment.")
+                else:
+                    text.append(f"Effect of {eff['treatment']} on {eff['outcome']}: {eff['estimate']:.4g} ({interval})"
+                                + (", though the learned graph orients no path between them" if
+                                   eff.get("causal_path") == "possible" else "") + ".")
                 refs = eff.get("refutations") or []
                 failed = [r.get("name") for r in refs if r.get("passed") is False]
                 if refs:
@@ -347,9 +356,10 @@ def analyze(
         labelled = complete_rows(frame, roles)
         n_unlabelled = int((~labelled).sum())
         frame = frame.loc[labelled].reset_index(drop=True)
-    if len(frame) < 10:
-        raise DataError(f"only {len(frame)} rows with a domain/time label; at least 10 are needed" if n_unlabelled
-                        else f"only {len(frame)} rows; at least 10 are needed")
+    if len(frame) < MIN_ROWS:
+        if n_unlabelled:
+            raise DataError(f"only {len(frame)} rows with a domain/time label; at least {MIN_ROWS} are needed")
+        check_sample_size(len(frame), len(variables), family="ci")  # raises: the rule of causalscope.data.sample_size
     n_rows = len(frame)
     n_complete = int(complete_rows(frame, variables).sum())
     detail = f"{n_rows} rows, {len(variables)} variables, {n_complete} rows complete"
@@ -406,6 +416,10 @@ def analyze(
     disc = frame[disc_cols]
     if plan.strategy == "listwise":
         disc = disc.loc[complete_rows(frame, variables)].reset_index(drop=True)
+    small = check_sample_size(len(disc), len(variables), family="ci" if "ci_test" in choice.parameters else "score",
+                              max_cond_size=choice.parameters.get("max_cond_size"),
+                              what="complete rows" if plan.strategy == "listwise" else "rows")
+    limitations.extend(small)
     fixed = dict(choice.parameters)
     if knowledge is not None:
         fixed["knowledge"] = knowledge
@@ -705,6 +719,53 @@ def _effect_columns(ident: Any, graph: MixedGraph, frame: pd.DataFrame, treatmen
     return [treatment, outcome, *[c for c in extra if c in frame.columns]]
 
 
+def causal_path(graph: MixedGraph, treatment: str, outcome: str) -> str:
+    """Whether the graph lets ``treatment`` cause ``outcome``: ``"directed"``, ``"possible"`` or ``"none"``.
+
+    ``"directed"``: a directed path ``treatment --> ... --> outcome``. ``"possible"``: no
+    directed path, but a possibly directed one (every edge on it has no arrowhead at the
+    end nearer the treatment: ``-->``, ``---``, ``o->`` or ``o-o``), so some member of the
+    class has a directed path. ``"none"``: in no member of the class is the outcome a
+    descendant of the treatment, so the causal effect is zero under the graph.
+
+    Examples
+    --------
+    >>> from causalscope.graphs import parse_graph
+    >>> g = parse_graph("A --> B; B --- C; D --> A", kind="cpdag")
+    >>> causal_path(g, "A", "B"), causal_path(g, "A", "C"), causal_path(g, "B", "D")
+    ('directed', 'possible', 'none')
+    """
+    from ..graphs.base import Endpoint
+
+    if outcome in graph.descendants(treatment):
+        return "directed"
+    seen, stack = {treatment}, [treatment]
+    while stack:
+        v = stack.pop()
+        for w in graph.adjacent(v):
+            if w in seen:
+                continue
+            if any((e.mark_u if e.u == v else e.mark_v) is not Endpoint.ARROW for e in graph.edges_between(v, w)):
+                if w == outcome:
+                    return "possible"
+                seen.add(w)
+                stack.append(w)
+    return "none"
+
+
+def _path_notes(path: str, graph: MixedGraph, treatment: str, outcome: str) -> list[str]:
+    """The effect's plain-language notes on what the learned graph says about the causal path."""
+    if path == "none":
+        return [f"The learned {graph.kind.upper()} has no directed path from {treatment} to {outcome}: under it "
+                f"{treatment} has no effect on {outcome} (the causal effect is zero). The estimate is the association "
+                "that remains after the adjustment shown; an interval that covers 0 agrees with the graph, one that "
+                "does not points to a causal path the discovery missed (or to confounding)."]
+    if path == "possible":
+        return [f"The learned {graph.kind.upper()} has no directed path from {treatment} to {outcome}, only paths "
+                "through edges it left unoriented: whether there is an effect depends on how they point."]
+    return []
+
+
 def _effect(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str, seed: int,
             steps: list[Step], remaining: Callable[[], float] | None = None) -> dict[str, Any]:
     """Identify and estimate one effect on the rows complete in the columns the estimator reads.
@@ -714,7 +775,9 @@ def _effect(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str
     """
     from ..identification import identify
 
-    base = {"treatment": treatment, "outcome": outcome}
+    path = causal_path(graph, treatment, outcome)
+    base: dict[str, Any] = {"treatment": treatment, "outcome": outcome, "causal_path": path,
+                            "notes": _path_notes(path, graph, treatment, outcome)}
     try:
         ident = identify(graph, treatment, outcome)
     except NotIdentifiableError as exc:
@@ -769,8 +832,7 @@ def _effect(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str
         steps.append(Step("estimate", "failed", _one_line(exc)))
         return {**base, "status": "failed", "reason": _one_line(exc), "identification": str(ident)}
     steps.append(Step("estimate", "done", f"{est.method}: {est.estimate:.4g} on {rows_used}"))
-    return {**est.to_dict(), "status": "estimated", "identification": str(ident), "alpha": 0.05,
-            "rows_used": rows_used}
+    return {**est.to_dict(), **base, "status": "estimated", "identification": str(ident), "alpha": 0.05}
 
 
 def _with_resample_count(choice: MethodChoice, attempted: int, n_ok: int, how: str) -> MethodChoice:
