@@ -58,7 +58,7 @@ from ..data.profile import DataProfile, profile_data
 from ..data.sample_size import MIN_ROWS, check_sample_size
 from ..exceptions import CausalScopeError, DataError, InvalidParameterError, NotIdentifiableError
 from ..graphs import MixedGraph
-from ..utils import Progress, RandomState, as_progress, get_logger
+from ..utils import LabelledProgress, Progress, RandomState, as_progress, get_logger
 from .choose import MethodChoice, choose_method
 from .missing import complete_rows, plan_missing
 from .sufficiency import CHECKED_ALGORITHMS, SufficiencyCheck, check_sufficiency
@@ -374,6 +374,7 @@ def analyze(
     profile_rows = f"all {n_rows} rows" + ("" if n_complete == n_rows else
                                            " (missing predictors mean-imputed; each variable's statistics on the rows "
                                            "where it is observed)")
+    report.start(None, f"profile ({len(variables)} variables)")  # a nested bar: the stage's name while it runs
     try:
         profile = profile_data(frame, domain_column=domain_column, time_column=time_column, random_state=seed)
         steps.append(Step("profile", "done", f"{len(profile.flags)} flags, on {profile_rows}"))
@@ -389,6 +390,8 @@ def analyze(
             steps.append(Step("profile", "failed", _one_line(exc2)))
             raise DataError(f"the data could not be profiled: {exc2}") from exc2
         steps.append(Step("profile", "done", f"{len(profile.flags)} flags, on {profile_rows}"))
+    finally:
+        report.close()
     report.advance()
 
     # 3. choose, then the missing-value rule (pipeline.missing)
@@ -436,8 +439,9 @@ def analyze(
     t_fit = 0.0
     try:
         ts = time.perf_counter()
-        est = make_algorithm(choice.algorithm, **_seeded(choice.algorithm, params, seed))
-        single = est.fit(disc).graph_
+        first = {**_seeded(choice.algorithm, params, seed),
+                 "progress": LabelledProgress(report, f"one fit of {choice.algorithm} with default settings")}
+        single = make_algorithm(choice.algorithm, **first).fit(disc).graph_
         t_fit = time.perf_counter() - ts
         if budget is not None and t_fit < 0.25 * budget:
             # the first fit may include one-off costs (imports, JIT compilation): time a second one
