@@ -66,3 +66,30 @@ def test_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "cycle" in err
     code, _, _ = run(capsys, "identify", g, "--treatment", "X")
     assert code == 2
+
+
+def test_identify_cpdag_without_adjustment_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 17: Y --> X in a CPDAG has no adjustment set, but the effect is P(Y) in the class
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps({"nodes": ["X", "Y", "Z"], "edges": ["Y --> X", "Z --> X"], "type": "cpdag"}))
+    code, out, err = run(capsys, "identify", str(path), "--treatment", "X", "--outcome", "Y")
+    assert code == 0 and err == ""
+    assert out.splitlines() == ["P(Y | do(X)) = P(Y)", "method: causal_identification_formula"]
+    code, out, _ = run(capsys, "identify", str(path), "-t", "X", "-y", "Y", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["method"] == "causal_identification_formula" and d["estimand"]["text"] == "P(Y)"
+    assert d["adjustment_set"] is None
+
+
+def test_readme_tour(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the README's shell tour: simulate, discover with PC, identify on the learned CPDAG
+    data, truth, learned = (str(tmp_path / n) for n in ("data.csv", "truth.json", "learned.json"))
+    code, _, err = run(capsys, "simulate", "--nodes", "10", "--samples", "1000", "--seed", "1",
+                       "--out", data, "--graph-out", truth)
+    assert code == 0, err
+    code, _, err = run(capsys, "discover", data, "--algorithm", "pc", "--out", learned)
+    assert code == 0, err
+    code, out, err = run(capsys, "identify", learned, "--treatment", "X1", "--outcome", "X4")
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("P(X4 | do(X1)) = ")
+    assert out.splitlines()[1].startswith("method: ")

@@ -69,6 +69,10 @@ __all__ += [
     "is_instrument",
 ]
 
+from .mpdag import causal_identification_formula
+
+__all__ += ["causal_identification_formula"]
+
 from .equivalence_class import ClassIdentification, Identification, IdentifyMethod, identify, identify_in_class
 
 __all__ += ["ClassIdentification", "Identification", "IdentifyMethod", "identify", "identify_in_class"]

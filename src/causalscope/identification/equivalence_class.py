@@ -10,6 +10,17 @@ Kalisch & Maathuis 2018). When amenability fails, the edges out of ``X`` that
 break it are exactly the ones whose orientation would decide the question: they
 are reported.
 
+On a CPDAG (or MPDAG) amenability alone decides identifiability (Perković 2020,
+Theorem 3.4): when no adjustment set exists (``Y --> X``, several treatments) the
+effect is still given in every member by the *causal identification formula*
+(Theorem 3.6, :func:`~causalscope.identification.mpdag.causal_identification_formula`).
+On a PAG without an adjustment set the effect is still ``P(Y)`` when no possibly
+directed path leads from ``X`` to ``Y`` (``Y`` descends from ``X`` in no member).
+
+The ``method`` of a result names the formula: ``"adjustment"``,
+``"causal_identification_formula"`` (CPDAG/MPDAG, no adjustment set) or
+``"null_effect"`` (PAG, no possibly causal path; the estimand is ``P(Y)``).
+
 :func:`identify` is the single entry point used by the command line and the
 pipeline: on a DAG or ADMG it prefers an adjustment formula (the optimal set on a
 DAG), then the front-door formula, then the general ID/IDC algorithm; on a CPDAG
@@ -33,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..exceptions import GraphError, InvalidParameterError, NotIdentifiableError
-from ..graphs import ADMG, CPDAG, DAG, MAG, PAG, MixedGraph, find_minimal_separator, m_separated
+from ..graphs import ADMG, CPDAG, DAG, MAG, PAG, MixedGraph, find_minimal_separator, m_separated, meek_rules
 from ._common import NodeSet, check_query
 from .adjustment import (
     _is_pdag,
@@ -42,9 +53,10 @@ from .adjustment import (
     minimal_adjustment_set,
     optimal_adjustment_set,
 )
-from .estimand import Estimand, _sorted
+from .estimand import Estimand, Probability, _sorted
 from .frontdoor import frontdoor_estimand, frontdoor_set
 from .id_algorithm import id_algorithm, idc_algorithm
+from .mpdag import causal_identification_formula
 
 __all__ = ["ClassIdentification", "identify_in_class", "Identification", "identify", "IdentifyMethod"]
 
@@ -58,17 +70,24 @@ class ClassIdentification:
     Attributes
     ----------
     identified:
-        True if one adjustment formula gives the effect in every member.
+        True if one formula gives the effect in every member.
     amenable:
         Whether the graph is adjustment amenable for the query.
     adjustment_set:
-        A valid adjustment set for every member (the optimal one on a CPDAG), or None.
+        A valid adjustment set for every member (the optimal one on a CPDAG), or
+        None (not identified, or identified without adjustment).
     estimand:
-        The adjustment formula, or None.
+        The formula (adjustment, causal identification formula or ``P(Y)``), or None.
     deciding_edges:
         Edges whose orientation decides identifiability (those breaking amenability).
     reason:
         One sentence explaining the verdict.
+    method:
+        How the estimand was obtained: ``"adjustment"``,
+        ``"causal_identification_formula"`` (Perković 2020, Theorem 3.6: a CPDAG or
+        MPDAG that is amenable but has no adjustment set) or ``"null_effect"`` (a PAG
+        with no possibly directed path from treatment to outcome: ``P(Y)``); None
+        when not identified.
     """
 
     treatment: tuple[str, ...]
@@ -80,6 +99,7 @@ class ClassIdentification:
     estimand: Estimand | None
     deciding_edges: tuple[str, ...] = ()
     reason: str = ""
+    method: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -93,7 +113,13 @@ class ClassIdentification:
             "estimand": None if self.estimand is None else self.estimand.to_dict(),
             "deciding_edges": list(self.deciding_edges),
             "reason": self.reason,
+            "method": self.method,
         }
+
+
+def _treatments(x: frozenset[str]) -> str:
+    """``"this treatment"`` or ``"these 2 treatments"`` (for messages)."""
+    return "this treatment" if len(x) == 1 else f"these {len(x)} treatments"
 
 
 # ---------------------------------------------------------------------------- PAG support
@@ -194,7 +220,7 @@ def _pag_class(g: MixedGraph, x: frozenset[str], y: frozenset[str]) -> ClassIden
     if deciding:
         return ClassIdentification(
             treat, out, g.kind, False, False, None, None, tuple(deciding),
-            "the PAG is not adjustment amenable: the edge(s) " + ", ".join(deciding)
+            f"the PAG is not adjustment amenable for {_treatments(x)}: the edge(s) " + ", ".join(deciding)
             + " may start causal paths to the outcome without being visible directed edges; "
             "their orientation (or ruling out confounding) decides identifiability",
         )
@@ -216,16 +242,26 @@ def _pag_class(g: MixedGraph, x: frozenset[str], y: frozenset[str]) -> ClassIden
             treat, out, g.kind, True, True, z, adjustment_estimand(x, y, z), (),
             "the PAG is adjustment amenable and this (minimal) set satisfies the generalized "
             "adjustment criterion in every MAG of the class",
+            "adjustment",
+        )
+    if not (_pag_reach(g, set(x), frozenset()) & y):
+        # Y is a non-descendant of X in every member: intervening on X leaves it unchanged
+        return ClassIdentification(
+            treat, out, g.kind, True, True, None, Probability(y), (),
+            "no possibly directed path leads from the treatment to the outcome, so the outcome "
+            "descends from the treatment in no member of the class and the effect is null",
+            "null_effect",
         )
     return ClassIdentification(
         treat, out, g.kind, False, True, None, None, (),
-        "the PAG is amenable but no adjustment set exists (latent confounding cannot be blocked by observed nodes)",
+        f"the PAG is amenable but no adjustment set exists for {_treatments(x)} "
+        "(latent confounding cannot be blocked by observed nodes)",
     )
 
 
 def identify_in_class(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -> ClassIdentification:
-    """Whether the effect of ``treatment`` on ``outcome`` is identified by adjustment in
-    every member of the class the graph represents.
+    """Whether the effect of ``treatment`` on ``outcome`` is identified in every member
+    of the class the graph represents, and by which formula.
 
     Parameters
     ----------
@@ -236,21 +272,27 @@ def identify_in_class(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -
     Returns
     -------
     ClassIdentification
-        With the adjustment set and formula when identified, or the deciding edges
-        and the reason when not.
+        With the formula (and the adjustment set when one is used) and its
+        ``method`` when identified, or the deciding edges and the reason when not.
 
     Notes
     -----
     On a CPDAG the criterion is that of Perković et al. (2018): amenability, then
     ``Adjust(X, Y) = PossAn(X ∪ Y) \\ (X ∪ Y ∪ forb)`` (the optimal set is reported
-    when it exists). On a PAG visibility of the first edges is Zhang's (2008)
-    criterion and the blocking condition is checked in a MAG of the class built by
-    Zhang's arrowhead-complete orientation. On an ADMG with no adjustment set the
-    effect may still be identified by ID (see :func:`identify`).
+    when it exists). An amenable CPDAG (or MPDAG) without an adjustment set is still
+    identified, by the causal identification formula of Perković (2020, Theorem 3.6)
+    (``method="causal_identification_formula"``); amenability is necessary and
+    sufficient there (Theorem 3.4). On a PAG visibility of the first edges is
+    Zhang's (2008) criterion and the blocking condition is checked in a MAG of the
+    class built by Zhang's arrowhead-complete orientation; without an adjustment
+    set, the effect is ``P(Y)`` when no possibly directed path leads from ``X`` to
+    ``Y`` (``method="null_effect"``). On an ADMG with no adjustment set the effect
+    may still be identified by ID (see :func:`identify`).
 
     References
     ----------
-    Perković et al. (2018), JMLR 18(220). Zhang (2008), JMLR 9.
+    Perković et al. (2018), JMLR 18(220). Perković (2020), UAI, 530-539. Zhang
+    (2008), JMLR 9.
 
     Examples
     --------
@@ -261,28 +303,42 @@ def identify_in_class(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -
     >>> r = identify_in_class(parse_graph("A --> X; B --> X; X --> Y; A --> Y", kind="cpdag"), "X", "Y")
     >>> r.identified, sorted(r.adjustment_set)
     (True, ['A'])
+    >>> r = identify_in_class(parse_graph("Y --> X; Z --> X", kind="cpdag"), "X", "Y")
+    >>> r.identified, r.method, str(r.estimand)
+    (True, 'causal_identification_formula', 'P(Y)')
     """
     g, x, y, _ = check_query(graph, treatment, outcome, what="identify_in_class")
     treat, out = tuple(_sorted(x)), tuple(_sorted(y))
     if any(3 in (e.mark_u.code, e.mark_v.code) for e in g.edges) or isinstance(g, (PAG, MAG)):
         return _pag_class(g, x, y)
     if _is_pdag(g) or isinstance(g, CPDAG):
+        if all(e.is_directed or e.is_undirected for e in g.edges):
+            # a PDAG with background orientations stands for the same class as its closure
+            # under Meek's rules (an MPDAG; nothing changes for a CPDAG)
+            try:
+                g = meek_rules(g if isinstance(g, CPDAG) else CPDAG(g.nodes, g.edges))
+            except GraphError:
+                pass  # no consistent extension: the checks below report it
         deciding = amenability_violations(g, x, y)
         if deciding:
             return ClassIdentification(
                 treat, out, g.kind, False, False, None, None, deciding,
-                "the CPDAG is not adjustment amenable: the undirected edge(s) " + ", ".join(deciding)
+                f"the CPDAG is not adjustment amenable for {_treatments(x)}: the undirected edge(s) "
+                + ", ".join(deciding)
                 + " may point either way, and the effect differs between the orientations",
             )
         z = optimal_adjustment_set(g, x, y)
         if z is None:
             return ClassIdentification(
-                treat, out, g.kind, False, True, None, None, (),
-                "the CPDAG is amenable but no adjustment set exists for this (multiple) treatment",
+                treat, out, g.kind, True, True, None, causal_identification_formula(g, x, y), (),
+                f"the CPDAG is adjustment amenable but no adjustment set exists for {_treatments(x)}; "
+                "the causal identification formula (Perković 2020) gives the effect in every member",
+                "causal_identification_formula",
             )
         return ClassIdentification(
             treat, out, g.kind, True, True, z, adjustment_estimand(x, y, z), (),
             "the CPDAG is adjustment amenable; the optimal adjustment set is valid in every member",
+            "adjustment",
         )
     has_bi = any(e.is_bidirected for e in g.edges)
     z = minimal_adjustment_set(g, x, y) if has_bi else optimal_adjustment_set(g, x, y)
@@ -290,10 +346,12 @@ def identify_in_class(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -
         return ClassIdentification(
             treat, out, g.kind, True, True, z, adjustment_estimand(x, y, z), (),
             "a single graph: the adjustment criterion holds for this set",
+            "adjustment",
         )
     return ClassIdentification(
         treat, out, g.kind, False, True, None, None, (),
-        "no adjustment set exists in this graph (try identify, which also uses the front-door formula and ID)",
+        f"no adjustment set exists in this graph for {_treatments(x)} "
+        "(try identify, which also uses the front-door formula and ID)",
     )
 
 
@@ -309,7 +367,10 @@ class Identification:
     estimand:
         The formula over observational probabilities.
     method:
-        ``"adjustment"``, ``"frontdoor"``, ``"id"`` or ``"idc"``.
+        ``"adjustment"``, ``"backdoor"``, ``"frontdoor"``, ``"id"`` or ``"idc"``; on a
+        CPDAG or PAG also ``"causal_identification_formula"`` (Perković 2020: an
+        amenable CPDAG/MPDAG without adjustment set) or ``"null_effect"`` (a PAG with
+        no possibly directed path from treatment to outcome; the estimand is ``P(Y)``).
     adjustment_set, mediators:
         The set used by the adjustment or front-door formula (None otherwise).
     """
@@ -382,7 +443,11 @@ def identify(
     method:
         ``"auto"`` (adjustment, else front-door, else ID), ``"adjustment"`` (the
         generalized criterion), ``"backdoor"`` (Pearl's criterion), ``"frontdoor"``
-        or ``"id"``.
+        or ``"id"``. On a CPDAG or PAG the class-level answer of
+        :func:`identify_in_class` is returned (adjustment, else the causal
+        identification formula of Perković 2020 on a CPDAG, else ``P(Y)`` for a null
+        effect on a PAG); ``"adjustment"`` and ``"backdoor"`` there accept only an
+        adjustment formula.
 
     Returns
     -------
@@ -404,6 +469,8 @@ def identify(
     P(Y | do(X)) = Σ_{Z} P(Y | X, Z) P(Z)
     >>> print(identify(parse_graph("S --> T; T --> C; S <-> C", kind="admg"), "S", "C").method)
     frontdoor
+    >>> print(identify(parse_graph("Y --> X; Z --> X", kind="cpdag"), "X", "Y"))
+    P(Y | do(X)) = P(Y)
     """
     if method not in ("auto", "adjustment", "backdoor", "frontdoor", "id"):
         raise InvalidParameterError(
@@ -423,7 +490,14 @@ def identify(
         res = identify_in_class(g, x, y)
         if not res.identified:
             raise NotIdentifiableError(res.reason, witness=res)
-        return Identification(treat, out, giv, res.estimand, "adjustment", res.adjustment_set)  # type: ignore[arg-type]
+        if method in ("adjustment", "backdoor") and res.method != "adjustment":
+            raise NotIdentifiableError(
+                f"no adjustment set valid in every member of the {g.kind.upper()} exists for "
+                f"{_treatments(x)} ({', '.join(treat)} -> {', '.join(out)}); method='auto' gives the "
+                f"effect by another formula ({res.method})",
+                witness=res,
+            )
+        return Identification(treat, out, giv, res.estimand, res.method or "adjustment", res.adjustment_set)  # type: ignore[arg-type]
     if z or method == "id":
         est = idc_algorithm(g, x, y, z) if z else id_algorithm(g, x, y)
         return Identification(treat, out, giv, est, "idc" if z else "id")
