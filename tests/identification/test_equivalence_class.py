@@ -181,3 +181,17 @@ def test_estimator_form() -> None:
     assert ident.result_.method == "id" and ident.get_params() == {"method": "id"}
     with pytest.raises(InvalidParameterError, match="method"):
         EffectIdentifier(method="nope").fit(g, treatment="S", outcome="C")  # type: ignore[arg-type]
+
+
+def test_dag_without_causal_path_and_no_adjustment_set_is_a_null_effect():
+    # y --> x: the back-door path x <-- y cannot be blocked, and the front-door criterion would hold only
+    # vacuously (z intercepts the no directed paths); the answer is P(y), as ID's first line gives
+    from causalscope.graphs import parse_graph
+    from causalscope.identification import id_algorithm, identify
+
+    g = parse_graph("y --> x; x --> z")
+    res = identify(g, "x", "y")
+    assert res.method == "null_effect" and str(res) == "P(y | do(x)) = P(y)"
+    assert str(res.estimand) == str(id_algorithm(g, "x", "y"))
+    # with an adjustment set the adjustment formula still comes first (it lets the data check the null)
+    assert identify(parse_graph("a --> x; y --> z; x --> z"), "x", "y").method == "adjustment"

@@ -369,8 +369,9 @@ class Identification:
     method:
         ``"adjustment"``, ``"backdoor"``, ``"frontdoor"``, ``"id"`` or ``"idc"``; on a
         CPDAG or PAG also ``"causal_identification_formula"`` (Perković 2020: an
-        amenable CPDAG/MPDAG without adjustment set) or ``"null_effect"`` (a PAG with
-        no possibly directed path from treatment to outcome; the estimand is ``P(Y)``).
+        amenable CPDAG/MPDAG without adjustment set); ``"null_effect"`` when no
+        (possibly) directed path leads from treatment to outcome and no adjustment set
+        exists (a DAG, ADMG or PAG; the estimand is ``P(Y)``).
     adjustment_set, mediators:
         The set used by the adjustment or front-door formula (None otherwise).
     """
@@ -441,7 +442,8 @@ def identify(
     given:
         Conditioning nodes for a conditional effect (handled by IDC).
     method:
-        ``"auto"`` (adjustment, else front-door, else ID), ``"adjustment"`` (the
+        ``"auto"`` (adjustment, else ``P(Y)`` when no directed path leads from the
+        treatment to the outcome, else front-door, else ID), ``"adjustment"`` (the
         generalized criterion), ``"backdoor"`` (Pearl's criterion), ``"frontdoor"``
         or ``"id"``. On a CPDAG or PAG the class-level answer of
         :func:`identify_in_class` is returned (adjustment, else the causal
@@ -517,6 +519,11 @@ def identify(
                 f"no {crit} set exists for {', '.join(treat)} -> {', '.join(out)}; "
                 "latent confounding cannot be blocked by observed nodes (try method='id')"
             )
+    if method == "auto" and not (g.descendants(x) & y):
+        # no directed path X -> Y: intervening on X leaves Y as it is (ID's first line); without this the
+        # front-door criterion holds vacuously and gives a needlessly long formula equal to P(Y)
+        return Identification(treat, out, giv, Probability(y), "null_effect",
+                              notes=("no directed path leads from the treatment to the outcome",))
     if method in ("auto", "frontdoor"):
         m = frontdoor_set(g, x, y)
         if m is not None:
