@@ -276,3 +276,48 @@ def test_bad_input_raises_typed_errors_naming_the_column() -> None:
     prof = profile_data(frame)
     with pytest.raises(DataError, match="'nope'"):
         prof.variable("nope")
+
+
+# --------------------------------------------------------------------------- distributions (for the report's plots)
+
+
+def test_distributions_match_numpy_histograms_on_observed_values() -> None:
+    # checked against np.histogram (20 equal-width bins, last bin closed) on the non-missing values
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=400), "y": rng.exponential(size=400)})
+    frame.loc[rng.random(400) < 0.3, "y"] = np.nan
+    prof = profile_data(frame, random_state=0)
+    assert list(prof.distributions) == ["x", "y"]
+    for col in ("x", "y"):
+        d = prof.distributions[col]
+        counts, edges = np.histogram(frame[col].dropna(), bins=20)
+        assert d["kind"] == "continuous" and d["counts"] == counts.tolist()
+        assert np.allclose(d["bin_edges"], edges, rtol=1e-5) and len(d["bin_edges"]) == 21
+        assert all(float(f"{e:.6g}") == e for e in d["bin_edges"])  # 6 significant digits
+    assert sum(prof.distributions["y"]["counts"]) == int(frame["y"].notna().sum())
+
+
+def test_distributions_of_categorical_columns_count_each_level() -> None:
+    rng = np.random.default_rng(1)
+    many = rng.integers(0, 30, 600)
+    frame = pd.DataFrame({"c": rng.choice(["lo", "mid", "hi"], 600), "b": rng.integers(0, 2, 600),
+                          "w": pd.Series(many).astype(str), "x": rng.normal(size=600)})
+    frame.loc[:49, "c"] = None
+    prof = profile_data(Dataset.from_frame(frame, missing="keep", max_categories=40), random_state=0)
+    c = prof.distributions["c"]
+    assert c["kind"] == "discrete" and c["levels"] == ["hi", "lo", "mid"] and c["other"] == 0
+    assert c["counts"] == [int((frame["c"] == v).sum()) for v in c["levels"]] and sum(c["counts"]) == 550
+    assert prof.distributions["b"]["kind"] == "binary" and prof.distributions["b"]["levels"] == [0, 1]
+    w = prof.distributions["w"]  # 30 levels: the 20 most frequent, the rest counted as "other"
+    assert len(w["levels"]) == 20 and w["n_levels"] == 30 and sum(w["counts"]) + w["other"] == 600
+    freq = pd.Series(many).astype(str).value_counts()
+    assert min(w["counts"]) >= freq.iloc[20:].max()
+    doc = json.loads(json.dumps(prof.to_dict(), allow_nan=False))
+    assert doc["distributions"]["w"]["levels"] == w["levels"] and doc["distributions"]["x"]["counts"]
+
+
+def test_distributions_are_deterministic_and_small() -> None:
+    sim = simulate(6, 3000, random_state=2)
+    a, b = profile_data(sim.data, random_state=0), profile_data(sim.data, random_state=5)
+    assert a.distributions == b.distributions  # no randomness: all observed values
+    assert len(json.dumps(a.to_dict()["distributions"])) < 6 * 450

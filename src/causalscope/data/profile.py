@@ -67,6 +67,10 @@ N_TIME_BLOCKS = 5
 MIN_CELL_COUNT = 5.0
 #: Rows per estimated parameter for a continuous (partial-correlation) CI test.
 MIN_ROWS_PER_PARAMETER = 10.0
+#: Equal-width bins of a continuous variable's histogram in :attr:`DataProfile.distributions`.
+N_HISTOGRAM_BINS = 20
+#: Most frequent levels of a categorical variable kept in :attr:`DataProfile.distributions`.
+MAX_DISTRIBUTION_LEVELS = 20
 
 
 def _num(x: float | None) -> float | None:
@@ -263,6 +267,14 @@ class DataProfile:
         The settings used (seed, folds, subsample size, alpha...), for reproduction.
     notes : tuple of str
         What was skipped or approximated, and why.
+    distributions : dict
+        Per variable, the distribution of its observed values, for plots: a
+        continuous column has ``{"kind", "bin_edges", "counts"}`` (``N_HISTOGRAM_BINS``
+        equal-width bins from the smallest to the largest value, the last one closed);
+        a categorical one ``{"kind", "levels", "counts", "n_levels", "other"}``: one
+        count per level in code order, or, beyond ``MAX_DISTRIBUTION_LEVELS``
+        levels, the most frequent ones (in code order) with ``other`` counting the
+        rest. Bin edges are rounded to 6 significant digits.
     """
 
     n_samples: int
@@ -279,6 +291,7 @@ class DataProfile:
     flags: dict[str, Flag]
     settings: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    distributions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def variable(self, name: str) -> VariableProfile:
         """The profile of variable ``name``.
@@ -306,6 +319,8 @@ class DataProfile:
             "variables": [v.to_dict() for v in self.variables],
             "pairs": [p.to_dict() for p in self.pairs],
             "settings": dict(self.settings), "notes": list(self.notes),
+            "distributions": {v: {k: list(x) if isinstance(x, (list, tuple)) else x for k, x in d.items()}
+                              for v, d in self.distributions.items()},
         }
 
     def to_markdown(self, *, max_variables: int = 40) -> str:
@@ -627,10 +642,68 @@ def _profile(ds: Dataset, domain: np.ndarray | None, dom_name: str | None, time:
         n_samples=n, n_variables=p, kinds=kinds, variables=variables, pairs=pairs, missingness=missingness,
         regime=regime, fraction_nonlinear=frac_nl, fraction_non_gaussian=frac_ng, domain=domain_info,
         time=time_info, flags=flags, settings=settings, notes=tuple(notes),
+        distributions=_distributions(ds, names, categorical, levels, mask),
     )
 
 
 # ============================================================================ pieces
+
+
+def _round6(x: float) -> float:
+    """``x`` rounded to 6 significant digits (deterministic, short in JSON)."""
+    return float(f"{float(x):.6g}")
+
+
+def _label(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    return value if isinstance(value, (bool, int, float, str)) or value is None else str(value)
+
+
+def _distributions(ds: Dataset, names: list[str], categorical: np.ndarray, levels: np.ndarray,
+                   mask: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Histogram counts (continuous) and level counts (categorical) of the observed values of every column.
+
+    One ``bincount`` for all continuous columns together (bin ``j * B + b``) and one for all categorical ones.
+    """
+    x = ds.values
+    kinds, categories = ds.kinds, ds.categories
+    out: dict[str, dict[str, Any]] = {}
+    obs = ~mask
+    cont = np.flatnonzero(~categorical)
+    bins = N_HISTOGRAM_BINS
+    if cont.size:
+        xc = np.where(obs[:, cont], x[:, cont], np.nan)
+        seen = obs[:, cont].any(axis=0)
+        filled = np.where(seen, xc, 0.0)  # a column with no observed value would be an all-NaN slice
+        lo, hi = np.nanmin(filled, axis=0), np.nanmax(filled, axis=0)
+        flat = hi <= lo  # a single observed value: one unit-wide range around it
+        lo, hi = np.where(flat, lo - 0.5, lo), np.where(flat, hi + 0.5, hi)
+        scaled = (np.nan_to_num(xc, nan=0.0) - lo) / (hi - lo) * bins
+        b = np.clip(np.floor(scaled), 0, bins - 1).astype(np.int64) + np.arange(cont.size) * bins
+        counts = np.bincount(b[obs[:, cont]], minlength=cont.size * bins).reshape(cont.size, bins)
+        steps = np.linspace(0.0, 1.0, bins + 1)
+        for k, j in enumerate(cont):
+            edges = lo[k] + steps * (hi[k] - lo[k]) if seen[k] else np.empty(0)
+            out[names[j]] = {"kind": kinds[names[j]].value, "bin_edges": [_round6(e) for e in edges],
+                             "counts": [int(c) for c in counts[k]] if seen[k] else []}
+    cat = np.flatnonzero(categorical)
+    if cat.size:
+        width = max(int(levels[cat].max()), 1)
+        codes = np.where(obs[:, cat], np.nan_to_num(x[:, cat], nan=0.0), 0).astype(np.int64)
+        codes = codes + np.arange(cat.size) * width
+        counts = np.bincount(codes[obs[:, cat]], minlength=cat.size * width).reshape(cat.size, width)
+        for k, j in enumerate(cat):
+            k_levels = int(levels[j])
+            c = counts[k, :k_levels]
+            keep = np.arange(k_levels)
+            if k_levels > MAX_DISTRIBUTION_LEVELS:
+                keep = np.sort(np.argsort(-c, kind="stable")[:MAX_DISTRIBUTION_LEVELS])
+            labels = categories.get(names[j], tuple(range(k_levels)))
+            out[names[j]] = {"kind": kinds[names[j]].value, "levels": [_label(labels[i]) for i in keep],
+                             "counts": [int(c[i]) for i in keep], "n_levels": k_levels,
+                             "other": int(c.sum() - c[keep].sum())}
+    return {v: out[v] for v in names}
 
 
 def _missingness(names: list[str], x: np.ndarray, mask: np.ndarray, alpha: float) -> MissingnessProfile:

@@ -1,29 +1,43 @@
-"""The HTML report: one self-contained file (inline CSS and SVG, no script, no external resource).
+"""The HTML report: one self-contained file (inline CSS and SVG; no external resource; opens offline).
 
-Sections: summary in plain words; the graph drawn with its edge confidence;
-the method choice with its reasons; the tuning grid; the edge-confidence table
-and matrix; the effects with intervals, refutations and sensitivity (and a
-forest plot); scores against reference graphs; how missing values were
-handled and the rows each stage used; the data profile; what was skipped;
-limitations; how to reproduce (command and versions).
+Sections: summary in plain words, with a caution when an effect's treatment
+has no directed path to its outcome in the learned graph; the graph with its
+edge confidence; the method choice with its settings and reasons; the tuning
+grid; the edge-confidence table and matrix; the effects (cautions first, then
+the estimates with intervals, a forest plot, the estimator's assumptions,
+refutations and sensitivity in words); scores against reference graphs; how
+missing values were handled and the rows each stage used; the data profile
+with a small histogram or bar chart per variable; the steps; limitations; how
+to reproduce (command and versions).
 
-The graph layout is computed here: nodes are placed in layers by the longest
-directed path reaching them (sources on top; undirected and bidirected edges do
-not constrain), then each layer is ordered by the mean position of its
-neighbours in the layer above (one barycentre sweep, Sugiyama et al. 1981).
+Graphs of up to :data:`LARGE_GRAPH_NODES` variables are drawn whole (layout in
+:mod:`causalscope.report._svg`: layered by directed paths, wide layers wrapped
+into rows, scaled to the page). Larger graphs are shown as a searchable
+adjacency table with a drawing of the selected variable's neighbourhood
+(:mod:`causalscope.report._explorer`); that view is the only part of the page
+with a script: a small inline one, since a whole drawing would be unreadable
+and one pre-rendered picture per variable would make the file grow with p times
+the drawing. The p x p matrix of adjacency frequencies is left out for them too.
+Values are written in words (:mod:`causalscope.report._text`): no dict, list or
+``None`` reaches the page as Python writes it.
 """
 
 from __future__ import annotations
 
-import html as _html
+import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ._explorer import LARGE_GRAPH_NODES, explorer_html
+from ._svg import forest_svg, graph_svg, histogram_svg, layered_layout, matrix_svg
+from ._text import esc, flatten, humanize, sensitivity_rows, words
 from .json import analysis_document
 
-__all__ = ["render_html", "write_report", "layered_layout"]
+__all__ = ["render_html", "write_report", "layered_layout", "ReportPaths", "graph_path", "LARGE_GRAPH_NODES"]
+
+logger = logging.getLogger(__name__)
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:0 auto;max-width:1100px;
@@ -32,13 +46,24 @@ h1{font-size:1.6em;border-bottom:2px solid #1f4e9a;padding-bottom:.2em}h2{font-s
 color:#1f4e9a}table{border-collapse:collapse;margin:.5em 0;font-size:.88em}th,td{border:1px solid #ccc;
 padding:3px 7px;text-align:left;vertical-align:top}th{background:#eef2f8}td.num{text-align:right;
 font-variant-numeric:tabular-nums}.summary{background:#f5f8fc;border-left:4px solid #1f4e9a;padding:.6em 1em}
+.caution{background:#fff6e5;border-left:4px solid #b54708;padding:.5em 1em;margin:.8em 0}
+.caution b{color:#b54708}.caution ul{margin:.3em 0}
 .ok{color:#1a7f37}.bad{color:#b42318}.muted{color:#666}code,pre{background:#f3f3f3;padding:1px 4px}
-pre{padding:.6em;overflow-x:auto;white-space:pre-wrap}svg text{font-family:inherit}
+pre{padding:.6em;overflow-x:auto;white-space:pre-wrap}svg text{font-family:inherit}svg{max-width:100%;height:auto}
+.scroll{max-height:32em;overflow:auto;border:1px solid #ddd;margin:.5em 0}.scroll table{margin:0}
+.scroll thead th{position:sticky;top:0}.scroll-x{overflow-x:auto}
+table.adjacency td{font-size:.95em}table.adjacency tbody tr{cursor:pointer}table.adjacency tr.sel th,
+table.adjacency tr.sel td{background:#fff6e5}.f{color:#666;font-size:.85em}
+#graph-search{font:inherit;padding:2px 6px;width:16em}
+.dists{display:flex;flex-wrap:wrap;gap:.5em}figure.dist{margin:0;border:1px solid #e3e3e3;padding:4px 6px}
+figure.dist figcaption{font-size:.8em}details{margin:.5em 0}summary{cursor:pointer;color:#1f4e9a}
 """
 
+_PATH_WORDS = {"directed": "directed path", "possible": "possibly directed only", "none": "no directed path"}
 
-def _e(x: Any) -> str:
-    return _html.escape("" if x is None else str(x))
+
+class _Raw(str):
+    """A table cell that is already HTML."""
 
 
 def _num(x: Any, digits: int = 3) -> str:
@@ -50,219 +75,190 @@ def _num(x: Any, digits: int = 3) -> str:
         if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
             return "–"
         return f"{x:.{digits}g}" if isinstance(x, float) else str(x)
-    return _e(x)
+    return esc(x)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, cls: str = "") -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, cls: str = "", digits: int = 3) -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
     for row in rows:
         cells = []
         for v in row:
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                cells.append(f'<td class="num">{_num(v)}</td>')
+            if isinstance(v, _Raw):
+                cells.append(f"<td>{v}</td>")
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                cells.append(f'<td class="num">{_num(v, digits)}</td>')
             elif isinstance(v, bool) or v is None:
                 cells.append(f"<td>{_num(v)}</td>")
             else:
-                cells.append(f"<td>{_e(v)}</td>")
+                cells.append(f"<td>{esc(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-# ---------------------------------------------------------------------- layout
-def layered_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, bool]]) -> dict[str, tuple[int, int]]:
-    """(layer, position) of each node: longest directed path from a source, then one barycentre sweep.
-
-    ``edges`` are ``(u, v, directed)``; directed means ``u --> v``. A directed
-    cycle (not expected in a learned graph) is broken by ignoring the edges that
-    close it in node order.
-
-    Examples
-    --------
-    >>> layered_layout(["A", "B", "C"], [("A", "B", True), ("B", "C", True)])
-    {'A': (0, 0), 'B': (1, 0), 'C': (2, 0)}
-    """
-    layer = {v: 0 for v in nodes}
-    directed = [(u, v) for u, v, d in edges if d]
-    for _ in range(len(nodes)):  # Bellman-Ford style relaxation, at most p rounds
-        changed = False
-        for u, v in directed:
-            if layer[v] < layer[u] + 1 and layer[u] + 1 < len(nodes):
-                layer[v] = layer[u] + 1
-                changed = True
-        if not changed:
-            break
-    neighbours: dict[str, list[str]] = {v: [] for v in nodes}
-    for u, v, _ in edges:
-        neighbours[u].append(v)
-        neighbours[v].append(u)
-    by_layer: dict[int, list[str]] = {}
-    for v in nodes:
-        by_layer.setdefault(layer[v], []).append(v)
-    pos: dict[str, tuple[int, int]] = {}
-    for k in sorted(by_layer):
-        members = by_layer[k]
-        if k > 0:
-            def bary(v: str) -> float:
-                above = [pos[u][1] for u in neighbours[v] if u in pos]
-                return sum(above) / len(above) if above else math.inf
-            members = sorted(members, key=lambda v: (bary(v), nodes.index(v)))
-        for i, v in enumerate(members):
-            pos[v] = (k, i)
-    return pos
-
-
-def _colour(freq: float) -> str:
-    """Grey (low confidence) to dark blue (always found)."""
-    t = min(max((freq - 0.3) / 0.7, 0.0), 1.0)
-    a, b = (190, 190, 190), (31, 78, 154)
-    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
-
-
-def _graph_svg(analysis: Any) -> str:
-    g = analysis.graph
-    nodes = list(g.nodes)
-    conf = analysis.confidence
-    edges = [(e.u, e.v, e.is_directed) for e in g.edges]
-    pos = layered_layout(nodes, edges)
-    n_layers = max(p[0] for p in pos.values()) + 1
-    widest = max(sum(1 for p in pos.values() if p[0] == k) for k in range(n_layers))
-    r = max(22, 4 + 4 * max(len(v) for v in nodes))
-    dx, dy = max(2.6 * r + 30, 110), 110
-    width = max(widest * dx, 300)
-    height = n_layers * dy + 20
-    xy: dict[str, tuple[float, float]] = {}
-    for v, (k, i) in pos.items():
-        count = sum(1 for p in pos.values() if p[0] == k)
-        off = (width - count * dx) / 2
-        xy[v] = (off + (i + 0.5) * dx + (12 if k % 2 else 0), 20 + (k + 0.5) * dy)
-    parts = [
-        f'<svg id="graph" role="img" aria-label="learned causal graph" '
-        f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}">',
-        "<defs>",
-    ]
-    colours = {}
-    for e in g.edges:
-        f = conf.adjacency(e.u, e.v) if conf is not None else 1.0
-        colours[(e.u, e.v)] = (f, _colour(f))
-    used = sorted({c for _, c in colours.values()})
-    mid = {c: k for k, c in enumerate(used)}
-    for c, k in mid.items():
-        parts.append(f'<marker id="arr{k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-                     f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{c}"/></marker>')
-    parts.append("</defs>")
-    for e in g.edges:
-        (x1, y1), (x2, y2) = xy[e.u], xy[e.v]
-        d = math.hypot(x2 - x1, y2 - y1) or 1.0
-        ux, uy = (x2 - x1) / d, (y2 - y1) / d
-        sx, sy, tx, ty = x1 + ux * r, y1 + uy * r, x2 - ux * r, y2 - uy * r
-        f, col = colours[(e.u, e.v)]
-        k = mid[col]
-        mu, mv = e.mark_u.value, e.mark_v.value
-        start = f' marker-start="url(#arr{k})"' if mu == "arrow" else ""
-        end = f' marker-end="url(#arr{k})"' if mv == "arrow" else ""
-        title = f"{e}: adjacent in {f:.0%} of the resamples" if conf is not None else f"{e} (single fit)"
-        if conf is not None:
-            pair = next((p for p in conf.pairs() if set(p["nodes"]) == {e.u, e.v}), None)
-            if pair:
-                title += "; " + ", ".join(f"{t} {q:.0%}" for t, q in pair["edges"].items())
-        dash = ' stroke-dasharray="6,4"' if mu == "arrow" and mv == "arrow" else ""
-        parts.append(f'<g class="edge"><title>{_e(title)}</title><line x1="{sx:.1f}" y1="{sy:.1f}" x2="{tx:.1f}" '
-                     f'y2="{ty:.1f}" stroke="{col}" stroke-width="{1 + 2.5 * f:.2f}"{dash}{start}{end}/>')
-        for mark, (cx, cy), sgn in ((mu, (sx, sy), 1), (mv, (tx, ty), -1)):
-            if mark == "circle":
-                parts.append(f'<circle cx="{cx + sgn * ux * 5:.1f}" cy="{cy + sgn * uy * 5:.1f}" r="4.5" fill="white" '
-                             f'stroke="{col}" stroke-width="1.5"/>')
-        if conf is not None:
-            lx, ly = (sx + tx) / 2, (sy + ty) / 2
-            parts.append(f'<text x="{lx + 4:.1f}" y="{ly - 4:.1f}" font-size="11" fill="#333">{f:.2f}</text>')
-        parts.append("</g>")
-    for v in nodes:
-        x, y = xy[v]
-        parts.append(f'<g class="node"><title>{_e(v)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" '
-                     f'fill="#eef2f8" stroke="#1f4e9a" stroke-width="1.5"/><text x="{x:.1f}" y="{y + 4:.1f}" '
-                     f'text-anchor="middle" font-size="13">{_e(v)}</text></g>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _matrix_svg(analysis: Any) -> str:
-    conf = analysis.confidence
-    nodes = list(conf.nodes)
-    adj = conf.adjacency_matrix().to_numpy()
-    cell, pad = 26, 8 + 7 * max(len(v) for v in nodes)
-    size = pad + cell * len(nodes) + 4
-    parts = [f'<svg id="confidence-matrix" width="{size}" height="{size}" '
-             f'viewBox="0 0 {size} {size}" role="img" aria-label="adjacency frequency matrix">']
-    for i, v in enumerate(nodes):
-        parts.append(f'<text x="{pad - 4}" y="{pad + i * cell + cell * 0.65:.1f}" text-anchor="end" font-size="11">{_e(v)}</text>')
-        parts.append(f'<text x="{pad + i * cell + cell / 2:.1f}" y="{pad - 4}" text-anchor="start" font-size="11" '
-                     f'transform="rotate(-45 {pad + i * cell + cell / 2:.1f} {pad - 4})">{_e(v)}</text>')
-        for j in range(len(nodes)):
-            f = float(adj[i, j])
-            fill = "#ffffff" if i == j else _colour(f) if f > 0 else "#f7f7f7"
-            parts.append(f'<rect x="{pad + j * cell}" y="{pad + i * cell}" width="{cell - 1}" height="{cell - 1}" '
-                         f'fill="{fill}"><title>{_e(v)} – {_e(nodes[j])}: {f:.2f}</title></rect>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _forest_svg(effects: Sequence[dict[str, Any]]) -> str:
-    est = [e for e in effects if e.get("status") == "estimated" and e.get("ci_low") is not None]
-    if not est:
+def _list(items: Sequence[Any], cls: str = "") -> str:
+    items = [x for x in items if x not in (None, "")]
+    if not items:
         return ""
-    lo = min(min(e["ci_low"], e["estimate"], 0.0) for e in est)
-    hi = max(max(e["ci_high"], e["estimate"], 0.0) for e in est)
-    span = (hi - lo) or 1.0
-    w, left, row = 640, 170, 30
-    h = row * len(est) + 40
-
-    def sx(x: float) -> float:
-        return left + (x - lo) / span * (w - left - 20)
-
-    parts = [f'<svg id="forest" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
-             'role="img" aria-label="effect forest plot">',
-             f'<line x1="{sx(0):.1f}" y1="5" x2="{sx(0):.1f}" y2="{h - 25}" stroke="#999" stroke-dasharray="3,3"/>']
-    for k, e in enumerate(est):
-        y = 20 + k * row
-        parts.append(f'<text x="5" y="{y + 4}" font-size="12">{_e(e["treatment"])} → {_e(e["outcome"])}</text>'
-                     f'<line x1="{sx(e["ci_low"]):.1f}" y1="{y}" x2="{sx(e["ci_high"]):.1f}" y2="{y}" stroke="#1f4e9a" '
-                     f'stroke-width="2"/><circle cx="{sx(e["estimate"]):.1f}" cy="{y}" r="5" fill="#1f4e9a"/>')
-    parts.append(f'<text x="{sx(lo):.1f}" y="{h - 8}" font-size="11">{lo:.3g}</text>'
-                 f'<text x="{sx(hi):.1f}" y="{h - 8}" font-size="11" text-anchor="end">{hi:.3g}</text>'
-                 f'<text x="{sx(0):.1f}" y="{h - 8}" font-size="11" text-anchor="middle">0</text></svg>')
-    return "".join(parts)
+    return f'<ul class="{cls}">' + "".join(f"<li>{esc(x)}</li>" for x in items) + "</ul>"
 
 
-# ---------------------------------------------------------------------- sections
+def _scroll(html: str, n_rows: int) -> str:
+    """Long tables scroll inside a box instead of stretching the page."""
+    return f'<div class="scroll">{html}</div>' if n_rows > LARGE_GRAPH_NODES else html
+
+
+# ---------------------------------------------------------------------- effects
+def _pair(e: Mapping[str, Any]) -> str:
+    return f"{words(e.get('treatment'))} → {words(e.get('outcome'))}"
+
+
+def _caution_fact(e: Mapping[str, Any]) -> str:
+    """The recorded ``causal_path`` in one clause (HTML)."""
+    t, y = esc(e.get("treatment")), esc(e.get("outcome"))
+    if e.get("causal_path") == "none":
+        return f"the learned graph has no directed path from {t} to {y}"
+    return (f"the learned graph has only a possibly directed path from {t} to {y} (through undirected or "
+            "circle-marked edges)")
+
+
+def _caution_headline(e: Mapping[str, Any]) -> str:
+    t, y = esc(e.get("treatment")), esc(e.get("outcome"))
+    fact = _caution_fact(e)
+    if e.get("causal_path") == "none":
+        return (f"{fact[:1].upper()}{fact[1:]}: under that graph {t} does not affect {y}, and the number below is "
+                "not a causal effect.")
+    return f"{fact[:1].upper()}{fact[1:]}: it does not settle whether {t} affects {y} at all."
+
+
+def _cautioned(e: Mapping[str, Any]) -> bool:
+    """An estimated effect whose treatment has no (or only a possibly) directed path to the outcome."""
+    return e.get("status") == "estimated" and e.get("causal_path") in ("none", "possible")
+
+
+def _cautions(effects: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [e for e in effects if _cautioned(e)]
+
+
 def _effects_html(effects: Sequence[dict[str, Any]]) -> str:
     if not effects:
         return "<p class=muted>No treatment and outcome were given, so no effect was estimated.</p>"
     out = []
+    for k, e in enumerate(effects):
+        if _cautioned(e):
+            out.append(f'<div class="caution" id="caution-{k}" role="note"><b>Caution: {esc(_pair(e))}.</b> '
+                       f"{_caution_headline(e)}{_list(e.get('notes') or [])}</div>")
+    with_path = any("causal_path" in e for e in effects)
     rows = []
     for e in effects:
+        path = [_PATH_WORDS.get(e.get("causal_path"), words(e.get("causal_path")) if "causal_path" in e else "–")]
         if e.get("status") == "estimated":
-            rows.append([e["treatment"], e["outcome"], e.get("target"), e["estimate"], e.get("std_error"),
-                         f"[{_num(e.get('ci_low'))}, {_num(e.get('ci_high'))}]", e.get("method"), e.get("estimand")])
+            level = f" ({1 - float(e.get('alpha', 0.05)):.0%})"
+            rows.append([e.get("treatment"), e.get("outcome"), *(path if with_path else []), e.get("target"),
+                         e.get("estimate"), e.get("std_error"),
+                         f"{_num(e.get('ci_low'))} to {_num(e.get('ci_high'))}{level}", e.get("n"), e.get("method"),
+                         e.get("estimand")])
         else:
-            rows.append([e["treatment"], e["outcome"], None, None, None, "", e.get("status"), e.get("reason")])
-    out.append(_table(["treatment", "outcome", "target", "estimate", "std. error", "95% interval", "method",
-                       "estimand / reason"], rows, cls="effects"))
-    out.append(_forest_svg(effects))
+            rows.append([e.get("treatment"), e.get("outcome"), *(path if with_path else []), None, None, None, "",
+                         None, humanize(words(e.get("status"))), e.get("reason")])
+    out.append(_table(["treatment", "outcome", *(["causal path in the graph"] if with_path else []), "target",
+                       "estimate", "std. error", "confidence interval", "rows", "method", "estimand / reason"],
+                      rows, cls="effects"))
+    out.append(forest_svg(effects))
     for e in effects:
-        if e.get("status") != "estimated":
-            continue
+        details = []
+        if e.get("notes") and not _cautioned(e):
+            details.append("<p><b>Notes</b></p>" + _list(e["notes"], "notes"))
+        if e.get("assumptions"):
+            details.append(f"<p><b>Assumptions of the estimator</b> ({esc(e.get('method'))}): the estimate means "
+                           "what it says only if these hold.</p>" + _list(e["assumptions"], "assumptions"))
         refs = e.get("refutations") or []
         if refs:
-            out.append(f"<h3>Refutations: {_e(e['treatment'])} → {_e(e['outcome'])}</h3>")
-            out.append(_table(["check", "passed", "statistic", "p-value", "detail"],
-                              [[r.get("name"), r.get("passed"), r.get("statistic"), r.get("p_value"), r.get("detail")]
-                               for r in refs]))
+            details.append("<h4>Refutation checks</h4><p class=muted>They probe the estimate under the learned "
+                           "graph (a placebo, an added random cause, a subset of rows, ...); passing them does not "
+                           "show that the graph, or the causal reading of the estimate, is right.</p>")
+            details.append(_table(["check", "passed", "statistic", "p-value", "detail"],
+                                  [[humanize(words(r.get("name"))), r.get("passed"), r.get("statistic"),
+                                    r.get("p_value"), r.get("detail")] for r in refs], cls="refutations"))
         sens = e.get("sensitivity") or {}
         if sens:
-            out.append(f"<h3>Sensitivity: {_e(e['treatment'])} → {_e(e['outcome'])}</h3>")
-            out.append(_table(["measure", "value"], [[k, v if isinstance(v, (int, float, str, bool)) or v is None
-                                                      else str(v)] for k, v in sens.items()]))
+            srows, notes = sensitivity_rows(sens, float(e.get("alpha", 0.05)))
+            details.append("<h4>Sensitivity to unmeasured confounding</h4>")
+            details.append(_table(["measure", "value", "what it means"],
+                                  [[label, value if isinstance(value, (int, float, type(None))) else words(value),
+                                    expl] for label, value, expl in srows], cls="sensitivity"))
+            if notes:
+                details.append("<p class=muted>How these were computed:</p>" + _list(notes, "sensitivity-notes"))
+        if details:
+            out.append(f"<h3>Effect of {esc(e.get('treatment'))} on {esc(e.get('outcome'))}</h3>" + "".join(details))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------- other sections
+def _graph_html(a: Any) -> str:
+    g, conf = a.graph, a.confidence
+    p = len(g.nodes)
+    freq = ("Edge colour and width: how often the pair was adjacent over the resamples (grey = rarely, dark blue = "
+            "always); the number on each edge is that frequency; hover over an edge for the frequency of each "
+            "orientation. " if conf is not None else "Single fit: no resampling, so no edge frequencies. ")
+    edges_text = "; ".join(str(e) for e in g.edges) or "none"
+    if p <= LARGE_GRAPH_NODES:
+        return (f"<p>{esc(g.kind.upper())} with {p} variables and {g.n_edges} edges. {freq}Dashed edges are "
+                "bidirected (latent confounding); a small circle is an undetermined mark. Sources are on top; a "
+                "wide layer is wrapped over several rows.</p>" + graph_svg(g, conf)
+                + f"<p>Edges: <code>{esc(edges_text)}</code></p>")
+    selected = (getattr(a, "settings", None) or {}).get("treatment")
+    return (f"<p>{esc(g.kind.upper())} with {p} variables and {g.n_edges} edges.</p>"
+            + explorer_html(g, conf, selected=selected)
+            + f"<details><summary>All {g.n_edges} edges in graph notation</summary><p><code>{esc(edges_text)}"
+              "</code></p></details>")
+
+
+def _method_html(a: Any, doc: Mapping[str, Any]) -> str:
+    method = doc.get("method") or {}
+    params = flatten(method.get("parameters") or {})
+    fixed = flatten(method.get("fixed_parameters") or {})
+    tuned = set(((a.tuning or {}).get("chosen") or {}).keys())
+    out = [f"<p><b>{esc(a.choice.algorithm)}</b> (rule: {esc(words(a.choice.rule).replace('_', ' '))}) with "
+           + ("the settings below.</p>" if params else "its default settings.</p>")]
+    if params:
+        out.append(_table(["setting", "value", "how it was set"],
+                          [[name, words(value), "tuned (see Tuning)" if name.rsplit(".", 1)[-1] in tuned
+                            else "chosen by the rule" if name in fixed else ""] for name, value in params.items()],
+                          cls="parameters"))
+    out.append(_list(a.choice.reasons, "reasons"))
+    if a.tuning:
+        t = a.tuning
+        grid = method.get("tune_grid")
+        out.append(f"<h3>Tuning</h3><p>{esc(t.get('reason'))} Criterion: {esc(t.get('criterion'))} "
+                   f"({'higher' if t.get('higher_is_better') else 'lower'} is better)."
+                   + (f" Grid: {esc(grid)}." if grid else "") + "</p>")
+        out.append(_table(["setting", "criterion", "mean edges", "chosen"],
+                          [[", ".join(f"{k} = {words(v)}" for k, v in flatten(r.get("parameters") or {}).items()),
+                            r.get("value"), r.get("n_edges"), r.get("parameters") == t.get("chosen")]
+                           for r in t.get("tried") or []], cls="tuning", digits=5))
+    return "".join(out)
+
+
+def _confidence_html(a: Any) -> str:
+    c = a.confidence
+    if c is None:
+        return "<p class=muted>No bootstrap was run (see the steps below).</p>"
+    out = [f"<p>{c.n_replicates} resamples ({esc(c.resampling)}, {c.sample_fraction:.0%} of the rows each; "
+           f"{c.n_failed} failed). A pair is kept when adjacent in at least {a.choice.threshold:.0%} of them.</p>"]
+    kept = {frozenset((e.u, e.v)) for e in a.graph.edges}
+    pairs = c.pairs()
+    out.append(_scroll(_table(["pair", "adjacency frequency", "edge types (frequency)", "in final graph"],
+                              [[" – ".join(p["nodes"]), p["adjacency"],
+                                ", ".join(f"{k} {v:.2f}" for k, v in p["edges"].items()),
+                                frozenset(p["nodes"]) in kept] for p in pairs], cls="edge-confidence"), len(pairs)))
+    p = len(c.nodes)
+    if p <= LARGE_GRAPH_NODES:
+        out.append("<h3>Adjacency frequency matrix</h3>" + matrix_svg(c))
+    else:
+        out.append(f'<p class="muted" id="no-matrix">The {p} × {p} adjacency-frequency matrix is not drawn for more '
+                   f"than {LARGE_GRAPH_NODES} variables (it would have {p * p} cells); the table above lists every "
+                   "pair that was adjacent in at least one resample.</p>")
     return "".join(out)
 
 
@@ -273,19 +269,50 @@ def _missing_html(analysis: Any) -> str:
         return "<p class=muted>Not recorded.</p>"
     rows = miss.get("rows") or {}
     if miss.get("strategy") == "none":
-        return f"<p>No missing values: every stage used all {_e(miss.get('n_rows'))} rows.</p>"
-    out = [f"<p>{_e(miss.get('reason', ''))}</p>"]
+        return f"<p>No missing values: every stage used all {esc(miss.get('n_rows'))} rows.</p>"
+    out = [f"<p>{esc(miss.get('reason', ''))}</p>"]
     table = [["profile", rows.get("profile")], ["discovery", rows.get("discovery")],
              ["tuning", rows.get("tuning")], ["resampling", rows.get("bootstrap")]]
-    table += [[f"effect of {e['treatment']} on {e['outcome']}", e.get("rows") or "not estimated"]
+    table += [[f"effect of {words(e.get('treatment'))} on {words(e.get('outcome'))}", e.get("rows") or "not estimated"]
               for e in rows.get("effects", [])]
     out.append(_table(["stage", "rows used"], table, cls="rows-used"))
     return "".join(out)
 
 
+def _profile_html(pr: Any) -> str:
+    if pr is None:
+        return "<p class=muted>The data were not profiled (see the steps below).</p>"
+    s = [f"<p>{pr.n_samples} rows, {pr.n_variables} variables; regime: {esc(pr.regime.size_class)} "
+         f"(n/p = {pr.regime.n_over_p:.3g}).</p>"]
+    s.append(_table(["flag", "value", "statistic", "threshold", "rule"],
+                    [[humanize(f.name), "not assessed" if f.value is None else f.value, f.statistic, f.threshold,
+                      f.rule] for f in pr.flags.values()], cls="profile"))
+    s.append(_scroll(_table(["variable", "kind", "missing", "R² linear", "R² flexible", "nonlinear", "skew",
+                             "excess kurtosis", "non-Gaussian", "changing"],
+                            [[v.name, v.kind, v.missing_fraction, getattr(v, "r2_linear", None),
+                              getattr(v, "r2_flexible", None), v.nonlinear, v.residual_skewness,
+                              v.residual_excess_kurtosis, v.non_gaussian, v.changing] for v in pr.variables],
+                            cls="variables"), len(pr.variables)))
+    dists = getattr(pr, "distributions", None) or {}
+    if dists:
+        figs = '<div class="dists" id="distributions">' + "".join(histogram_svg(str(v), d) for v, d in dists.items()
+                                                                   if isinstance(d, Mapping)) + "</div>"
+        intro = ("<p>Observed values of each variable (missing values left out): a continuous variable in "
+                 "equal-width bins from its smallest to its largest value, a categorical one as a bar per level "
+                 "(at most the 20 most frequent, the rest in a grey bar). Hover for the counts.</p>")
+        if len(dists) > LARGE_GRAPH_NODES:
+            s.append(f"<h3>Distributions</h3>{intro}<details><summary>Show the distribution of each of the "
+                     f"{len(dists)} variables</summary>{figs}</details>")
+        else:
+            s.append(f"<h3>Distributions</h3>{intro}{figs}")
+    if pr.notes:
+        s.append(_list(pr.notes))
+    return "".join(s)
+
+
 def render_html(analysis: Any, *, command: Sequence[str] | str | None = None, created: str | None = None,
                 title: str = "causalscope analysis") -> str:
-    """The report as one HTML string (inline CSS and SVG; no script, no external resource).
+    """The report as one HTML string (inline CSS and SVG; a small inline script only for large graphs).
 
     Examples
     --------
@@ -293,49 +320,25 @@ def render_html(analysis: Any, *, command: Sequence[str] | str | None = None, cr
     >>> from causalscope.pipeline import analyze
     >>> res = analyze(simulate(4, 300, noise="uniform", random_state=0).data, n_bootstrap=3)
     >>> page = render_html(res, created="2026-01-01T00:00:00+00:00")
-    >>> page.startswith("<!DOCTYPE html>"), "<svg" in page, "https://" in page
-    (True, True, False)
+    >>> page.startswith("<!DOCTYPE html>"), "<svg" in page, "https://" in page, "<script" in page
+    (True, True, False, False)
     """
     doc = analysis_document(analysis, command=command, created=created)
     a = analysis
     s: list[str] = [
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head><body>',
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="summary" id="summary">{_e(a.summary())}</p>',
-        "<h2 id=graph-section>Learned graph</h2>",
-        f"<p>{_e(a.graph.kind.upper())} with {a.graph.n_edges} edges. Edge colour and width: how often the pair was "
-        "adjacent over the resamples (grey = rarely, dark blue = always); the number on each edge is that "
-        "frequency; hover over an edge for the frequency of each orientation. Dashed edges are bidirected "
-        "(latent confounding); a small circle is an undetermined mark.</p>",
-        _graph_svg(a),
-        f"<p>Edges: <code>{_e('; '.join(str(e) for e in a.graph.edges) or 'none')}</code></p>",
-        "<h2>Method choice</h2>",
-        f"<p><b>{_e(a.choice.algorithm)}</b> with "
-        f"{'<code>' + _e(doc['method']['parameters']) + '</code>' if doc['method']['parameters'] else 'its default settings'} "
-        f"(rule: {_e(a.choice.rule)}).</p><ul>" + "".join(f"<li>{_e(r)}</li>" for r in a.choice.reasons) + "</ul>",
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="summary" id="summary">{esc(a.summary())}</p>',
     ]
-    if a.tuning:
-        t = a.tuning
-        s.append(f"<h3>Tuning</h3><p>{_e(t['reason'])} Criterion: {_e(t['criterion'])} "
-                 f"({'higher' if t['higher_is_better'] else 'lower'} is better).</p>")
-        s.append(_table(["setting", "criterion", "mean edges", "chosen"],
-                        [[", ".join(f"{k}={v}" for k, v in r["parameters"].items()), r["value"], r["n_edges"],
-                          r["parameters"] == t["chosen"]] for r in t["tried"]], cls="tuning"))
-    s.append("<h2>Edge confidence</h2>")
-    if a.confidence is not None:
-        c = a.confidence
-        s.append(f"<p>{c.n_replicates} resamples ({c.resampling}, {c.sample_fraction:.0%} of the rows each; "
-                 f"{c.n_failed} failed). A pair is "
-                 f"kept when adjacent in at least {a.choice.threshold:.0%} of them.</p>")
-        kept = {frozenset((e.u, e.v)) for e in a.graph.edges}
-        s.append(_table(["pair", "adjacency frequency", "edge types (frequency)", "in final graph"],
-                        [[" – ".join(p["nodes"]), p["adjacency"],
-                          ", ".join(f"{k} {v:.2f}" for k, v in p["edges"].items()), frozenset(p["nodes"]) in kept]
-                         for p in a.confidence.pairs()], cls="edge-confidence"))
-        s.append("<h3>Adjacency frequency matrix</h3>" + _matrix_svg(a))
-    else:
-        s.append("<p class=muted>No bootstrap was run (see what was skipped below).</p>")
+    for e in _cautions(a.effects):
+        then = ("so the number reported for them is not a causal effect under that graph" if e.get("causal_path")
+                == "none" else "so that graph does not settle whether the number reported for them is causal")
+        s.append(f'<p class="caution" role="note"><b>Caution:</b> {_caution_fact(e)}, {then}. '
+                 '<a href="#effects-section">Read the caution in Effects</a> before the numbers.</p>')
+    s.append("<h2 id=graph-section>Learned graph</h2>" + _graph_html(a))
+    s.append("<h2>Method choice</h2>" + _method_html(a, doc))
+    s.append("<h2>Edge confidence</h2>" + _confidence_html(a))
     s.append("<h2 id=effects-section>Effects</h2>" + _effects_html(a.effects))
     s.append("<h2>Scores against reference graphs</h2>")
     if a.scores:
@@ -344,41 +347,63 @@ def render_html(analysis: Any, *, command: Sequence[str] | str | None = None, cr
         s.append(_table(["reference graph", "adjacency precision", "adjacency recall", "adjacency F1",
                          "arrowhead precision", "arrowhead recall", "arrowhead F1", "SHD", "reference edges",
                          "learned edges"],
-                        [[x["reference"], x["adjacency_precision"], x["adjacency_recall"], x["adjacency_f1"],
-                          x["arrowhead_precision"], x["arrowhead_recall"], x["arrowhead_f1"], x["shd"],
-                          x["reference_edges"], x["learned_edges"]] for x in a.scores], cls="scores"))
+                        [[x.get("reference"), x.get("adjacency_precision"), x.get("adjacency_recall"),
+                          x.get("adjacency_f1"), x.get("arrowhead_precision"), x.get("arrowhead_recall"),
+                          x.get("arrowhead_f1"), x.get("shd"), x.get("reference_edges"), x.get("learned_edges")]
+                         for x in a.scores], cls="scores"))
     else:
         s.append("<p class=muted>No reference graph is known for these data.</p>")
     s.append("<h2 id=missing-section>Missing values and rows used</h2>" + _missing_html(a))
-    s.append("<h2>Data profile</h2>")
-    if a.profile is not None:
-        pr = a.profile
-        s.append(f"<p>{pr.n_samples} rows, {pr.n_variables} variables; regime: {_e(pr.regime.size_class)} "
-                 f"(n/p = {pr.regime.n_over_p:.3g}).</p>")
-        s.append(_table(["flag", "value", "statistic", "threshold", "rule"],
-                        [[f.name, f.value, f.statistic, f.threshold, f.rule] for f in pr.flags.values()], cls="profile"))
-        s.append(_table(["variable", "kind", "missing", "R² linear", "R² flexible", "nonlinear", "skew",
-                         "excess kurtosis", "non-Gaussian", "changing"],
-                        [[v.name, v.kind, v.missing_fraction, getattr(v, "r2_linear", None),
-                          getattr(v, "r2_flexible", None), v.nonlinear, v.residual_skewness,
-                          v.residual_excess_kurtosis, v.non_gaussian, v.changing] for v in pr.variables]))
-        if pr.notes:
-            s.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in pr.notes) + "</ul>")
+    s.append("<h2>Data profile</h2>" + _profile_html(a.profile))
     s.append("<h2>Steps</h2>" + _table(["step", "status", "detail"],
                                        [[st.name, st.status, st.detail] for st in a.steps], cls="steps"))
-    s.append("<h2>Limitations and assumptions</h2><ul>" + "".join(f"<li>{_e(x)}</li>" for x in a.limitations)
-             + "</ul>")
+    s.append("<h2>Limitations and assumptions</h2>" + _list(a.limitations))
     s.append("<h2>How to reproduce</h2>")
-    s.append(f"<pre>{_e(doc['command'] or '(called from Python: causalscope.pipeline.analyze)')}</pre>")
+    s.append(f"<pre>{esc(doc['command'] or '(called from Python: causalscope.pipeline.analyze)')}</pre>")
     s.append(_table(["package", "version"], [[k, v] for k, v in doc["versions"].items()]))
-    s.append(f"<p class=muted>Seed {a.settings.get('seed')}; created {_e(doc['created'])}.</p></body></html>")
+    s.append(f"<p class=muted>Seed {esc(a.settings.get('seed', 'not recorded'))}; created {esc(doc['created'])}."
+             "</p></body></html>")
     return "\n".join(x for x in s if x)
 
 
+class ReportPaths(tuple):
+    """What :func:`write_report` wrote: unpacks as ``(html, analysis_json)`` as before; ``.graph`` is graph.json.
+
+    Attributes ``html``, ``analysis`` and ``graph`` name the three files.
+    """
+
+    html: Path
+    analysis: Path
+    graph: Path
+
+    def __new__(cls, html: Path, analysis: Path, graph: Path) -> ReportPaths:
+        self = super().__new__(cls, (html, analysis))
+        self.html, self.analysis, self.graph = html, analysis, graph
+        return self
+
+    def __getnewargs__(self) -> tuple[Path, Path, Path]:  # pickling
+        return (self.html, self.analysis, self.graph)
+
+
+def graph_path(out_dir: str | Path) -> Path:
+    """Where :func:`write_report` writes the final graph: ``out_dir/graph.json``."""
+    return Path(out_dir) / "graph.json"
+
+
 def write_report(analysis: Any, out_dir: str | Path, *, command: Sequence[str] | str | None = None,
-                 created: str | None = None) -> tuple[Path, Path]:
-    """Write ``report.html`` and ``analysis.json`` into ``out_dir`` (created if needed); return both paths."""
+                 created: str | None = None) -> ReportPaths:
+    """Write ``report.html``, ``analysis.json`` and ``graph.json`` into ``out_dir`` (created if needed).
+
+    ``graph.json`` is the final graph in graph JSON (``nodes``, ``edges``, ``type``), the same value as
+    ``analysis.json``'s ``graph``, ready for ``causalscope identify`` or ``graph compare``.
+
+    Returns
+    -------
+    ReportPaths
+        Unpacks as ``(html_path, json_path)``; its ``graph`` attribute is the path of ``graph.json``.
+    """
     import datetime as _dt
+    import json as _json
 
     from .json import write_analysis_json
 
@@ -388,4 +413,14 @@ def write_report(analysis: Any, out_dir: str | Path, *, command: Sequence[str] |
     html_path = out / "report.html"
     html_path.write_text(render_html(analysis, command=command, created=stamp), encoding="utf-8")
     json_path = write_analysis_json(analysis, out / "analysis.json", command=command, created=stamp)
-    return html_path, json_path
+    gpath = graph_path(out)
+    from ..exceptions import GraphError
+    from ..graphs import write_graph
+
+    try:
+        write_graph(analysis.graph, gpath)
+    except GraphError as exc:  # a node name an edge string cannot hold: write the analysis.json value as it is
+        logger.warning("graph.json: %s; writing the graph as recorded in analysis.json", exc)
+        body = {**analysis.graph.to_dict(), "type": analysis.graph.kind}
+        gpath.write_text(_json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    return ReportPaths(html_path, json_path, gpath)
