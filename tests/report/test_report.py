@@ -169,12 +169,7 @@ def test_method_parameters_as_a_table(tuned):
     assert "{" not in _visible(table)
 
 
-_PIPELINE_REPR = pytest.mark.xfail(
-    strict=True, reason="the tune step's detail is built in pipeline/analysis.py as f'chose {res.chosen} ...' "
-                        "(a dict repr); remove this mark once it is written in words")
-
-
-@pytest.mark.parametrize("which", ["analysis", pytest.param("tuned", marks=_PIPELINE_REPR), "tuned-report-only",
+@pytest.mark.parametrize("which", ["analysis", "tuned", "tuned-report-only",
                                    "large", "effects"])
 def test_no_python_repr_reaches_the_page(which, analysis, tuned, large):
     res = {"analysis": analysis, "tuned": tuned, "large": large,

@@ -2,7 +2,8 @@
 
 Reads DATA (CSV or Parquet) or a shipped example (``--example sachs``), runs
 :func:`causalscope.pipeline.analyze` and writes ``DIR/report.html`` (one
-self-contained file) and ``DIR/analysis.json``. Bad input (a missing or
+self-contained file), ``DIR/analysis.json`` and ``DIR/graph.json`` (the final
+graph alone, for ``graph compare``, ``identify`` and ``effect --graph``). Bad input (a missing or
 unreadable file, an unknown column, a constant or entirely missing column, a
 single row) ends with a one-line ``error: ...`` and exit code 1. Missing values
 are kept (see :mod:`causalscope.pipeline.missing`): the report and
@@ -48,7 +49,8 @@ def analyze(
     n_jobs: int = typer.Option(1, "--n-jobs", help="Parallel worker processes."),
     budget: float | None = typer.Option(None, "--budget", min=0.001, help="Time budget in seconds (tuning, resampling and effects)."),
     n_bootstrap: int | None = typer.Option(None, "--n-bootstrap", min=1, help="Override the bootstrap size."),
-    out: Path = typer.Option(..., "--out", help="Output folder for report.html and analysis.json."),
+    out: Path = typer.Option(..., "--out", help="Output folder for report.html, analysis.json and graph.json "
+                             "(created if missing; its parent must exist)."),
 ) -> None:
     """Run the whole causal analysis of DATA (or --example NAME) and write DIR/report.html and DIR/analysis.json."""
     from ..data import read_data
@@ -100,7 +102,8 @@ def analyze(
     if latent:
         command.append("--latent")
     command += ["--out", str(out)]
-    html_path, json_path = write_report(result, out, command=command)
+    paths = write_report(result, out, command=command)
     typer.echo(result.summary())
-    typer.echo(f"report: {html_path}")
-    typer.echo(f"analysis: {json_path}")
+    typer.echo(f"report: {paths.html}")
+    typer.echo(f"analysis: {paths.analysis}")
+    typer.echo(f"graph: {paths.graph}")

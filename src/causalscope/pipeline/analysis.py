@@ -490,7 +490,8 @@ def analyze(
                 tuning = res.to_dict()
                 tuning_rows = res.rows if plan.strategy != "listwise" else f"{discovery_rows} (listwise)"
                 params = _apply_setting(params, res.chosen, choice.algorithm)
-                steps.append(Step("tune", "done", f"chose {res.chosen} by {res.method}; rows: {res.rows}"))
+                chosen = ", ".join(f"{k} = {v}" for k, v in res.chosen.items())
+                steps.append(Step("tune", "done", f"chose {chosen} by {res.method.replace('_', ' ')}; rows: {res.rows}"))
             except CausalScopeError as exc:
                 steps.append(Step("tune", "failed", f"{_one_line(exc)}; default settings kept"))
     report.advance()
