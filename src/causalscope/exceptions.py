@@ -14,6 +14,8 @@ __all__ = [
     "InvalidParameterError",
     "NotIdentifiableError",
     "MissingDependencyError",
+    "CausalScopeWarning",
+    "AssumptionWarning",
 ]
 
 
@@ -59,3 +61,14 @@ class MissingDependencyError(CausalScopeError, ImportError):
         )
         self.package = package
         self.extra = extra
+
+
+class CausalScopeWarning(UserWarning):
+    """Base class of every warning issued by causalscope."""
+
+
+class AssumptionWarning(CausalScopeWarning):
+    """A result rests on an assumption the caller did not state (for example, no confounding).
+
+    The message names the assumption and how to state it, or how to avoid it.
+    """

@@ -13,7 +13,7 @@ import pytest
 from causalscope.cli import main
 
 KEYS = {"treatment", "outcome", "target", "estimate", "std_error", "ci_low", "ci_high", "method", "estimand", "n",
-        "refutations", "sensitivity"}
+        "refutations", "sensitivity", "assumptions"}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -63,3 +63,63 @@ def test_effect_exit_codes(files: dict[str, str], capsys: pytest.CaptureFixture[
     assert code == 2
     code, _, err = run(capsys, "effect", files["data"], "-t", "t", "-y", "nope")
     assert code == 1 and err.startswith("error: ") and "nope" in err
+
+
+@pytest.fixture()
+def issue17(tmp_path: Path) -> str:
+    """Issue 17's example: t = z + e, y = 2z + e (true effect 0; the unadjusted contrast is about 1)."""
+    rng = np.random.default_rng(17)
+    n = 1000
+    z = rng.normal(size=n)
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"z": z, "t": z + rng.normal(size=n), "y": 2 * z + rng.normal(size=n)}).to_csv(path, index=False)
+    return str(path)
+
+
+def test_effect_without_graph_or_adjust_warns_on_one_line(issue17: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = Path(issue17).parent / "effect.json"
+    code, stdout, err = run(capsys, "effect", issue17, "--treatment", "t", "--outcome", "y", "--out", str(out))
+    assert code == 0
+    assert err.splitlines() == [
+        "warning: no confounder is adjusted for: the estimate is the unadjusted contrast of y between values of t, "
+        "valid only if nothing causes both; give --graph or --adjust, or state the assumption with "
+        "--assume-no-confounding"]  # one line, no Python warning traceback
+    d = json.loads(out.read_text())
+    assert set(d) == KEYS and 0.85 < d["estimate"] < 1.15
+    assert d["assumptions"] == ["No confounder is adjusted for (no graph and no adjustment set given): the estimate "
+                                "is the unadjusted contrast, valid only if nothing causes both t and y."]
+    assert d["estimand"].endswith("(partially linear; adjustment set: {} — no variable adjusted for)")
+    assert "assumption  " in stdout and "No confounder is adjusted for" in stdout
+    assert "adjustment set: {} — no variable adjusted for" in stdout
+
+
+def test_effect_assume_no_confounding_states_it(issue17: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = Path(issue17).parent / "effect.json"
+    code, stdout, err = run(capsys, "effect", issue17, "-t", "t", "-y", "y", "--assume-no-confounding", "--no-refute",
+                            "--out", str(out))
+    assert code == 0 and err == ""
+    d = json.loads(out.read_text())
+    assert len(d["assumptions"]) == 1 and d["assumptions"][0].startswith("No confounding assumed by the user: ")
+    assert "No confounding assumed by the user" in stdout
+    code, _, err = run(capsys, "effect", issue17, "-t", "t", "-y", "y", "--assume-no-confounding", "--adjust", "z")
+    assert code == 2 and "--assume-no-confounding" in err
+
+
+def test_effect_adjust_z_recovers_zero(issue17: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = Path(issue17).parent / "effect.json"
+    code, stdout, err = run(capsys, "effect", issue17, "-t", "t", "-y", "y", "--adjust", "z", "--no-refute",
+                            "--out", str(out))
+    assert code == 0 and err == ""
+    d = json.loads(out.read_text())
+    assert abs(d["estimate"]) < 0.1 and d["ci_low"] < 0 < d["ci_high"]
+    assert len(d["assumptions"]) == 1 and d["assumptions"][0].startswith("Adjustment set given by the user: {z}; ")
+    assert "no variable adjusted for" not in d["estimand"]
+
+
+def test_effect_on_two_rows_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: 2 rows printed 8 numpy RuntimeWarnings and an internal ValueError."""
+    path = tmp_path / "two.csv"
+    path.write_text("t,y\n0,1.0\n1,2.5\n")
+    code, stdout, err = run(capsys, "effect", str(path), "-t", "t", "-y", "y")
+    assert code == 1 and stdout == ""
+    assert err.splitlines() == ["error: too few rows to estimate an effect: the data have 2 rows; at least 10 are needed"]

@@ -10,13 +10,13 @@ import pytest
 from causalscope.data import Dataset
 from causalscope.datasets import load_lalonde
 from causalscope.estimation import estimate_effect
-from causalscope.exceptions import DataError, InvalidParameterError, NotIdentifiableError
+from causalscope.exceptions import AssumptionWarning, DataError, InvalidParameterError, NotIdentifiableError
 from causalscope.graphs import parse_graph
 
 from .conftest import confounded
 
 EFFECT_KEYS = {"treatment", "outcome", "target", "estimate", "std_error", "ci_low", "ci_high", "method", "estimand",
-               "n", "refutations", "sensitivity"}
+               "assumptions", "n", "refutations", "sensitivity"}
 G = parse_graph("z1 --> t; z2 --> t; z1 --> y; z2 --> y; t --> y")
 
 
@@ -95,7 +95,9 @@ def test_lalonde_cps_adjustment_moves_to_experimental_answer() -> None:
     lies within the experimental 95% interval 1794.34 +- 1.96 * 671, and so does matching (DW 1999
     report 1,616-1,774 for their propensity-score estimators with CPS-1)."""
     df, cov = _lalonde_cps()
-    naive = estimate_effect(df, treatment="treat", outcome="re78", method="difference", target="att", refute=False)
+    with pytest.warns(AssumptionWarning, match="no confounder is adjusted for"):  # the naive contrast is confounded
+        naive = estimate_effect(df, treatment="treat", outcome="re78", method="difference", target="att",
+                                refute=False)
     assert naive.estimate < -8000
     lo, hi = 1794.34 - 1.96 * 671, 1794.34 + 1.96 * 671
     aipw = estimate_effect(df, treatment="treat", outcome="re78", adjust=cov, target="att", random_state=0,

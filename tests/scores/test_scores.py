@@ -227,6 +227,30 @@ def test_bad_input_raises_typed_errors_with_advice() -> None:
         score.index_of("Z")
 
 
+def test_too_few_rows_say_so_before_the_column_kinds() -> None:
+    """Issue 17: on 2 rows every column has two values and reads as binary, so the kind check used to
+    say the columns "are not continuous"; the real problem is the number of rows."""
+    from causalscope.discovery import ges
+
+    two = _gaussian().iloc[:2, :2].reset_index(drop=True)
+    for cls, name in [(GaussianBIC, "bic"), (BGe, "bge")]:
+        with pytest.raises(DataError, match=rf"too few rows for {cls.__name__} \('{name}'\): the data have 2 rows "
+                                            r"\(2 variables\); at least 3 are needed") as info:
+            cls(two)
+        assert "continuous" in str(info.value) and "are not" not in str(info.value)
+    with pytest.raises(DataError, match=r"too few rows for GaussianBIC \('bic'\): the data have 2 rows "
+                                        r"\(3 variables\); at least 4 are needed"):
+        ges(_gaussian().iloc[:2, :3])
+    # the BIC needs one row more than the variables (a non-singular covariance matrix) ...
+    with pytest.raises(DataError, match=r"the data have 5 rows \(5 variables\); at least 6 are needed.*singular"):
+        GaussianBIC(_gaussian().iloc[:5])
+    assert GaussianBIC(_gaussian().iloc[:6]).n_samples == 6
+    # ... the BGe's prior keeps its matrix positive definite, so it only needs 3 rows
+    assert BGe(_gaussian().iloc[:5]).n_samples == 5
+    # a discrete score on two rows is defined (counts)
+    assert BDeu(pd.DataFrame({"A": [0, 1], "B": [1, 0]})).n_samples == 2
+
+
 def test_missing_values_are_refused_with_advice() -> None:
     from causalscope.data import Dataset
 

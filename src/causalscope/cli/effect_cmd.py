@@ -1,17 +1,23 @@
 """``causalscope effect``: estimate a causal effect, refute it and assess its sensitivity.
 
-``causalscope effect DATA --treatment T --outcome Y [--graph GRAPH.json | --adjust A,B]
-[--method NAME] [--target ate|att] [--seed S] [--out EFFECT.json]`` reads the data
-(CSV or Parquet), identifies the effect from the graph (or uses the given
-adjustment set), estimates it with :func:`causalscope.estimation.estimate_effect`,
-prints a table (estimate, interval, refutations, sensitivity) and writes
-``EFFECT.json`` with the keys of ``CLI.md``. A graph in which the effect is not
-identifiable exits with code 3.
+``causalscope effect DATA --treatment T --outcome Y [--graph GRAPH.json | --adjust A,B |
+--assume-no-confounding] [--method NAME] [--target ate|att] [--seed S] [--out EFFECT.json]``
+reads the data (CSV or Parquet), identifies the effect from the graph (or uses the
+given adjustment set), estimates it with :func:`causalscope.estimation.estimate_effect`,
+prints a table (estimate, interval, assumptions, refutations, sensitivity) and writes
+``EFFECT.json`` with the keys of ``CLI.md`` and ``assumptions``. A graph in which the
+effect is not identifiable exits with code 3.
+
+Without ``--graph`` and ``--adjust`` nothing is adjusted for: the estimate is the
+unadjusted contrast, which assumes that nothing causes both the treatment and the
+outcome. The command then prints one ``warning: no confounder is adjusted for ...``
+line on stderr, unless ``--assume-no-confounding`` states that assumption.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import typer
@@ -40,6 +46,10 @@ def effect(
     outcome: str = typer.Option(..., "--outcome", "-y", help="Outcome column."),
     graph: Path = typer.Option(None, "--graph", "-g", help="Causal graph (graph JSON) to identify the effect from."),
     adjust: list[str] = typer.Option(None, "--adjust", "-a", help="Adjustment set (comma-separated or repeated)."),
+    assume_no_confounding: bool = typer.Option(
+        False, "--assume-no-confounding",
+        help="State that nothing causes both treatment and outcome (a randomised treatment): estimate the "
+             "unadjusted contrast without a warning. Not with --graph or --adjust."),
     method: str = typer.Option("auto", "--method", "-m", help="auto, aipw, ipw, linear, gcomp, dml, matching, "
                                "difference, frontdoor, 2sls, wald, plugin."),
     target: str = typer.Option("ate", "--target", help="ate or att."),
@@ -54,6 +64,7 @@ def effect(
     """Estimate the effect of TREATMENT on OUTCOME; write EFFECT.json and print a table."""
     from ..data import read_data
     from ..estimation import METHODS, estimate_effect
+    from ..exceptions import AssumptionWarning
 
     if method not in METHODS:
         raise typer.BadParameter(f"must be one of {', '.join(METHODS)}; got {method!r}", param_hint="--method")
@@ -62,18 +73,34 @@ def effect(
     adj = _split(adjust)
     if graph is not None and adj:
         raise typer.BadParameter("give either --graph or --adjust, not both", param_hint="--adjust")
+    if assume_no_confounding and (graph is not None or adj):
+        raise typer.BadParameter(
+            "states that nothing needs adjusting; it does not combine with --graph or --adjust",
+            param_hint="--assume-no-confounding")
     g = None
     if graph is not None:
         from ..graphs import read_graph
 
         g = read_graph(graph)
     dataset = read_data(data)
-    result = estimate_effect(
-        dataset, g, treatment=treatment, outcome=outcome, adjust=adj if graph is None else None,
-        method=method, target=target, instruments=_split(instruments) or None,  # type: ignore[arg-type]
-        negative_control=_split(negative_control) or None, alpha=alpha, random_state=seed, n_jobs=n_jobs,
-        refute=not no_refute,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AssumptionWarning)
+        result = estimate_effect(
+            dataset, g, treatment=treatment, outcome=outcome, adjust=adj if graph is None else None,
+            assume_no_confounding=assume_no_confounding, method=method, target=target,  # type: ignore[arg-type]
+            instruments=_split(instruments) or None, negative_control=_split(negative_control) or None,
+            alpha=alpha, random_state=seed, n_jobs=n_jobs, refute=not no_refute,
+        )
+    for w in caught:
+        if issubclass(w.category, AssumptionWarning):
+            text = " ".join(str(w.message).split())
+            if text.startswith("no confounder is adjusted for"):  # said in the command's terms
+                text = (f"no confounder is adjusted for: the estimate is the unadjusted contrast of {outcome} "
+                        f"between values of {treatment}, valid only if nothing causes both; give --graph or "
+                        "--adjust, or state the assumption with --assume-no-confounding")
+            typer.echo(f"warning: {text}", err=True)
+        else:  # not ours: shown as Python shows it
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
     d = result.to_dict()
     lvl = round(100 * (1 - alpha))
     rows = [
@@ -85,6 +112,8 @@ def effect(
         (f"{lvl}% CI", f"[{_fmt(result.ci_low)}, {_fmt(result.ci_high)}]"),
         ("n", str(result.n)),
     ]
+    rows += [("assumption" if len(result.assumptions) == 1 else f"assumption {i}", a)
+             for i, a in enumerate(result.assumptions, 1)]
     for r in result.refutations:
         rows.append((f"refute: {r.name}", f"{'pass' if r.passed else 'FAIL'} (z = {_fmt(r.statistic)}, "
                                           f"new estimate {_fmt(r.new_estimate)})"))

@@ -78,6 +78,42 @@ def _check_duplicate_header(names: Sequence[Any], path: Path) -> None:
         )
 
 
+def _utf8_error(p: Path, exc: UnicodeDecodeError) -> str:
+    """Where the first invalid UTF-8 byte of the file is: its value, byte offset (from 0) and line.
+
+    The parser decodes in chunks, so the offset in its error counts from the start of a
+    chunk, not of the file; the file is scanned again (in blocks, decompressed for
+    ``.gz``) to find the true position.
+    """
+    import codecs
+    import gzip
+
+    gz = p.name.lower().endswith(".gz")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = lines = 0  # bytes fed so far; newlines before them
+    try:
+        with gzip.open(p, "rb") if gz else open(p, "rb") as fh:
+            while True:
+                block = fh.read(1 << 20)
+                pending = decoder.getstate()[0]  # the start of a multi-byte character left from the last block
+                try:
+                    decoder.decode(block, final=not block)
+                except UnicodeDecodeError as bad:
+                    data = pending + block
+                    at = offset - len(pending) + bad.start
+                    line = lines - pending.count(b"\n") + data.count(b"\n", 0, bad.start) + 1
+                    value = " ".join(f"0x{b:02x}" for b in data[bad.start:bad.end])
+                    of = " of the decompressed text" if gz else ""
+                    return f"{bad.reason} {value} at byte offset {at}{of} (line {line})"
+                if not block:
+                    break
+                offset += len(block)
+                lines += block.count(b"\n")
+    except OSError:
+        pass
+    return f"{exc.reason}"
+
+
 def read_csv(path: str | os.PathLike[str], *, sep: str | None = None, **options: Any) -> Dataset:
     """Read a delimited text file into a :class:`Dataset`.
 
@@ -127,7 +163,7 @@ def read_csv(path: str | os.PathLike[str], *, sep: str | None = None, **options:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise DataError(f"cannot parse {str(p)!r} as delimited text (sep={sep!r}): {reason}") from None
     except UnicodeDecodeError as exc:
-        raise DataError(f"cannot read {str(p)!r} as UTF-8 text: {exc.reason} at byte {exc.start}") from None
+        raise DataError(f"cannot read {str(p)!r} as UTF-8 text: {_utf8_error(p, exc)}") from None
     except (OSError, ValueError) as exc:
         raise DataError(f"cannot read {str(p)!r}: {exc}") from None
     return _build(frame, source=str(p), **opts)

@@ -13,21 +13,31 @@ estimated on discrete data by plugging frequencies into the estimand
 instrument is used when the graph has one. ``method="auto"`` picks by the
 treatment's type: AIPW with cross-fitting for a binary treatment, partially linear
 DML for a continuous one.
+
+Every estimate records its identifying assumptions (``EffectEstimate.assumptions``):
+identified from the given graph, an adjustment set / instruments / mediators given by
+the caller and assumed valid, or no confounding. Without a graph and without an
+adjustment set nothing is adjusted for; that assumes that nothing causes both the
+treatment and the outcome, so an :class:`~causalscope.exceptions.AssumptionWarning`
+is issued unless the caller states it (``assume_no_confounding=True``). An estimand
+with an empty adjustment set says so (``adjustment set: {} — no variable adjusted for``).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DataError, InvalidParameterError, NotIdentifiableError
+from ..exceptions import AssumptionWarning, DataError, InvalidParameterError, NotIdentifiableError
 from ..graphs import MixedGraph
 from ..utils import RandomState, spawn_seeds
 from ._common import as_frame, columns, is_binary, names, with_intercept
-from .base import BaseEffectEstimator
+from .base import NO_ADJUSTMENT, BaseEffectEstimator
 from .frontdoor import FrontDoorEstimator
 from .iv import TwoStageLeastSquares
 from .matching import PropensityMatching
@@ -39,13 +49,18 @@ from .result import EffectEstimate
 from .sensitivity import ovb_sensitivity
 from .weighting import AIPW, IPW, PartiallyLinearDML
 
-__all__ = ["estimate_effect", "make_estimator", "METHODS"]
+__all__ = ["estimate_effect", "make_estimator", "METHODS", "MIN_ROWS", "MIN_ROWS_PER_ARM"]
 
 Method = Literal[
     "auto", "aipw", "ipw", "linear", "gcomp", "dml", "matching", "difference", "frontdoor", "2sls", "wald", "plugin"
 ]
 ADJUSTMENT_METHODS = ("aipw", "ipw", "linear", "gcomp", "dml", "matching", "difference")
 METHODS = ("auto", *ADJUSTMENT_METHODS, "frontdoor", "2sls", "wald", "plugin")
+
+#: Fewest rows :func:`estimate_effect` accepts (as the copilot requires before it estimates).
+MIN_ROWS = 10
+#: Fewest rows in each arm of a binary (0/1) treatment: a mean and a variance per arm.
+MIN_ROWS_PER_ARM = 2
 
 
 def make_estimator(
@@ -145,6 +160,7 @@ def estimate_effect(
     treatment: str,
     outcome: str,
     adjust: str | Sequence[str] | None = None,
+    assume_no_confounding: bool = False,
     method: Method = "auto",
     target: Literal["ate", "att"] = "ate",
     instruments: str | Sequence[str] | None = None,
@@ -173,7 +189,16 @@ def estimate_effect(
         Column names.
     adjust:
         Adjustment set without a graph (front-door: the mediators; IV: the
-        covariates). Not allowed together with ``graph``.
+        covariates). Not allowed together with ``graph``. Without a graph and
+        without an adjustment set (``None`` or empty) no confounder is adjusted
+        for: the estimate is the unadjusted contrast, and an
+        :class:`~causalscope.exceptions.AssumptionWarning` says so unless
+        ``assume_no_confounding`` is set.
+    assume_no_confounding:
+        State that nothing causes both the treatment and the outcome (a randomised
+        treatment): the unadjusted contrast is then estimated without a warning, and
+        the assumption is recorded as the caller's. Only without a graph, an
+        adjustment set, instruments or front-door mediators.
     method:
         ``"auto"`` or one of :data:`METHODS`.
     target:
@@ -197,16 +222,27 @@ def estimate_effect(
     Returns
     -------
     EffectEstimate
+        With ``assumptions``: the identifying assumptions as sentences (where the
+        adjustment set, mediators or instruments came from, and what is assumed of them).
 
     Raises
     ------
     NotIdentifiableError
         When the graph does not identify the effect (ID fails) and has no instrument.
     DataError
-        Missing values, unknown columns, a non-binary treatment for a
-        binary-treatment method, no overlap.
+        Missing values, unknown columns, fewer than :data:`MIN_ROWS` rows, fewer
+        than :data:`MIN_ROWS_PER_ARM` rows in an arm of a binary treatment, a
+        non-binary treatment for a binary-treatment method, no overlap.
     InvalidParameterError
-        Unknown method, incompatible method and target, both graph and adjust.
+        Unknown method, incompatible method and target, both graph and adjust,
+        ``assume_no_confounding`` with a graph or an adjustment set, method
+        ``"difference"`` with a non-empty adjustment set.
+
+    Warns
+    -----
+    AssumptionWarning
+        When no graph and no adjustment set are given to an adjustment method and
+        ``assume_no_confounding`` is not set: the estimate assumes no confounding.
 
     References
     ----------
@@ -224,6 +260,17 @@ def estimate_effect(
     ...                       random_state=0)
     >>> est.method, est.ci_low < 2 < est.ci_high, all(r.passed for r in est.refutations)
     ('aipw', True, True)
+    >>> est.assumptions
+    ('Identified from the given graph (assumed to be the true causal graph): adjustment set {z}.',)
+
+    Without a graph or an adjustment set nothing is adjusted for, and the caller is warned
+    unless the assumption of no confounding is stated:
+
+    >>> naive = estimate_effect(df, treatment="t", outcome="y", assume_no_confounding=True, refute=False)
+    >>> naive.estimand
+    'E[y | do(t)] = E[y | t] (adjustment set: {} — no variable adjusted for)'
+    >>> naive.assumptions[0].startswith("No confounding assumed by the user")
+    True
     """
     frame = as_frame(data)
     treatment, outcome = str(treatment), str(outcome)
@@ -235,16 +282,23 @@ def estimate_effect(
         raise InvalidParameterError(f"treatment and outcome must differ; both are {treatment!r}")
     t_col = columns(frame, [treatment], "treatment")[:, 0]
     columns(frame, [outcome], "outcome")
+    _check_rows(len(frame))
     inst = names(instruments)
     if graph is not None:
         if adjust is not None or inst:
             raise InvalidParameterError("give either a graph or an adjustment set / instruments, not both")
+        if assume_no_confounding:
+            raise InvalidParameterError(
+                "assume_no_confounding=True states that nothing needs adjusting; it does not combine with a graph "
+                "(the graph decides what to adjust for)")
         observed = [v for v in graph.nodes if v in frame.columns]
         kind, adj, inst, estimand = _identify(graph, treatment, outcome, method, _discrete(frame, observed))
         estimand_obj = None
         if kind == "plugin":
             estimand_obj, estimand = estimand, str(estimand)
             plug_vars = observed
+        elif kind == "adjustment" and not adj:
+            estimand = f"{estimand} ({NO_ADJUSTMENT})"
         missing = [c for c in [*adj, *inst] if c not in frame.columns]
         if missing:
             raise DataError(f"the identified set needs columns {missing}, which are not in the data")
@@ -255,6 +309,11 @@ def estimate_effect(
         kind = "iv" if (inst or method in ("2sls", "wald")) else "frontdoor" if method == "frontdoor" else "adjustment"
         estimand = ""
         estimand_obj = None
+        if assume_no_confounding and (kind != "adjustment" or adj):
+            given = f"the adjustment set {_set(adj)}" if kind == "adjustment" else (
+                "instruments" if kind == "iv" else "front-door mediators")
+            raise InvalidParameterError(
+                f"assume_no_confounding=True states that nothing needs adjusting; it does not combine with {given}")
     binary_t = is_binary(t_col)
     if method == "auto":
         method = {"iv": "2sls", "frontdoor": "frontdoor", "plugin": "plugin"}.get(  # type: ignore[assignment]
@@ -265,6 +324,10 @@ def estimate_effect(
             )
     if kind == "adjustment" and method not in ADJUSTMENT_METHODS:
         raise InvalidParameterError(f"method {method!r} does not fit an adjustment estimand; use one of {list(ADJUSTMENT_METHODS)}")
+    if kind == "adjustment" and method == "difference" and adj:
+        raise InvalidParameterError(
+            f"method 'difference' adjusts for nothing, but the adjustment set is {_set(adj)}: use an adjusting "
+            f"method ({', '.join(m for m in ADJUSTMENT_METHODS if m != 'difference')}) or drop the adjustment set")
     if kind == "frontdoor" and method != "frontdoor":
         raise InvalidParameterError(f"the effect is identified by the front-door formula; method {method!r} does not apply")
     if kind == "plugin" and method != "plugin":
@@ -272,6 +335,9 @@ def estimate_effect(
             f"the effect is identified only by the general ID formula; use method 'plugin' (got {method!r})")
     if kind == "iv" and method not in ("2sls", "wald"):
         raise InvalidParameterError(f"the effect is identified by an instrument; use method '2sls' (got {method!r})")
+    if binary_t:
+        _check_arms(t_col, treatment)
+    assumptions = _assumptions(graph is not None, kind, treatment, outcome, adj, inst, assume_no_confounding)
     seeds = spawn_seeds(random_state, 2)
     est_obj = make_estimator(
         method, target=target, outcome_model=outcome_model, propensity_model=propensity_model, instruments=inst,
@@ -289,7 +355,63 @@ def estimate_effect(
         refs = _refute(est_obj, frame, effect, refuters=which, negative_control=negative_control, alpha=alpha,
                        random_state=seeds[1])
     sens = _sensitivity(frame, treatment, outcome, adj, effect, kind) if sensitivity else None
-    return effect.with_checks(refs, sens)
+    if kind == "adjustment" and not adj and graph is None and not assume_no_confounding:
+        warnings.warn(
+            f"no confounder is adjusted for: the estimate of the effect of {treatment!r} on {outcome!r} is the "
+            f"unadjusted contrast, valid only if nothing causes both {treatment!r} and {outcome!r}; give a graph or "
+            "an adjustment set, or state the assumption with assume_no_confounding=True",
+            AssumptionWarning, stacklevel=2)
+    return replace(effect.with_checks(refs, sens), assumptions=assumptions)
+
+
+def _set(cols: Sequence[str]) -> str:
+    return "{" + ", ".join(cols) + "}"
+
+
+def _check_rows(n: int) -> None:
+    if n < MIN_ROWS:
+        raise DataError(
+            f"too few rows to estimate an effect: the data have {n} row{'s' if n != 1 else ''}; "
+            f"at least {MIN_ROWS} are needed")
+
+
+def _check_arms(t: np.ndarray, name: str) -> None:
+    n1 = int(np.sum(t == 1))
+    n0 = int(t.size - n1)
+    if min(n0, n1) < MIN_ROWS_PER_ARM:
+        raise DataError(
+            f"too few rows in a treatment arm: {name!r} has {n1} treated ({name}=1) and {n0} control ({name}=0) "
+            f"rows; each arm needs at least {MIN_ROWS_PER_ARM}")
+
+
+def _assumptions(
+    from_graph: bool, kind: str, treatment: str, outcome: str, adj: list[str], inst: list[str], stated: bool
+) -> tuple[str, ...]:
+    """The identifying assumptions of the estimate, as plain sentences (see ``EffectEstimate.assumptions``)."""
+    if from_graph:
+        how = {
+            "adjustment": f"adjustment set {_set(adj)}" + (" (no variable needs adjusting)" if not adj else ""),
+            "frontdoor": f"front-door formula through the mediators {_set(adj)}",
+            "iv": f"instrument {', '.join(inst)}" + (f" given {_set(adj)}" if adj else ""),
+            "plugin": "the general ID formula, estimated by plugging in frequencies",
+        }[kind]
+        return (f"Identified from the given graph (assumed to be the true causal graph): {how}.",)
+    if kind == "iv":
+        given = f" given {_set(adj)}" if adj else ""
+        return (f"Instrument(s) given by the user: {_set(inst)}; assumed valid: they affect {outcome} only through "
+                f"{treatment} and share no unobserved cause with {outcome}{given}.",)
+    if kind == "frontdoor":
+        return (f"Mediators given by the user: {_set(adj)}; assumed to satisfy the front-door criterion: they carry "
+                f"every causal path from {treatment} to {outcome}, nothing unobserved confounds {treatment} with "
+                f"them, and {treatment} blocks every back-door path from them to {outcome}.",)
+    if adj:
+        return (f"Adjustment set given by the user: {_set(adj)}; assumed sufficient: it blocks every back-door path "
+                f"from {treatment} to {outcome} and holds no descendant of {treatment}.",)
+    if stated:
+        return (f"No confounding assumed by the user: nothing causes both {treatment} and {outcome}, so the "
+                "unadjusted contrast is the causal effect (as in a randomised experiment).",)
+    return (f"No confounder is adjusted for (no graph and no adjustment set given): the estimate is the unadjusted "
+            f"contrast, valid only if nothing causes both {treatment} and {outcome}.",)
 
 
 def _discrete(frame: pd.DataFrame, cols: list[str]) -> bool:
@@ -302,8 +424,6 @@ def _discrete(frame: pd.DataFrame, cols: list[str]) -> bool:
 
 
 def _with_estimand(effect: EffectEstimate, text: str) -> EffectEstimate:
-    from dataclasses import replace
-
     return replace(effect, estimand=text)
 
 

@@ -19,7 +19,10 @@ from ..utils import RandomState, check_random_state
 from ._common import as_frame, check_alpha, check_target, names
 from .result import EffectEstimate
 
-__all__ = ["BaseEffectEstimator"]
+__all__ = ["BaseEffectEstimator", "NO_ADJUSTMENT"]
+
+#: How an estimand says that its adjustment set is empty (the same words for every estimator).
+NO_ADJUSTMENT = "adjustment set: {} — no variable adjusted for"
 
 
 @dataclass
@@ -89,11 +92,16 @@ class BaseEffectEstimator:
         )
 
     def estimand_text(self, treatment: str, outcome: str, adjust: list[str]) -> str:
+        """The identifying formula as text; with no adjustment set it says so (:data:`NO_ADJUSTMENT`)."""
         z = ", ".join(adjust)
-        base = f"E[{outcome} | {treatment}, {z}]" if z else f"E[{outcome} | {treatment}]"
+        if not z:
+            if self.target == "att":
+                return f"E[{outcome} | do({treatment})] = E[{outcome} | {treatment}] among the treated (ATT; {NO_ADJUSTMENT})"
+            return f"E[{outcome} | do({treatment})] = E[{outcome} | {treatment}] ({NO_ADJUSTMENT})"
+        base = f"E[{outcome} | {treatment}, {z}]"
         if self.target == "att":
-            return f"E_{{{z or '.'} | {treatment}=1}} {base} contrast (ATT)" if z else f"{base} contrast (ATT)"
-        return f"E_{{{z}}} {base} contrast" if z else f"{base} contrast"
+            return f"E_{{{z} | {treatment}=1}} {base} contrast (ATT)"
+        return f"E_{{{z}}} {base} contrast"
 
     def _compute(
         self, frame: pd.DataFrame, treatment: str, outcome: str, adjust: list[str], rng: np.random.Generator

@@ -32,7 +32,7 @@ from scipy import stats
 
 from ..exceptions import InvalidParameterError
 from ..utils import RandomState, check_random_state, spawn_seeds
-from ._common import as_frame, names, z_value
+from ._common import as_frame, is_binary, names, z_value
 from .base import BaseEffectEstimator
 from .result import EffectEstimate, RefutationResult
 
@@ -51,6 +51,33 @@ def _zero_test(name: str, new: EffectEstimate, original: EffectEstimate, alpha: 
     reading = "no spurious effect" if passed else "a spurious effect was found: the estimator or design is suspect"
     return RefutationResult(name, passed, float(z), _p(z), new.estimate, original.estimate,
                             f"{what}; estimate {new.estimate:.4g} (SE {new.std_error:.3g}): {reading}")
+
+
+def _subset_rows(t: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    """Sorted row indices of a random ``fraction`` of the rows.
+
+    For a binary treatment a draw that leaves an arm with fewer than two rows (possible
+    on small samples) is replaced by a draw of the same fraction within each arm, so the
+    subset can still be estimated on.
+    """
+    n = len(t)
+    m = max(2, int(round(fraction * n)))
+    rows = np.sort(rng.choice(n, m, replace=False))
+    try:
+        tt = np.asarray(t, dtype=float)
+    except (TypeError, ValueError):
+        return rows
+    if not is_binary(tt):
+        return rows
+    sub = tt[rows]
+    if min(int(np.sum(sub == 1)), int(np.sum(sub == 0))) >= 2:
+        return rows
+    parts = []
+    for v in (0.0, 1.0):
+        arm = np.flatnonzero(tt == v)
+        k = min(arm.size, max(2, int(round(fraction * arm.size))))
+        parts.append(rng.choice(arm, k, replace=False))
+    return np.sort(np.concatenate(parts))
 
 
 def refute(
@@ -147,8 +174,7 @@ def refute(
                                         f"random normal covariate added to the adjustment set; change {diff:.4g} "
                                         f"= {z:.2f} standard errors ({'stable' if passed else 'unstable'})"))
         elif name == "data_subset":
-            m = max(2, int(round(subset_fraction * len(frame))))
-            f = frame.iloc[np.sort(rng.choice(len(frame), m, replace=False))].reset_index(drop=True)
+            f = frame.iloc[_subset_rows(frame[t].to_numpy(), subset_fraction, rng)].reset_index(drop=True)
             new = estimator.estimate_frame(f, t, y, adj, est_seed)
             diff = new.estimate - original.estimate
             v = new.std_error**2 - original.std_error**2

@@ -21,7 +21,7 @@ from scipy import stats
 from ..exceptions import InvalidParameterError
 from ..utils import RandomState
 from ._common import check_binary, columns, default_regressor, fit_predict, is_binary, with_intercept
-from .base import BaseEffectEstimator, Raw
+from .base import NO_ADJUSTMENT, BaseEffectEstimator, Raw
 from .bootstrap import bootstrap
 
 __all__ = ["LinearRegressionEstimator", "GComputation", "DifferenceInMeans", "ols"]
@@ -287,4 +287,6 @@ class DifferenceInMeans(BaseEffectEstimator):
         return Raw(est, se, est - zq * se, est + zq * se, len(y), {"interval": "analytic"})
 
     def estimand_text(self, treatment: str, outcome: str, adjust: list[str]) -> str:
-        return f"E[{outcome} | {treatment}=1] - E[{outcome} | {treatment}=0]"
+        att = "ATT; " if self.target == "att" else ""
+        return (f"E[{outcome} | do({treatment}=1)] - E[{outcome} | do({treatment}=0)] = "
+                f"E[{outcome} | {treatment}=1] - E[{outcome} | {treatment}=0] ({att}{NO_ADJUSTMENT})")

@@ -151,6 +151,11 @@ class EffectEstimate:
         Sensitivity analysis, when run.
     alpha:
         ``1 -`` the confidence level.
+    assumptions:
+        The identifying assumptions the estimate rests on, as plain sentences
+        (where the adjustment set, mediators or instruments came from, and what
+        is assumed of them); :func:`~causalscope.estimation.estimate_effect`
+        fills it in.
     """
 
     treatment: str
@@ -168,6 +173,7 @@ class EffectEstimate:
     refutations: tuple[RefutationResult, ...] = ()
     sensitivity: SensitivityResult | None = None
     alpha: float = 0.05
+    assumptions: tuple[str, ...] = ()
 
     def with_checks(
         self, refutations: tuple[RefutationResult, ...] | None = None, sensitivity: SensitivityResult | None = None
@@ -191,6 +197,7 @@ class EffectEstimate:
             "ci_high": _num(self.ci_high),
             "method": self.method,
             "estimand": self.estimand,
+            "assumptions": list(self.assumptions),
             "n": int(self.n),
             "refutations": [r.to_dict() for r in self.refutations],
             "sensitivity": self.sensitivity.to_dict() if self.sensitivity is not None else {},

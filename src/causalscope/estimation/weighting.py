@@ -36,7 +36,7 @@ from ._common import (
     folds,
     normal_ci,
 )
-from .base import BaseEffectEstimator, Raw
+from .base import NO_ADJUSTMENT, BaseEffectEstimator, Raw
 
 __all__ = ["IPW", "AIPW", "PartiallyLinearDML"]
 
@@ -339,4 +339,6 @@ class PartiallyLinearDML(BaseEffectEstimator):
                                           "residual_treatment_var": float(j)})
 
     def estimand_text(self, treatment: str, outcome: str, adjust: list[str]) -> str:
+        if not adjust:
+            return f"theta in {outcome} = theta*{treatment} + c + U (partially linear; {NO_ADJUSTMENT})"
         return f"theta in {outcome} = theta*{treatment} + g({', '.join(adjust)}) + U (partially linear)"

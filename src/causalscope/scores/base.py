@@ -184,11 +184,19 @@ class BaseScore:
     method: ClassVar[str] = "base"
 
     def __init__(self, data: object) -> None:
+        """Validate ``data``: enough rows (:meth:`_min_samples`), at least one variable, no missing values."""
         self._data = as_dataset(data)
         self._names: tuple[str, ...] = tuple(str(v) for v in self._data.variables)
         self._index = {name: j for j, name in enumerate(self._names)}
         if len(self._names) < 1:
             raise DataError("a score needs at least one variable")
+        need, why = self._min_samples()
+        n = int(self._data.n_samples)
+        if n < need:
+            raise DataError(
+                f"too few rows for {type(self).__name__} ({self.method!r}): the data have {n} "
+                f"row{'s' if n != 1 else ''} ({len(self._names)} variables); at least {need} are needed ({why})"
+            )
         if self._data.has_missing:
             cols = [v for v, c in self._data.missing_counts().items() if c]
             raise DataError(
@@ -198,6 +206,10 @@ class BaseScore:
         self._cache: dict[tuple[int, frozenset[int]], float] = {}
         self.n_computed = 0
         self.n_cache_hits = 0
+
+    def _min_samples(self) -> tuple[int, str]:
+        """The fewest rows the score is defined on, and why (checked before the column kinds)."""
+        return 1, "a score is computed from at least one row"
 
     # -- names ---------------------------------------------------------------------
     @property

@@ -44,6 +44,10 @@ class _GaussianBase(BaseScore):
         self._values = np.asarray(self._data.values, dtype=np.float64)
         self._logdets: dict[int, np.ndarray] = {}
 
+    def _min_samples(self) -> tuple[int, str]:
+        return 3, ("a continuous column needs at least 3 values: with 2 rows every column has two values and "
+                   "reads as binary, and a regression on one parent leaves no residual variance")
+
     # The matrix whose principal minors the score uses (set by subclasses).
     _matrix: np.ndarray
 
@@ -155,7 +159,9 @@ class GaussianBIC(_GaussianBase):
     InvalidParameterError
         If ``penalty_discount`` is negative or not a number.
     DataError
-        If a column is discrete (the message names them) or values are missing.
+        If the data have fewer rows than one more than the variables (at least 3):
+        the covariance matrix is then singular. If a column is discrete (the
+        message names them) or values are missing.
 
     Notes
     -----
@@ -207,6 +213,13 @@ class GaussianBIC(_GaussianBase):
         x = self._values - self._values.mean(axis=0)
         self._matrix = x.T @ x / self.n_samples
         self._n = float(self.n_samples)
+
+    def _min_samples(self) -> tuple[int, str]:
+        p = len(self._data.variables)
+        if p + 1 <= 3:
+            return super()._min_samples()
+        return p + 1, (f"one more than the {p} variables: with fewer rows their covariance matrix is singular and "
+                       "the likelihood of a variable given many parents is undefined")
 
     @property
     def covariance(self) -> np.ndarray:
@@ -271,7 +284,7 @@ class BGe(_GaussianBase):
     InvalidParameterError
         For ``alpha_mu <= 0`` or ``alpha_w <= p + 1`` (``t`` must be positive).
     DataError
-        If a column is discrete (named) or values are missing.
+        If there are fewer than 3 rows, a column is discrete (named) or values are missing.
 
     References
     ----------
