@@ -57,6 +57,7 @@ def test_discover_warns_when_small_for_the_method(capsys, tmp_path):
     ["simulate", "--nodes", "3", "--samples", "20", "--out", "{missing}/d.csv"],
     ["simulate", "--nodes", "3", "--samples", "20", "--out", "{tmp}/d.csv", "--graph-out", "{missing}/t.json"],
     ["analyze", "{data}", "--out", "{missing}/report"],
+    ["effect", "{data}", "-t", "x0", "-y", "x1", "--out", "{missing}/e.json"],
 ])
 def test_out_in_a_missing_folder_is_an_error(capsys, tmp_path, command):
     data = _gaussian(tmp_path / "d0.csv", 100, 3)

@@ -74,10 +74,10 @@ def test_identify_cpdag_without_adjustment_set(tmp_path: Path, capsys: pytest.Ca
     path.write_text(json.dumps({"nodes": ["X", "Y", "Z"], "edges": ["Y --> X", "Z --> X"], "type": "cpdag"}))
     code, out, err = run(capsys, "identify", str(path), "--treatment", "X", "--outcome", "Y")
     assert code == 0 and err == ""
-    assert out.splitlines() == ["P(Y | do(X)) = P(Y)", "method: causal_identification_formula"]
+    assert out.splitlines() == ["P(Y | do(X)) = P(Y)", "method: null_effect"]
     code, out, _ = run(capsys, "identify", str(path), "-t", "X", "-y", "Y", "--json")
     d = json.loads(out)
-    assert code == 0 and d["method"] == "causal_identification_formula" and d["estimand"]["text"] == "P(Y)"
+    assert code == 0 and d["method"] == "null_effect" and d["estimand"]["text"] == "P(Y)"
     assert d["adjustment_set"] is None
 
 

@@ -172,3 +172,23 @@ def test_too_few_rows_in_a_treatment_arm() -> None:
         est = estimate_effect(df.assign(t=t), treatment="t", outcome="y", method="gcomp", n_boot=20,
                               assume_no_confounding=True, random_state=0)
     assert est.n == 30 and len(est.refutations) == 4
+
+
+def test_null_effect_by_the_graph_is_zero_and_says_so():
+    # y --> t: no directed path from t to y and no adjustment set (y itself is the only confounder); the graph
+    # fixes the effect at 0 (as DoWhy reports it); nothing is estimated from the data
+    import numpy as np
+    import pandas as pd
+
+    from causalscope.estimation import estimate_effect
+    from causalscope.graphs import parse_graph
+
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=300)
+    t = 2 * y + rng.normal(size=300)
+    z = t + rng.normal(size=300)
+    est = estimate_effect(pd.DataFrame({"t": t, "y": y, "z": z}), parse_graph("y --> t; t --> z"), treatment="t",
+                          outcome="y")
+    assert est.method == "null_effect" and est.estimate == 0.0 and (est.ci_low, est.ci_high) == (0.0, 0.0)
+    assert est.estimand == "P(y | do(t)) = P(y)" and est.refutations == () and est.sensitivity is None
+    assert "zero by the graph" in est.assumptions[0] and "not estimated from the data" in est.assumptions[0]

@@ -50,8 +50,9 @@ def test_cpdag_verdicts_agree_with_every_member() -> None:
         for member in members:
             if r.adjustment_set is not None:
                 assert r.method == "adjustment" and is_adjustment_set(member, x, y, r.adjustment_set)
-            else:  # amenable without adjustment set: Perković's (2020) causal identification formula
-                assert r.method == "causal_identification_formula"
+            else:  # amenable without adjustment set: Perković's (2020) causal identification formula,
+                # labelled a null effect when Y is a possible descendant of X in no member
+                assert r.method in ("causal_identification_formula", "null_effect")
             model = LatentModel(member, set(), rng)
             p = model.table()
             for a in all_assignments([x, y], model.card):
@@ -64,11 +65,12 @@ def test_cpdag_without_adjustment_set_uses_the_causal_identification_formula() -
     g = parse_graph("Y --> X; Z --> X", kind="cpdag")
     r = identify_in_class(g, "X", "Y")
     assert r.identified and r.amenable and r.adjustment_set is None
-    assert r.method == "causal_identification_formula" and str(r.estimand) == "P(Y)"
-    assert "for this treatment" in r.reason and "(multiple)" not in r.reason
-    assert r.to_dict()["method"] == "causal_identification_formula"
+    # no possibly directed path X -> Y: the formula reduces to P(Y), labelled a null effect
+    assert r.method == "null_effect" and str(r.estimand) == "P(Y)"
+    assert "(multiple)" not in r.reason
+    assert r.to_dict()["method"] == "null_effect"
     res = identify(g, "X", "Y")
-    assert str(res) == "P(Y | do(X)) = P(Y)" and res.method == "causal_identification_formula"
+    assert str(res) == "P(Y | do(X)) = P(Y)" and res.method == "null_effect"
     assert res.adjustment_set is None and res.to_dict()["estimand"]["text"] == "P(Y)"
     with pytest.raises(NotIdentifiableError, match="no adjustment set .* for this treatment"):
         identify(g, "X", "Y", method="adjustment")

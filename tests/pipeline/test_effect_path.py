@@ -38,3 +38,18 @@ def test_analysis_notes_a_missing_causal_path():
     assert eff["status"] == "estimated" and eff["ci_low"] < 0 < eff["ci_high"]
     doc = res.to_dict()["effects"][0]
     assert doc["causal_path"] == "none" and doc["notes"] == eff["notes"]
+
+
+def test_analysis_reports_a_null_effect_without_estimating_it():
+    rng = np.random.default_rng(0)
+    n = 1500
+    y = rng.uniform(-1, 1, n)
+    x = 1.5 * y + rng.uniform(-1, 1, n)          # the "outcome" causes the "treatment": no adjustment set
+    z = x + rng.uniform(-1, 1, n)
+    res = analyze(pd.DataFrame({"x": x, "y": y, "z": z}), treatment="x", outcome="y", n_bootstrap=3,
+                  random_state=0)
+    eff = res.effects[0]
+    assert "y" in res.graph.parents("x")
+    assert eff["status"] == "estimated" and eff["method"] == "null_effect" and eff["estimate"] == 0.0
+    assert eff["causal_path"] == "none" and "nothing was estimated" in eff["notes"][0]
+    assert "no adjustment set lets the data check this" in res.summary()

@@ -65,7 +65,9 @@ def effect(
     from ..data import read_data
     from ..estimation import METHODS, estimate_effect
     from ..exceptions import AssumptionWarning
+    from ._io import output_path
 
+    output_path(out, "--out")
     if method not in METHODS:
         raise typer.BadParameter(f"must be one of {', '.join(METHODS)}; got {method!r}", param_hint="--method")
     if target not in ("ate", "att"):
@@ -128,5 +130,4 @@ def effect(
     for k, v in rows:
         typer.echo(f"{k:<{width}}  {v}")
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(d, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -137,6 +137,8 @@ def _identify(
                 return "adjustment", sorted(ident.adjustment_set), [], str(ident)
             if ident.method == "frontdoor" and ident.mediators is not None:
                 return "frontdoor", sorted(ident.mediators), [], str(ident)
+            if ident.method == "null_effect":
+                return "null", [], [], str(ident)
             if discrete:
                 return "plugin", [], [], ident.estimand
             try:
@@ -293,6 +295,8 @@ def estimate_effect(
                 "(the graph decides what to adjust for)")
         observed = [v for v in graph.nodes if v in frame.columns]
         kind, adj, inst, estimand = _identify(graph, treatment, outcome, method, _discrete(frame, observed))
+        if kind == "null":
+            return _null_effect(treatment, outcome, target, estimand, len(frame), alpha)
         estimand_obj = None
         if kind == "plugin":
             estimand_obj, estimand = estimand, str(estimand)
@@ -362,6 +366,22 @@ def estimate_effect(
             "an adjustment set, or state the assumption with assume_no_confounding=True",
             AssumptionWarning, stacklevel=2)
     return replace(effect.with_checks(refs, sens), assumptions=assumptions)
+
+
+def _null_effect(treatment: str, outcome: str, target: str, estimand: str, n: int, alpha: float) -> EffectEstimate:
+    """The effect the graph fixes at zero: no directed path from the treatment to the outcome, no adjustment set.
+
+    As DoWhy does in this case, the estimate is 0 by the graph; nothing is estimated from the data, so there
+    are no refutations or sensitivity analysis, and the assumption says so.
+    """
+    return EffectEstimate(
+        treatment=treatment, outcome=outcome, target=target, estimate=0.0, std_error=0.0, ci_low=0.0, ci_high=0.0,
+        method="null_effect", estimand=estimand, n=n, alpha=alpha,
+        diagnostics={"from_graph": True},
+        assumptions=(f"Identified from the given graph (assumed to be the true causal graph): no directed path leads "
+                     f"from {treatment} to {outcome}, so the effect is zero by the graph; it is not estimated from "
+                     f"the data, and no adjustment set exists that would let the data check it.",),
+    )
 
 
 def _set(cols: Sequence[str]) -> str:

@@ -49,6 +49,7 @@ from ._common import NodeSet, check_query
 from .adjustment import (
     _is_pdag,
     adjustment_estimand,
+    causal_nodes,
     amenability_violations,
     minimal_adjustment_set,
     optimal_adjustment_set,
@@ -305,7 +306,7 @@ def identify_in_class(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -
     (True, ['A'])
     >>> r = identify_in_class(parse_graph("Y --> X; Z --> X", kind="cpdag"), "X", "Y")
     >>> r.identified, r.method, str(r.estimand)
-    (True, 'causal_identification_formula', 'P(Y)')
+    (True, 'null_effect', 'P(Y)')
     """
     g, x, y, _ = check_query(graph, treatment, outcome, what="identify_in_class")
     treat, out = tuple(_sorted(x)), tuple(_sorted(y))
@@ -328,6 +329,14 @@ def identify_in_class(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -
                 + " may point either way, and the effect differs between the orientations",
             )
         z = optimal_adjustment_set(g, x, y)
+        if z is None and not (causal_nodes(g, x, y) & y):
+            # Y is a possible descendant of X in no member: the formula reduces to P(Y)
+            return ClassIdentification(
+                treat, out, g.kind, True, True, None, causal_identification_formula(g, x, y), (),
+                "no possibly directed path leads from the treatment to the outcome, so the outcome descends from "
+                "the treatment in no member of the class and the effect is null",
+                "null_effect",
+            )
         if z is None:
             return ClassIdentification(
                 treat, out, g.kind, True, True, None, causal_identification_formula(g, x, y), (),

@@ -169,7 +169,11 @@ class Analysis:
             if eff.get("status") == "estimated":
                 interval = (f"{1 - eff.get('alpha', 0.05):.0%} interval {eff['ci_low']:.4g} to "
                             f"{eff['ci_high']:.4g}")
-                if eff.get("causal_path") == "none":
+                if eff.get("method") == "null_effect":
+                    text.append(f"The learned graph has no directed path from {eff['treatment']} to {eff['outcome']}, "
+                                "so under it the effect is zero; no adjustment set lets the data check this, so it "
+                                "was not estimated.")
+                elif eff.get("causal_path") == "none":
                     text.append(f"The learned graph has no directed path from {eff['treatment']} to "
                                 f"{eff['outcome']}, so under it the effect is zero; the estimate {eff['estimate']:.4g} "
                                 f"({interval}) is the association left after adjustment.")
@@ -706,7 +710,8 @@ def _time_effect_proxy(frame: pd.DataFrame, treatment: str, outcome: str, seed: 
         ts = time.perf_counter()
         try:
             estimate_effect(frame.loc[ok].reset_index(drop=True), treatment=treatment, outcome=outcome,
-                            adjust=adjust, random_state=seed, n_jobs=1, refute=False, sensitivity=False)
+                            adjust=adjust, random_state=seed, n_jobs=1, refute=False, sensitivity=False,
+                            assume_no_confounding=not adjust)  # a timing proxy: no assumption is reported
         except CausalScopeError:
             continue
         return time.perf_counter() - ts
@@ -793,6 +798,10 @@ def _effect(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str
         steps.append(Step("identify", "failed", _one_line(exc)))
         return {**base, "status": "failed", "reason": _one_line(exc)}
     steps.append(Step("identify", "done", str(ident)))
+    if ident.method == "null_effect":
+        base["notes"] = [f"The learned {graph.kind.upper()} has no directed path from {treatment} to {outcome}: under "
+                         f"it {treatment} has no effect on {outcome}, so the effect is zero by the graph. No "
+                         "adjustment set exists that would let the data check this, so nothing was estimated."]
     from ..estimation import estimate_effect
 
     cols = _effect_columns(ident, graph, frame, treatment, outcome)
