@@ -22,3 +22,27 @@ __all__ = [
 from .profile import DataProfile, Flag, MissingnessProfile, PairProfile, Regime, VariableProfile, profile_data
 
 __all__ += ["DataProfile", "Flag", "MissingnessProfile", "PairProfile", "Regime", "VariableProfile", "profile_data"]
+
+from .deterministic import (
+    DEFAULT_DETERMINISTIC_POLICY,
+    DETERMINISTIC_TOL,
+    DETERMINISTIC_POLICIES,
+    MAX_FUNCTIONAL_LEVELS,
+    DeterministicPolicy,
+    DeterministicRelation,
+    DeterministicReport,
+    find_deterministic,
+    resolve_deterministic,
+)
+
+__all__ += [
+    "DEFAULT_DETERMINISTIC_POLICY",
+    "DETERMINISTIC_TOL",
+    "DETERMINISTIC_POLICIES",
+    "MAX_FUNCTIONAL_LEVELS",
+    "DeterministicPolicy",
+    "DeterministicRelation",
+    "DeterministicReport",
+    "find_deterministic",
+    "resolve_deterministic",
+]
