@@ -49,6 +49,8 @@ def analyze(
     n_jobs: int = typer.Option(1, "--n-jobs", help="Parallel worker processes."),
     budget: float | None = typer.Option(None, "--budget", min=0.001, help="Time budget in seconds (tuning, resampling and effects)."),
     n_bootstrap: int | None = typer.Option(None, "--n-bootstrap", min=1, help="Override the bootstrap size."),
+    deterministic: str = typer.Option("drop", "--deterministic", help="Columns that are exact functions of others: "
+                                      "drop the redundant one (default), error, or keep them."),
     out: Path = typer.Option(..., "--out", help="Output folder for report.html, analysis.json and graph.json "
                              "(created if missing; its parent must exist)."),
 ) -> None:
@@ -87,7 +89,7 @@ def analyze(
         result = run_analysis(
             frame, treatment=treatment, outcome=outcome, domain_column=domain_column, time_column=time_column,
             knowledge=know, assume_latent=latent, reference=refs or None, random_state=seed, n_jobs=n_jobs,
-            budget=budget, n_bootstrap=n_bootstrap, progress=bar,
+            budget=budget, n_bootstrap=n_bootstrap, deterministic=deterministic, progress=bar,
         )
     finally:
         if bar is not None:
@@ -99,6 +101,8 @@ def analyze(
                         ("--n-jobs", n_jobs), ("--budget", budget), ("--n-bootstrap", n_bootstrap)):
         if value is not None:
             command += [flag, str(value)]
+    if deterministic != "drop":
+        command += ["--deterministic", deterministic]
     if latent:
         command.append("--latent")
     command += ["--out", str(out)]

@@ -16,7 +16,11 @@ Before fitting, the minimum-sample rule of :mod:`causalscope.data.sample_size`
 applies (the copilot's): fewer than 10 rows is an error; fewer than 10 rows per
 variable of the method's largest CI test (``--max-cond-size`` + 2 variables) or
 regression (all ``p`` variables, for score-based methods and LiNGAM) prints a
-``warning: ...`` line on stderr.
+``warning: ...`` line on stderr. Columns that are exact functions of others
+(:mod:`causalscope.data.deterministic`) are handled by ``--deterministic``:
+``drop`` (default) removes the redundant column with a ``warning: dropped column
+...`` line, ``error`` stops (exit 1) naming the relation, ``keep`` fits on them
+with a warning.
 """
 
 from __future__ import annotations
@@ -89,15 +93,20 @@ def discover(
     possible_dsep: str | None = typer.Option(
         None, "--possible-dsep", help="FCI's Possible-D-SEP stage: full, tetrad (as causal-learn) or none."
     ),
+    deterministic: str = typer.Option("drop", "--deterministic", help="Columns that are exact functions of others: "
+                                      "drop the redundant one (default), error, or keep them (a warning)."),
     out: Path | None = typer.Option(None, "--out", help="Write the graph here (graph JSON; .txt or .dot by extension)."),
 ) -> None:
     """Learn a causal graph from DATA; print its edges one per line, or write graph JSON to --out."""
-    from ..data import read_data
+    from ..data import DETERMINISTIC_POLICIES, find_deterministic, read_data, resolve_deterministic
     from ..data.sample_size import check_sample_size
     from ..discovery import Knowledge
     from ..graphs import write_graph
 
     output_path(out, "--out")
+    if deterministic not in DETERMINISTIC_POLICIES:
+        raise typer.BadParameter(f"must be one of {', '.join(DETERMINISTIC_POLICIES)}; got {deterministic!r}",
+                                 param_hint="'--deterministic'")
     DISCOVERY_ALGORITHMS = _load_algorithms()
     if algorithm not in DISCOVERY_ALGORITHMS:
         raise typer.BadParameter(
@@ -134,6 +143,10 @@ def discover(
     if knowledge is not None:
         kwargs["knowledge"] = Knowledge.from_file(knowledge)
     dataset = read_data(data, domain_column=domain_column) if domain_column else read_data(data)
+    # deterministic columns break faithfulness: found and handled before the fit (causalscope.data.deterministic)
+    dataset, notes = resolve_deterministic(dataset, find_deterministic(dataset), deterministic)  # type: ignore[arg-type]
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
     # the copilot's minimum-sample rule (causalscope.data.sample_size): an error below 10 rows, a warning when
     # the sample is small for the method's largest test or regression
     family = "ci" if "ci_test" in accepted else "score"

@@ -3,7 +3,11 @@
 The copilot runs, in order:
 
 1. **validate** the table (:class:`~causalscope.data.Dataset` rules: no constant
-   or entirely missing column, at least ten rows); incomplete rows are kept;
+   or entirely missing column, at least ten rows: the rule of
+   :mod:`causalscope.data.sample_size`, which also warns when the sample is small
+   for the method); incomplete rows are kept; columns that are exact functions of
+   others are found (:mod:`causalscope.data.deterministic`) and, by default,
+   dropped (never the treatment or outcome), with a step and a limitation;
 2. **profile** it (:func:`~causalscope.data.profile.profile_data`, which handles
    missing values itself);
 3. **choose** a discovery method by the documented rules of
@@ -55,6 +59,12 @@ import pandas as pd
 
 from ..data import Dataset
 from ..data.profile import DataProfile, profile_data
+from ..data.deterministic import (
+    DETERMINISTIC_POLICIES,
+    DeterministicPolicy,
+    find_deterministic,
+    resolve_deterministic,
+)
 from ..data.sample_size import MIN_ROWS, check_sample_size
 from ..exceptions import CausalScopeError, DataError, InvalidParameterError, NotIdentifiableError
 from ..graphs import MixedGraph
@@ -150,11 +160,21 @@ class Analysis:
             f"({self.choice.rule.replace('_', ' ')} rule).",
             f"The final graph has {g.n_edges} edges, {n_dir} of them oriented." if g.kind != "pag" else _pag_counts(g),
         ]
+        det = self.settings.get("deterministic")
+        if det:
+            eqs = "; ".join(r["equation"] for r in det["relations"])
+            if det["policy"] == "keep":
+                text.append(f"Caution: some columns are exact functions of others ({eqs}) and were kept as asked; "
+                            "conditional independence tests remove true edges next to them.")
+            else:
+                text.append(f"Left out before discovery as exact functions of other columns: "
+                            f"{', '.join(det['redundant'])} ({eqs}).")
         chk = self.settings.get("sufficiency_check")
         if chk and chk.get("contradicted"):
             text.append(f"Caution: {len(chk['contradicted'])} edge(s) of the graph join variables that conditional "
-                        "independence tests separate (see the limitations): a hidden common cause nearby, or a "
-                        "dependence the tests miss.")
+                        "independence tests separate (see the limitations): "
+                        + ("the deterministic columns above, " if det and det["policy"] == "keep" else "")
+                        + "a hidden common cause nearby, or a dependence the tests miss.")
         if self.confidence is not None:
             kept = [self.confidence.adjacency(e.u, e.v) for e in g.edges]
             if kept:
@@ -262,6 +282,7 @@ def analyze(
     n_jobs: int | None = 1,
     budget: float | None = None,
     n_bootstrap: int | None = None,
+    deterministic: DeterministicPolicy = "drop",
     progress: Progress | Callable[[int, int | None, str], None] | None = None,
 ) -> Analysis:
     """Run the whole causal analysis of a table (see the module docstring for the steps).
@@ -289,6 +310,12 @@ def analyze(
         (``None``: no limit).
     n_bootstrap:
         Override the chosen number of bootstrap replicates.
+    deterministic:
+        What to do with columns that are exact functions of others
+        (:mod:`causalscope.data.deterministic`): ``"drop"`` the redundant column of
+        each relation (never the treatment or outcome; a step and a limitation say
+        which), ``"error"`` (a :class:`~causalscope.exceptions.DataError` naming the
+        relations) or ``"keep"`` them (a limitation explains what that does to the graph).
     progress:
         ``None``, a :class:`~causalscope.utils.Progress` or a callback
         ``(done, total, description)``: one step per stage, and inside the tuning
@@ -327,6 +354,8 @@ def analyze(
         raise InvalidParameterError(
             f"treatment and outcome go together; got treatment={treatment!r}, outcome={outcome!r}"
         )
+    if deterministic not in DETERMINISTIC_POLICIES:
+        raise InvalidParameterError(f"deterministic must be one of {list(DETERMINISTIC_POLICIES)}; got {deterministic!r}")
     if budget is not None and not (isinstance(budget, (int, float)) and budget > 0):
         raise InvalidParameterError(f"budget must be a positive number of seconds; got {budget!r}")
     if isinstance(random_state, np.random.Generator):
@@ -350,8 +379,15 @@ def analyze(
     for name, what in ((treatment, "treatment"), (outcome, "outcome")):
         if name is not None and name in (domain_column, time_column):
             raise InvalidParameterError(f"{what} column {name!r} is also the domain/time column")
-    Dataset.from_frame(frame, domain_column=domain_column, time_column=time_column, missing="keep")
+    checked = Dataset.from_frame(frame, domain_column=domain_column, time_column=time_column, missing="keep")
     variables = tuple(c for c in frame.columns if c not in (domain_column, time_column))
+    # deterministic columns (exact functions of others) break faithfulness: found and handled before anything else
+    det = find_deterministic(frame, columns=list(variables), kinds={v: checked.kinds[v] for v in variables},
+                             protect=[c for c in (treatment, outcome) if c is not None])
+    det_notes: list[str] = []
+    if det.found:
+        frame, det_notes = resolve_deterministic(frame, det, deterministic)  # type: ignore[assignment]
+        variables = tuple(c for c in variables if c in frame.columns)
     if len(variables) < 2:
         raise DataError(f"at least two variables are needed for a causal analysis; got {list(variables)}")
     roles = [c for c in (domain_column, time_column) if c is not None]
@@ -371,6 +407,16 @@ def analyze(
         detail += f"; {n_unlabelled} rows without a domain/time label were dropped"
         limitations.append(f"{n_unlabelled} rows had no domain/time label and were left out.")
     steps.append(Step("validate", "done", detail))
+    if det.found:
+        steps.append(Step("deterministic columns", "done", "; ".join(det_notes)))
+        if deterministic == "keep":
+            limitations.append("Some columns are exact functions of others (" + "; ".join(r.equation for r in
+                               det.relations) + "). They were kept as asked: conditional independence tests then "
+                               "remove true edges next to them (a violation of faithfulness, not the trace of a hidden "
+                               "common cause), and scores meet a singular design.")
+        else:
+            limitations.append("Columns that were exact functions of others were left out before discovery: "
+                               + "; ".join(det_notes) + ".")
 
     report.start(6, "analysis")
     # 2. profile (every row: the profile handles missing values itself)
@@ -608,6 +654,7 @@ def analyze(
         "n_bootstrap_rule": rule_choice.n_bootstrap,
         "missing": {**plan.to_dict(), "rows": rows},
         "sufficiency_check": None if check is None else check.to_dict(),
+        "deterministic": {"policy": deterministic, **det.to_dict()} if det.found else None,
     }
     return Analysis(
         graph=graph, variables=variables, profile=profile, choice=choice, parameters=params, tuning=tuning,
