@@ -14,13 +14,13 @@ from collections.abc import Sequence
 
 import typer
 
+from .._version import __version__
+from ..exceptions import CausalScopeError, NotIdentifiableError
+
 #: The base class of typer's usage errors (``BadParameter``, ``UsageError``, ...). Typer 0.2x
 #: carries its own copy of click, older releases use click itself: the class is read off the
 #: public ``typer.BadParameter`` so that the command never imports click (not a dependency).
 _UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-
-from .._version import __version__
-from ..exceptions import CausalScopeError, NotIdentifiableError
 
 __all__ = ["app", "main", "EXIT_OK", "EXIT_FAILURE", "EXIT_USAGE", "EXIT_NOT_IDENTIFIABLE"]
 

@@ -49,8 +49,8 @@ from ._common import NodeSet, check_query
 from .adjustment import (
     _is_pdag,
     adjustment_estimand,
-    causal_nodes,
     amenability_violations,
+    causal_nodes,
     minimal_adjustment_set,
     optimal_adjustment_set,
 )

@@ -58,13 +58,13 @@ import numpy as np
 import pandas as pd
 
 from ..data import Dataset
-from ..data.profile import DataProfile, profile_data
 from ..data.deterministic import (
     DETERMINISTIC_POLICIES,
     DeterministicPolicy,
     find_deterministic,
     resolve_deterministic,
 )
+from ..data.profile import DataProfile, profile_data
 from ..data.sample_size import MIN_ROWS, check_sample_size
 from ..exceptions import CausalScopeError, DataError, InvalidParameterError, NotIdentifiableError
 from ..graphs import MixedGraph
