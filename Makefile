@@ -50,9 +50,10 @@ test: $(VENV)/.installed-test
 	mkdir -p test-artifacts
 	CAUSALSCOPE_ARTIFACTS=test-artifacts $(BIN)/python -m pytest -q
 
-# Static checks (ruff, configured in pyproject.toml); not part of `make test`.
+# Static checks (ruff and mypy, configured in pyproject.toml); not part of `make test`.
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check src tests benchmarks
+	$(BIN)/python -m mypy
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_ci.py
