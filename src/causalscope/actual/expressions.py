@@ -22,6 +22,7 @@ import ast
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -62,18 +63,20 @@ _CMP = {
 _BIN = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply}
 _FUNCS = {"min": np.minimum, "max": np.maximum}
 
-Env = Mapping[str, object]
-_Fn = Callable[[Env], object]
+# A value an expression reads or computes: a Python or numpy integer (or bool), or an integer array.
+Value = int | np.integer[Any] | np.bool_ | np.ndarray
+Env = Mapping[str, Value]
+_Fn = Callable[[Env], Value]
 
 
-def _truth(v: object) -> object:
+def _truth(v: Value) -> Value:
     return np.not_equal(v, 0)
 
 
-def _as_int(v: object) -> object:
+def _as_int(v: Value) -> Value:
     if isinstance(v, np.ndarray):
         return v.astype(np.int64)
-    return int(v)  # type: ignore[call-overload]
+    return int(v)
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class Expression:
     variables: tuple[str, ...]
     _fn: _Fn = field(repr=False, compare=False)
 
-    def evaluate(self, values: Env) -> object:
+    def evaluate(self, values: Env) -> Value:
         """Evaluate with ``values`` (ints, or numpy integer arrays of one common shape)."""
         return _as_int(self._fn(values))
 
@@ -176,7 +179,7 @@ def parse_expression(text: str) -> Expression:
         if isinstance(node, ast.Name):
             name = node.id
             if name in ("True", "False"):  # pragma: no cover - parsed as Constant in 3.8+
-                return lambda env, v=int(name == "True"): v
+                return lambda env, v=int(name == "True"): v  # type: ignore[misc]  # mypy cannot infer a lambda with a default argument
             if name not in names:
                 names.append(name)
             return lambda env: env[name]
@@ -192,7 +195,7 @@ def parse_expression(text: str) -> Expression:
             parts = [build(v) for v in node.values]
             if isinstance(node.op, ast.And):
 
-                def f_and(env: Env) -> object:
+                def f_and(env: Env) -> Value:
                     out = _truth(parts[0](env))
                     for p in parts[1:]:
                         out = np.logical_and(out, _truth(p(env)))
@@ -200,7 +203,7 @@ def parse_expression(text: str) -> Expression:
 
                 return f_and
 
-            def f_or(env: Env) -> object:
+            def f_or(env: Env) -> Value:
                 out = _truth(parts[0](env))
                 for p in parts[1:]:
                     out = np.logical_or(out, _truth(p(env)))
@@ -235,7 +238,7 @@ def parse_expression(text: str) -> Expression:
                 ops.append(f)
             operands = [build(node.left), *(build(c) for c in node.comparators)]
 
-            def f_cmp(env: Env) -> object:
+            def f_cmp(env: Env) -> Value:
                 vals = [o(env) for o in operands]
                 out = ops[0](vals[0], vals[1])
                 for k in range(1, len(ops)):
@@ -246,7 +249,7 @@ def parse_expression(text: str) -> Expression:
         if isinstance(node, ast.IfExp):
             cond, a, b = build(node.test), build(node.body), build(node.orelse)
 
-            def f_if(env: Env) -> object:
+            def f_if(env: Env) -> Value:
                 c = _truth(cond(env))
                 if isinstance(c, np.ndarray):
                     return np.where(c, a(env), b(env))
@@ -263,7 +266,7 @@ def parse_expression(text: str) -> Expression:
             args = [build(a) for a in node.args]
             red = _FUNCS[fname]
 
-            def f_call(env: Env) -> object:
+            def f_call(env: Env) -> Value:
                 out = args[0](env)
                 for a in args[1:]:
                     out = red(out, a(env))

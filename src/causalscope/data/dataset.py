@@ -135,6 +135,21 @@ class Dataset:
         "_source",
         "_index",
     )
+    _variables: tuple[str, ...]
+    _kinds: dict[str, ColumnKind]
+    _values: np.ndarray
+    _mask: np.ndarray
+    _categories: dict[str, tuple[Any, ...]]
+    _domain: np.ndarray | None
+    _domain_column: str | None
+    _domain_labels: tuple[Any, ...] | None
+    _time: np.ndarray | None
+    _time_column: str | None
+    _missing_policy: MissingPolicy
+    _n_dropped_rows: int
+    _row_positions: np.ndarray
+    _source: str
+    _index: dict[str, int]
 
     def __init__(
         self,
@@ -403,7 +418,7 @@ class Dataset:
     @property
     def missing_policy(self) -> MissingPolicy:
         """The missing-value policy the dataset was built with."""
-        return self._missing_policy  # type: ignore[return-value]
+        return self._missing_policy
 
     @property
     def n_dropped_rows(self) -> int:
@@ -680,7 +695,7 @@ def _build(
     # -- missing values
     used = variables + roles
     n_total = frame.shape[0]
-    positions = np.arange(n_total, dtype=np.int64)
+    positions: np.ndarray = np.arange(n_total, dtype=np.int64)
     isna = frame[used].isna().to_numpy()
     counts = isna.sum(axis=0)
     all_missing = [c for c, k in zip(used, counts) if k == n_total]
