@@ -89,7 +89,7 @@ def analyze(
         result = run_analysis(
             frame, treatment=treatment, outcome=outcome, domain_column=domain_column, time_column=time_column,
             knowledge=know, assume_latent=latent, reference=refs or None, random_state=seed, n_jobs=n_jobs,
-            budget=budget, n_bootstrap=n_bootstrap, deterministic=deterministic, progress=bar,
+            budget=budget, n_bootstrap=n_bootstrap, deterministic=deterministic, progress=bar,  # type: ignore[arg-type]  # analyze() validates it
         )
     finally:
         if bar is not None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typer
 
@@ -149,7 +149,7 @@ def discover(
         typer.echo(f"warning: {note}", err=True)
     # the copilot's minimum-sample rule (causalscope.data.sample_size): an error below 10 rows, a warning when
     # the sample is small for the method's largest test or regression
-    family = "ci" if "ci_test" in accepted else "score"
+    family: Literal["ci", "score"] = "ci" if "ci_test" in accepted else "score"
     for warning in check_sample_size(dataset.n_samples, dataset.n_variables, family=family,
                                      max_cond_size=max_cond_size):
         typer.echo(f"warning: {warning}", err=True)

@@ -36,9 +36,9 @@ def simulate(
         nodes,
         samples,
         expected_degree=degree,
-        graph_method=graph_method,
-        mechanism=mechanism,
-        noise=noise,
+        graph_method=graph_method,  # type: ignore[arg-type]  # simulate() validates the three names
+        mechanism=mechanism,  # type: ignore[arg-type]
+        noise=noise,  # type: ignore[arg-type]
         discrete=discrete,
         latent=latent,
         n_domains=domains,
@@ -48,7 +48,7 @@ def simulate(
     write_table(sim.data, out)
     truth = sim.graph.subgraph(sim.observed) if not sim.latent else (sim.pag or sim.admg)
     if graph_out is not None:
-        payload = truth.to_dict()
+        payload = truth.to_dict()  # type: ignore[union-attr]  # sim.pag is set whenever sim.latent is
         if sim.latent:
             payload["dag_with_latents"] = sim.graph.to_dict()
             payload["latent"] = list(sim.latent)
@@ -57,5 +57,5 @@ def simulate(
         graph_out.write_text(json.dumps(payload, indent=2) + "\n")
     typer.echo(
         f"wrote {sim.data.shape[0]} rows x {sim.data.shape[1]} columns to {out}"
-        + (f"; true {truth.kind.upper()} ({truth.n_edges} edges) to {graph_out}" if graph_out else "")
+        + (f"; true {truth.kind.upper()} ({truth.n_edges} edges) to {graph_out}" if graph_out else "")  # type: ignore[union-attr]  # as above
     )

@@ -30,7 +30,7 @@ __all__ = [
     "check_alpha",
 ]
 
-DISCOVERY_ALGORITHMS: dict[str, type] = {}
+DISCOVERY_ALGORITHMS: dict[str, type[Any]] = {}
 """Registry of discovery algorithm classes by name (filled by :func:`register_algorithm`)."""
 
 T = TypeVar("T", bound=type)

@@ -56,7 +56,7 @@ B. Schölkopf (2020). Causal discovery from heterogeneous/nonstationary data.
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -71,6 +71,9 @@ from ..independence.base import BaseCITest, _Batch
 from ..utils import get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
 from .knowledge import Knowledge, as_knowledge
+
+if TYPE_CHECKING:
+    from .pc import ColliderRule, ConflictRule
 
 __all__ = ["CDNOD", "cdnod", "independent_change_dependence", "DomainEncoding", "IndependentChangeMethod"]
 
@@ -720,14 +723,14 @@ class CDNOD:
         alpha: float = 0.05,
         max_cond_size: int | None = None,
         stable: bool = True,
-        collider_rule: str = "sepset",
-        conflict: str = "existing",
+        collider_rule: ColliderRule = "sepset",
+        conflict: ConflictRule = "existing",
         knowledge: Any = None,
         domain_encoding: DomainEncoding = "auto",
         orient_by_independent_change: bool = True,
         independent_change: IndependentChangeMethod = "parametric",
         independent_change_margin: float = 0.0,
-        missing: str = "error",
+        missing: Literal["error", "testwise"] = "error",
         n_jobs: int = 1,
         progress: Any = None,
     ) -> None:

@@ -67,7 +67,7 @@ def _edge_set(items: object, what: str) -> frozenset[tuple[str, str]]:
     if not isinstance(items, Iterable):
         raise InvalidParameterError(f"{what} must be a list of edges 'A --> B'; got {items!r}")
     out = set()
-    for item in items:  # type: ignore[union-attr]
+    for item in items:
         u, v = _parse_edge(item, what)
         if u == v:
             raise InvalidParameterError(f"{what} edge {u} --> {v} is a self-loop")
@@ -82,7 +82,7 @@ def _tiers(items: object) -> tuple[tuple[str, ...], ...]:
         raise InvalidParameterError(f"tiers must be a list of lists of variable names; got {items!r}")
     out = []
     seen: dict[str, int] = {}
-    for t, tier in enumerate(items):  # type: ignore[union-attr]
+    for t, tier in enumerate(items):
         if isinstance(tier, str):
             tier = [tier]
         if not isinstance(tier, Iterable):
@@ -140,6 +140,7 @@ class Knowledge:
                 f"forbid_within_tiers must be True or False; got {self.forbid_within_tiers!r}"
             )
         object.__setattr__(self, "forbid_within_tiers", bool(self.forbid_within_tiers))
+        self._tier_of: dict[str, int]  # declared here, not in the class body: not a dataclass field
         object.__setattr__(
             self, "_tier_of", {v: t for t, tier in enumerate(self.tiers) for v in tier}
         )
@@ -184,7 +185,7 @@ class Knowledge:
         return cls(
             required=d.get("required") or (),  # type: ignore[arg-type]
             forbidden=d.get("forbidden") or (),  # type: ignore[arg-type]
-            tiers=d.get("tiers") or (),  # type: ignore[arg-type]
+            tiers=d.get("tiers") or (),
             forbid_within_tiers=bool(d.get("forbid_within_tiers", False)),
         )
 
@@ -260,14 +261,14 @@ class Knowledge:
             else:
                 raise DataError(f"{source}:{lineno}: line outside a known section: {line!r}")
         return cls(
-            required=required, forbidden=forbidden,
-            tiers=[tiers[t] for t in sorted(tiers)], forbid_within_tiers=within,
+            required=required, forbidden=forbidden,  # type: ignore[arg-type]  # normalised by __post_init__
+            tiers=[tiers[t] for t in sorted(tiers)], forbid_within_tiers=within,  # type: ignore[arg-type]  # as above
         )
 
     # -- queries ---------------------------------------------------------------
     def tier_of(self, v: str) -> int | None:
         """The tier index of ``v`` (``None`` when ``v`` is in no tier)."""
-        return self._tier_of.get(v)  # type: ignore[attr-defined, no-any-return]
+        return self._tier_of.get(v)
 
     def is_forbidden(self, u: str, v: str) -> bool:
         """Whether ``u --> v`` is forbidden, explicitly or by the tiers."""

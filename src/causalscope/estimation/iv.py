@@ -136,7 +136,7 @@ class TwoStageLeastSquares(BaseEffectEstimator):
         self.random_state = random_state
         self.target = "ate"
 
-    def estimate_frame(self, frame: pd.DataFrame, treatment: str, outcome: str, adjust: list[str], random_state: Any):  # type: ignore[override]
+    def estimate_frame(self, frame: pd.DataFrame, treatment: str, outcome: str, adjust: list[str], random_state: Any):
         est = super().estimate_frame(frame, treatment, outcome, adjust, random_state)
         from dataclasses import replace
 

@@ -145,7 +145,7 @@ def make_ci_test(name: str, data: object, **kwargs: Any) -> CITest:
         raise InvalidParameterError(
             f"unknown CI test {name!r}; expected one of {sorted(CI_TESTS)}"
         )
-    return CI_TESTS[name](data, **kwargs)  # type: ignore[no-any-return]
+    return CI_TESTS[name](data, **kwargs)
 
 
 @dataclass
@@ -402,11 +402,11 @@ class CachedCITest:
     @property
     def variables(self) -> tuple[str, ...]:
         """The variable names of the wrapped test."""
-        return self.inner.variables  # type: ignore[no-any-return]
+        return self.inner.variables
 
     def index_of(self, name: str) -> int:
         """The column index of ``name`` in the wrapped test."""
-        return self.inner.index_of(name)  # type: ignore[no-any-return]
+        return self.inner.index_of(name)
 
     @staticmethod
     def _key(i: int, j: int, ks: Iterable[int]) -> tuple[int, int, frozenset[int]]:

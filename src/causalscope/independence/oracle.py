@@ -87,7 +87,7 @@ class DSeparationOracle(BaseCITest):
         except (KeyError, TypeError):
             raise DataError(f"unknown variable {name!r}; the graph has {list(self._names)}") from None
 
-    def _check_indices(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray):  # type: ignore[no-untyped-def]
+    def _check_indices(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         p = len(self._names)
         xs = np.asarray(xs, dtype=np.intp).reshape(-1)
         ys = np.asarray(ys, dtype=np.intp).reshape(-1)

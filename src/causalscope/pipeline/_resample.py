@@ -29,7 +29,7 @@ __all__ = ["AlgorithmSpec", "resolve_algorithm", "n_rows", "take_rows", "check_d
 _MANAGED = ("random_state", "progress")
 
 
-def _init_parameters(cls: type) -> tuple[str, ...]:
+def _init_parameters(cls: type[Any]) -> tuple[str, ...]:
     sig = inspect.signature(cls.__init__)
     return tuple(
         name
@@ -147,7 +147,7 @@ def check_data(data: object) -> None:
 def n_rows(data: object) -> int:
     """Number of samples of a DataFrame or Dataset."""
     check_data(data)
-    return int(data.n_samples) if isinstance(data, Dataset) else len(data)  # type: ignore[union-attr,arg-type]
+    return int(data.n_samples) if isinstance(data, Dataset) else len(data)  # type: ignore[arg-type]  # a DataFrame: checked just above
 
 
 def take_rows(data: object, rows: np.ndarray) -> Any:

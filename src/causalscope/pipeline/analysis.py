@@ -386,8 +386,8 @@ def analyze(
                              protect=[c for c in (treatment, outcome) if c is not None])
     det_notes: list[str] = []
     if det.found:
-        frame, det_notes = resolve_deterministic(frame, det, deterministic)  # type: ignore[assignment]
-        variables = tuple(c for c in variables if c in frame.columns)
+        frame, det_notes = resolve_deterministic(frame, det, deterministic)
+        variables = tuple(c for c in variables if c in frame.columns)  # type: ignore[union-attr]  # a DataFrame in, a DataFrame out
     if len(variables) < 2:
         raise DataError(f"at least two variables are needed for a causal analysis; got {list(variables)}")
     roles = [c for c in (domain_column, time_column) if c is not None]
@@ -535,7 +535,7 @@ def analyze(
             from .tuning import tune
 
             try:
-                res = tune(disc, choice.algorithm, choice.tune_grid, method=choice.tune_method,
+                res = tune(disc, choice.algorithm, choice.tune_grid, method=choice.tune_method,  # type: ignore[arg-type]  # set with tune_grid
                            random_state=seed, n_jobs=n_jobs, progress=report, **fixed)
                 tuning = res.to_dict()
                 tuning_rows = res.rows if plan.strategy != "listwise" else f"{discovery_rows} (listwise)"
@@ -581,7 +581,7 @@ def analyze(
     if choice.algorithm in ("exact", "exact_posterior") and graph.kind == "dag":
         from ..graphs import dag_to_cpdag
 
-        graph = dag_to_cpdag(graph)
+        graph = dag_to_cpdag(graph)  # type: ignore[arg-type]  # graph.kind == "dag" just above
         limitations.append("Exact search returns one DAG of the score-optimal class; the BIC cannot tell Markov "
                            "equivalent DAGs apart, so the final graph is that DAG's CPDAG and the orientation "
                            "frequencies of the bootstrap within a class carry no evidence.")

@@ -89,10 +89,14 @@ instability stayed under its beta = 0.05 there.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..data.profile import DataProfile
 from ..exceptions import InvalidParameterError
+
+if TYPE_CHECKING:
+    from .stability import Resampling
+    from .tuning import TuningMethod
 
 __all__ = ["MethodChoice", "choose_method", "bootstrap_size", "CONSENSUS_THRESHOLD"]
 
@@ -141,12 +145,12 @@ class MethodChoice:
     algorithm: str
     parameters: dict[str, Any]
     tune_grid: dict[str, list[Any]] | None
-    tune_method: str | None
+    tune_method: TuningMethod | None
     n_bootstrap: int
     threshold: float
     rule: str
     reasons: tuple[str, ...] = field(default_factory=tuple)
-    resampling: str = "subsample"
+    resampling: Resampling = "subsample"
     sample_fraction: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,7 +192,7 @@ def alpha_grid_for(budget: float | None) -> list[float]:
     return [0.01, 0.05] if budget is not None and budget < 60 else [0.001, 0.01, 0.05, 0.1]
 
 
-def tune_method_for(*, discrete: bool, mixed: bool) -> str:
+def tune_method_for(*, discrete: bool, mixed: bool) -> TuningMethod:
     """StARS for categorical data (all or some columns; see the module docstring for the evidence on
     discrete data), held-out likelihood for continuous data."""
     return "stability" if mixed or discrete else "heldout_likelihood"

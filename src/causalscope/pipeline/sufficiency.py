@@ -52,12 +52,15 @@ Ogarrio, J. M., Spirtes, P. & Ramsey, J. (2016). A hybrid causal search algorith
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..exceptions import InvalidParameterError
 from ..utils import LabelledProgress, RandomState, as_progress
+
+if TYPE_CHECKING:
+    from .stability import Resampling
 
 __all__ = [
     "SufficiencyCheck",
@@ -126,7 +129,7 @@ class SufficiencyCheck:
 
 
 def check_sufficiency(data: Any, confidence: Any, *, threshold: float, random_state: RandomState,
-                      resampling: str, sample_fraction: float, ci_test: str = "fisherz",
+                      resampling: Resampling, sample_fraction: float, ci_test: str = "fisherz",
                       alpha: float = CHECK_ALPHA, knowledge: Any = None, n_jobs: int | None = 1,
                       progress: Any = None) -> SufficiencyCheck:
     """Compare a sufficiency-assuming method's bootstrap with FCI's on the same resamples.

@@ -565,7 +565,7 @@ def _tune_stars(
     p = None
     instab, edges = [], []
     for k in range(len(settings)):
-        marks = np.stack([r[k][2] for r in results])  # type: ignore[index]
+        marks = np.stack([r[k][2] for r in results])
         p = marks.shape[1]
         iu, ju = np.triu_indices(p, k=1)
         theta = (marks[:, iu, ju] != 0).mean(axis=0)

@@ -89,7 +89,7 @@ class GraphFamily:
 
 
 def _fam(name: str, nodes: str, edges: str, latent: tuple[str, ...] = ()) -> GraphFamily:
-    es = tuple(tuple(e.split("->")) for e in edges.split())  # type: ignore[misc]
+    es = tuple(tuple(e.split("->")) for e in edges.split())
     return GraphFamily(name, tuple(nodes.split()), es, latent=latent)  # type: ignore[arg-type]
 
 

@@ -540,7 +540,7 @@ def _check_options(families: Sequence[str] | str, query_types: Sequence[str] | s
     bad = [f for f in fams if f not in FAMILY_NAMES]
     if bad or not fams:
         raise InvalidParameterError(f"families must be 'all' or names from {list(FAMILY_NAMES)}; got {families!r}")
-    qts = list(QUERY_TYPES) if query_types in (None, "all") else ([query_types] if isinstance(query_types, str) else list(query_types))  # type: ignore[list-item]
+    qts = list(QUERY_TYPES) if query_types in (None, "all") else ([query_types] if isinstance(query_types, str) else list(query_types))
     bad = [q for q in qts if q not in QUERY_TYPES]
     if bad or not qts:
         raise InvalidParameterError(f"query_types must be 'all' or names from {list(QUERY_TYPES)}; got {query_types!r}")

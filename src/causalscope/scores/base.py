@@ -81,7 +81,7 @@ def make_score(name: str, data: object, **kwargs: Any) -> LocalScore:
     """
     if not isinstance(name, str) or name not in SCORES:
         raise InvalidParameterError(f"unknown score {name!r}; expected one of {sorted(SCORES)}")
-    return SCORES[name](data, **kwargs)  # type: ignore[no-any-return]
+    return SCORES[name](data, **kwargs)
 
 
 @runtime_checkable
