@@ -76,7 +76,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import InvalidParameterError
 from .halpern_pearl import actual_causes
@@ -315,7 +315,7 @@ def _completion(scenario: Scenario, sets: Iterable[frozenset[str]]) -> float | N
         times = [scenario.event(n).time for n in s]
         if any(t is None for t in times):
             return None
-        t = max(times)  # type: ignore[type-var]
+        t = max(cast(list[float], times))  # no None: checked just above
         best = t if best is None or t < best else best
     return best
 

@@ -52,7 +52,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -427,10 +427,10 @@ class _Setting:
         )
 
 
-def _check_definition(definition: str) -> str:
+def _check_definition(definition: str) -> Definition:
     if definition not in _DEFINITIONS:
         raise InvalidParameterError(f"definition must be one of {', '.join(_DEFINITIONS)}; got {definition!r}")
-    return definition
+    return cast(Definition, definition)
 
 
 def is_actual_cause(

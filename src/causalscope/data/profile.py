@@ -696,7 +696,7 @@ def _distributions(ds: Dataset, names: list[str], categorical: np.ndarray, level
         for k, j in enumerate(cat):
             k_levels = int(levels[j])
             c = counts[k, :k_levels]
-            keep = np.arange(k_levels)
+            keep: np.ndarray = np.arange(k_levels)
             if k_levels > MAX_DISTRIBUTION_LEVELS:
                 keep = np.sort(np.argsort(-c, kind="stable")[:MAX_DISTRIBUTION_LEVELS])
             labels = categories.get(names[j], tuple(range(k_levels)))

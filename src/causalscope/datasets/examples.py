@@ -863,7 +863,7 @@ def parse_dagitty(text: str, *, name: str = "dagitty") -> DagittyExample:
         raise DataError(
             f"dagitty {name!r}: only 'dag {{ ... }}' diagrams are supported; the text starts with {head[1]!r}"
         )
-    if peek() is not None and peek()[0] == "name":  # optional graph name
+    if peek() is not None and peek()[0] == "name":  # type: ignore[index]  # peek() is not None: checked first; optional graph name
         take()
     expect("{")
 
@@ -937,7 +937,7 @@ def parse_dagitty(text: str, *, name: str = "dagitty") -> DagittyExample:
         left = item()
         if peek() == ("punct", "["):
             set_node_attributes(left, attributes())
-        while peek() is not None and peek()[0] == "op":
+        while peek() is not None and peek()[0] == "op":  # type: ignore[index]  # peek() is not None: checked first
             op = take()[1]
             right = item()
             if op not in {"->", "<-", "<->"}:
@@ -957,7 +957,7 @@ def parse_dagitty(text: str, *, name: str = "dagitty") -> DagittyExample:
             if peek() == ("punct", "["):
                 attributes()  # edge attributes (layout): ignored
     if peek() is not None:
-        raise DataError(f"dagitty {name!r}: unexpected text after the closing '}}': {peek()[1]!r}")
+        raise DataError(f"dagitty {name!r}: unexpected text after the closing '}}': {peek()[1]!r}")  # type: ignore[index]  # as above
 
     order = tuple(nodes)
 

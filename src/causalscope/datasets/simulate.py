@@ -112,7 +112,7 @@ def _check_fraction(value: object, name: str, *, allow_one: bool = True) -> floa
 
 def _check_range(value: object, name: str, *, positive: bool) -> tuple[float, float]:
     try:
-        low, high = (float(v) for v in value)  # type: ignore[union-attr]
+        low, high = (float(v) for v in value)  # type: ignore[attr-defined]  # any object: a TypeError is caught
     except (TypeError, ValueError):
         raise InvalidParameterError(f"{name} must be a pair (low, high) of numbers; got {value!r}") from None
     ok = math.isfinite(low) and math.isfinite(high) and low <= high and (low > 0 if positive else low >= 0)

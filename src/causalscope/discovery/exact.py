@@ -201,7 +201,7 @@ def _generic_subset_table(score: LocalScore, node: int, cand: np.ndarray, max_si
     sizes = popcount(masks)
     for k in range(kmax + 1):
         mk = masks[sizes == k]
-        table[mk] = score.local_scores(node, masks_to_sets(mk, cand, k))
+        table[mk] = score.local_scores(node, masks_to_sets(mk, cand, k))  # type: ignore[arg-type]  # an (m, k) array of parent sets
     return table
 
 
@@ -268,7 +268,7 @@ def optimal_dag(
     if not math.isfinite(total):
         return total, []
     parents = [0] * p
-    w = full
+    w = full  # type: ignore[assignment]  # one mask here, an array of masks in the loop above
     while w:
         s = int(sink[w])
         rest = w ^ (1 << s)

@@ -448,7 +448,7 @@ class GES:
         search.run(bool(self.turning))
         self.graph_ = CPDAG.from_mark_matrix(names, search.state.marks())
         ext = _extension(search.state.d, search.state.u)
-        self.dag_ = DAG(names, [f"{names[i]} --> {names[j]}" for i, j in zip(*np.nonzero(ext))])
+        self.dag_ = DAG(names, [f"{names[i]} --> {names[j]}" for i, j in zip(*np.nonzero(ext))])  # type: ignore[arg-type]  # a CPDAG always has an extension
         self.score_ = float(search.total_score(ext))
         self.trajectory_ = list(search.trajectory)
         self.n_operators_scored_ = search.n_scored

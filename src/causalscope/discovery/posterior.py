@@ -501,8 +501,8 @@ class ExactPosterior:
 def _all_dags_cached(p: int) -> tuple[np.ndarray, np.ndarray]:
     if p == 0:
         return np.zeros((1, 0), dtype=np.int64), np.zeros((1, 0), dtype=np.int64)
-    parents = np.zeros((1, 1), dtype=np.int64)
-    reach = np.ones((1, 1), dtype=np.int64)  # reach[g, u]: nodes reachable from u (u included)
+    parents: np.ndarray = np.zeros((1, 1), dtype=np.int64)
+    reach: np.ndarray = np.ones((1, 1), dtype=np.int64)  # reach[g, u]: nodes reachable from u (u included)
     for v in range(1, p):
         n_old = parents.shape[0]
         # reach of every child set C (OR of the members' reach), by mask over 0..v-1

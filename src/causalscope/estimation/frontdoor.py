@@ -188,7 +188,7 @@ class FrontDoorEstimator(BaseEffectEstimator):
         lv = tuple(float(v) for v in self.levels)
 
         def fn(i: np.ndarray) -> float:
-            return frontdoor_effect(t[i], m[i], y[i], levels=lv, discrete_mediators=self.discrete_mediators, model=model)
+            return frontdoor_effect(t[i], m[i], y[i], levels=lv, discrete_mediators=self.discrete_mediators, model=model)  # type: ignore[arg-type]  # levels is a checked pair
 
         est = fn(np.arange(len(y)))
         se, lo, hi, _ = bootstrap(fn, len(y), n_boot=self.n_boot, alpha=self.alpha, random_state=rng,

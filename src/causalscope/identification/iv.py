@@ -148,7 +148,7 @@ def find_instruments(
     for z in g.nodes:
         if z in forb or z in (x, y):
             continue
-        candidates = [frozenset()]
+        candidates: list[frozenset[str]] = [frozenset()]
         if conditional:
             anc = gc.ancestors({y, z}, include_self=True)
             restrict = (allowed & anc) - {z}

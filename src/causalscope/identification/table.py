@@ -153,7 +153,7 @@ class ProbabilityTable:
         if arr.ndim != len(names):
             raise InvalidParameterError(f"values has {arr.ndim} axes but {len(names)} variables were named")
         st = {v: tuple(range(arr.shape[k])) for k, v in enumerate(names)} if states is None else states
-        table = cls(names, st, arr)
+        table = cls(names, st, arr)  # type: ignore[arg-type]  # __post_init__ makes each states entry a tuple
         table._check_normalised("values")
         return table
 

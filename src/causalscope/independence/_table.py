@@ -9,6 +9,7 @@ only needs the column names, a float64 matrix (categories integer-coded
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def _kind_name(kind: object) -> str:
     return str(name).lower()
 
 
-def _from_frame_fallback(frame: object) -> Table:  # pragma: no cover - used before data/ exists
+def _from_frame_fallback(frame: Any) -> Table:  # pragma: no cover - used before data/ exists
     import pandas as pd
 
     names = tuple(str(c) for c in frame.columns)

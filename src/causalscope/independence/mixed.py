@@ -39,6 +39,8 @@ every query that shares it, as the queries of one PC level do.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy.linalg import qr
 from scipy.special import logsumexp
@@ -241,7 +243,8 @@ class MixedLRTest(BaseCITest):
         )
         self._embed_cache: dict[tuple[frozenset[int], int], np.ndarray] = {}
         self._codes_cache: dict[tuple[frozenset[int], int], np.ndarray] = {}
-        self._null_cache: dict[tuple[frozenset[int], int, tuple[int, ...]], tuple] = {}
+        # (log-likelihood, coefficients, converged) for a categorical target, the null RSS for a continuous one
+        self._null_cache: dict[tuple[frozenset[int], int, tuple[int, ...]], Any] = {}
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()

@@ -93,7 +93,7 @@ def _sample_bn(fam: GraphFamily, story: Story, rng: np.random.Generator) -> tupl
         pa = tuple(u for u in fam.nodes if u in dag.parents(v))
         if not pa:
             p = rng.uniform(0.1, 0.9)
-            cpts.append(CPT(v, (), {v: _ST}, [1 - p, p]))
+            cpts.append(CPT(v, (), {v: _ST}, [1 - p, p]))  # type: ignore[arg-type]  # CPT converts the table
             continue
         s = np.array([story.signs.get((u, v), int(rng.choice([-1, 1]))) for u in pa], dtype=float)
         for u, si in zip(pa, s):
@@ -478,7 +478,7 @@ def _q_det_counterfactual(ctx: _Ctx, rng: np.random.Generator) -> _Query:
     for v in fam.nodes:
         pa = tuple(u for u in fam.nodes if u in dag.parents(v))
         if not pa:
-            cpts.append(CPT(v, (), {v: _ST}, [0.5, 0.5]))
+            cpts.append(CPT(v, (), {v: _ST}, [0.5, 0.5]))  # type: ignore[arg-type]  # CPT converts the table
             continue
         op = "or" if rng.random() < 0.5 else "and"
         ops[v] = op

@@ -18,7 +18,7 @@ import heapq
 import html as _html
 import math
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 __all__ = ["layered_layout", "graph_svg", "matrix_svg", "forest_svg", "histogram_svg", "adjacency_lookup",
@@ -334,7 +334,7 @@ def forest_svg(effects: Sequence[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def histogram_svg(name: str, dist: dict[str, Any]) -> str:
+def histogram_svg(name: str, dist: Mapping[str, Any]) -> str:
     """A small histogram (``bin_edges``/``counts``) or bar chart (``levels``/``counts``) of one variable."""
     W, H, pad = 180, 54, 14
     counts = [int(c) for c in dist.get("counts") or []]

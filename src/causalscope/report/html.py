@@ -151,7 +151,7 @@ def _effects_html(effects: Sequence[dict[str, Any]]) -> str:
     with_path = any("causal_path" in e for e in effects)
     rows = []
     for e in effects:
-        path = [_PATH_WORDS.get(e.get("causal_path"), words(e.get("causal_path")) if "causal_path" in e else "–")]
+        path = [_PATH_WORDS.get(e.get("causal_path"), words(e.get("causal_path")) if "causal_path" in e else "–")]  # type: ignore[arg-type]  # typeshed: dict.get's key must be str
         if e.get("status") == "estimated":
             level = f" ({1 - float(e.get('alpha', 0.05)):.0%})"
             rows.append([e.get("treatment"), e.get("outcome"), *(path if with_path else []), e.get("target"),

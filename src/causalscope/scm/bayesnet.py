@@ -451,7 +451,7 @@ class DiscreteBN:
         if not isinstance(interventions, Mapping):
             raise InvalidParameterError(f"interventions must be a mapping {{variable: state}}; got {type(interventions).__name__}")
         new_cpts: dict[str, CPT] = dict(self._cpts)
-        cut = []
+        cut: list[tuple[str, str]] = []
         for v, value in interventions.items():
             if v not in self._states:
                 raise QueryError(f"cannot intervene on unknown variable {v!r}; valid variables: {', '.join(self.variables)}")
@@ -460,7 +460,7 @@ class DiscreteBN:
                 s = str(value)
                 if s not in sv:
                     raise QueryError(f"unknown state {s!r} of intervened variable {v!r}; valid states: {', '.join(sv)}")
-                vec = np.zeros(len(sv))
+                vec: np.ndarray = np.zeros(len(sv))
                 vec[sv.index(s)] = 1.0
             elif isinstance(value, Mapping):
                 unknown = [str(s) for s in value if str(s) not in sv]

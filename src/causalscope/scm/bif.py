@@ -160,7 +160,7 @@ class _Parser:
 
     def names_until(self, closing: str, what: str) -> list[_Tok]:
         """Names separated by commas and/or spaces up to ``closing`` (consumed)."""
-        out = []
+        out: list[_Tok] = []
         while True:
             tok = self.next(f"{what} or {closing!r}")
             if tok.kind == "p":

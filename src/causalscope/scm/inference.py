@@ -287,7 +287,7 @@ def min_fill_order(
             if best is None or key < best:
                 best = key
         v = best[2]  # type: ignore[index]
-        nb = adj.pop(v)
+        nb = adj.pop(v)  # type: ignore[assignment]  # a set here, a list in the loop above
         for a in nb:
             adj[a].discard(v)
             adj[a].update(b for b in nb if b != a)

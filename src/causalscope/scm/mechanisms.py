@@ -294,7 +294,7 @@ class LinearGaussian(_AdditiveBase):
             if not math.isfinite(float(intercept)):
                 raise InvalidParameterError(f"intercept must be finite; got {intercept!r}")
             if not isinstance(coef, Mapping):
-                self.coef_ = np.asarray(coef, dtype=np.float64).reshape(-1)
+                self.coef_: np.ndarray = np.asarray(coef, dtype=np.float64).reshape(-1)
                 if not np.isfinite(self.coef_).all():
                     raise InvalidParameterError(f"coef must be finite; got {coef!r}")
             self.intercept_ = float(intercept)
@@ -656,6 +656,7 @@ class _GumbelMaxBase(_Base):
 
     output: ClassVar[Output] = "categorical"
     _fitted_attr = "n_categories_"
+    n_categories_: int  # set by the subclass's fit (annotation only: unfitted instances lack it)
 
     def predict_proba(self, parents: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError

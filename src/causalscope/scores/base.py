@@ -139,7 +139,7 @@ def as_dataset(data: object) -> Any:
 def subset_masks(n_bits: int, max_size: int | None = None) -> np.ndarray:
     """All bit masks over ``n_bits`` bits, in increasing order (``int64``), optionally
     only those with at most ``max_size`` bits set."""
-    masks = np.arange(1 << n_bits, dtype=np.int64)
+    masks: np.ndarray = np.arange(1 << n_bits, dtype=np.int64)
     if max_size is not None and max_size < n_bits:
         masks = masks[popcount(masks) <= max_size]
     return masks
