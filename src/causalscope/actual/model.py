@@ -493,11 +493,11 @@ class CausalModel:
             mask[0, self.index[k]] = True
         row = self.evaluate_batch(ctx, vals, mask)[0]
         out = {v: int(row[j]) for j, v in enumerate(self._order)}
-        for v, val in out.items():
-            if val not in self.variables[v].domain:
+        for v, val in out.items():  # type: ignore[assignment]  # mypy: v is reused (a value in the loop above, a name here)
+            if val not in self.variables[v].domain:  # type: ignore[index]  # as above
                 raise ModelError(
-                    f"equation of {v!r} gives {val}, outside its domain {list(self.variables[v].domain)}",
-                    self.variables[v].line,
+                    f"equation of {v!r} gives {val}, outside its domain {list(self.variables[v].domain)}",  # type: ignore[index]  # as above
+                    self.variables[v].line,  # type: ignore[index]  # as above
                 )
         return out
 

@@ -489,7 +489,7 @@ def _from_frame(frame: pd.DataFrame, names: list[str], labels: dict[str, Any],
         col = _Column(name, pos, kind, None, categorical=True, source=series)
         col.ensure_codes()
         if col.levels == 2:
-            col.numeric = np.where(col.codes >= 0, col.codes, np.nan).astype(np.float64)
+            col.numeric = np.where(col.codes >= 0, col.codes, np.nan).astype(np.float64)  # type: ignore[operator, arg-type]  # ensure_codes() just above sets codes
         if col.kind is None:
             ordered = is_cat and bool(series.cat.ordered)
             col.kind = (ColumnKind.BINARY if col.levels == 2 else ColumnKind.ORDINAL if ordered
@@ -563,7 +563,7 @@ def _functional(cols: list[_Column], n: int, key: Any, protect: set[str],
 
     # Screen: a pair that fails on a subsample fails on the whole table. First all pairs at
     # once on a few hundred rows, then the survivors on the whole subsample.
-    sample = np.column_stack([c.codes[::step] for c in eligible])
+    sample = np.column_stack([c.codes[::step] for c in eligible])  # type: ignore[index]  # eligible columns have codes
     possible = _screen(sample[:: max(1, sample.shape[0] // _SCREEN_ROWS)])
     if sample.shape[0] > _SCREEN_ROWS:
         for a, b in zip(*np.nonzero(possible)):

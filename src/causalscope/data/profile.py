@@ -684,9 +684,9 @@ def _distributions(ds: Dataset, names: list[str], categorical: np.ndarray, level
         counts = np.bincount(b[obs[:, cont]], minlength=cont.size * bins).reshape(cont.size, bins)
         steps = np.linspace(0.0, 1.0, bins + 1)
         for k, j in enumerate(cont):
-            edges = lo[k] + steps * (hi[k] - lo[k]) if seen[k] else np.empty(0)
+            edges = lo[k] + steps * (hi[k] - lo[k]) if seen[k] else np.empty(0)  # type: ignore[index]  # numpy stubs: all/any(axis=...) may be a scalar; an array here
             out[names[j]] = {"kind": kinds[names[j]].value, "bin_edges": [_round6(e) for e in edges],
-                             "counts": [int(c) for c in counts[k]] if seen[k] else []}
+                             "counts": [int(c) for c in counts[k]] if seen[k] else []}  # type: ignore[index]  # as above
     cat = np.flatnonzero(categorical)
     if cat.size:
         width = max(int(levels[cat].max()), 1)
@@ -749,9 +749,9 @@ def _nonlinearity(x: np.ndarray, mask: np.ndarray, categorical: np.ndarray, leve
     start = 1 + z.shape[1]
     for j in continuous:
         if splines[j] is not None:
-            parts.append(splines[j])
-            spl_idx[j] = np.arange(start, start + splines[j].shape[1])
-            start += splines[j].shape[1]
+            parts.append(splines[j])  # type: ignore[arg-type]  # not None: checked just above
+            spl_idx[j] = np.arange(start, start + splines[j].shape[1])  # type: ignore[union-attr]  # as above
+            start += splines[j].shape[1]  # type: ignore[union-attr]  # as above
     full = np.hstack(parts)
     bounds = np.searchsorted(fold_of, np.arange(n_folds + 1))
     grams = st.train_grams(full, bounds)
@@ -871,7 +871,7 @@ def _heterogeneity(x: np.ndarray, mask: np.ndarray, names: list[str], residuals:
         source = "time blocks"
         ratio = np.ones(p)
         for j in range(p):  # AR(1) effective-sample-size correction
-            rho = float(np.clip(st.autocorrelation(x[:, j], segments, 1)[0], 0.0, 0.99))
+            rho = float(np.clip(st.autocorrelation(x[:, j], segments, 1)[0], 0.0, 0.99))  # type: ignore[arg-type]  # no domain: the caller gave segments
             ratio[j] = (1 - rho) / (1 + rho)
     raw = np.full(p, np.nan)
     stat = np.full(p, np.nan)

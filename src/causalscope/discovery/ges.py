@@ -229,7 +229,7 @@ def _reaches(step: np.ndarray, start: int, target: int, blocked: np.ndarray) -> 
     frontier[start] = True
     while frontier.any():
         nxt = step[frontier].any(axis=0)
-        if nxt[target]:
+        if nxt[target]:  # type: ignore[index]  # numpy stubs: all/any(axis=...) may be a scalar; an array here
             return True
         nxt &= ~visited
         visited |= nxt

@@ -73,7 +73,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -175,7 +175,7 @@ def orient_unshielded_colliders(marks: np.ndarray, is_collider: ColliderOracle) 
 
 
 def collider_oracle_from_sepsets(
-    sepsets: Mapping[tuple[int, int] | frozenset[int], Collection[int]],
+    sepsets: Mapping[Any, Collection[int]],  # keyed by (a, c), (c, a) or frozenset({a, c})
 ) -> ColliderOracle:
     """R0 oracle from separating sets: ``b`` is a collider iff ``b`` is not in ``sepset(a, c)``.
 
@@ -192,7 +192,7 @@ def collider_oracle_from_sepsets(
 
 
 def _lookup(
-    sepsets: Mapping[tuple[int, int] | frozenset[int], Collection[int]], a: int, c: int
+    sepsets: Mapping[Any, Collection[int]], a: int, c: int
 ) -> Collection[int] | None:
     for key in ((a, c), (c, a), frozenset((a, c))):
         if key in sepsets:
@@ -201,7 +201,7 @@ def _lookup(
 
 
 def discriminating_oracle_from_sepsets(
-    sepsets: Mapping[tuple[int, int] | frozenset[int], Collection[int]],
+    sepsets: Mapping[Any, Collection[int]],  # keyed by (a, c), (c, a) or frozenset({a, c})
 ) -> DiscriminatingOracle:
     """R4 oracle for FCI: for a path ``(d, ..., l, b, c)``, ``b`` is a collider iff ``b`` is not in ``sepset(d, c)``.
 

@@ -305,15 +305,15 @@ def idc_algorithm(
     """
     g, x, y, z = check_query(graph, treatment, outcome, given, what="the IDC algorithm")
     g = require_admg(g, "the IDC algorithm")
-    x, z = set(x), set(z)
+    x, z = set(x), set(z)  # type: ignore[assignment]  # mypy: a reused name (frozenset above, set from here)
     changed = True
     while changed:
         changed = False
         for zi in _sorted(z):
             mut = _mutilated(g, frozenset(x), frozenset({zi}))
             if m_separated(mut, y, {zi}, (x | z) - {zi}):
-                z.discard(zi)
-                x.add(zi)
+                z.discard(zi)  # type: ignore[attr-defined]  # as above
+                x.add(zi)  # type: ignore[attr-defined]  # as above
                 changed = True
                 break
     if z:

@@ -203,7 +203,7 @@ class FisherZ(BaseCITest):
                     prec[s] = np.inf
         diag = np.diagonal(prec, axis1=1, axis2=2)
         finite = np.isfinite(prec).all(axis=(1, 2))
-        singular = ~finite | (np.where(finite[:, None], diag, np.inf).max(axis=1) >= 1.0 / self.tol)
+        singular = ~finite | (np.where(finite[:, None], diag, np.inf).max(axis=1) >= 1.0 / self.tol)  # type: ignore[index]  # numpy stubs: all/any(axis=...) may be a scalar; an array here
         return prec, singular
 
     def _pinv_partial(self, sub: np.ndarray) -> tuple[float, str]:

@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -500,7 +500,7 @@ def _tune_heldout(
         train = take_rows(data, jobs[f][0])
         test = take_rows(data, np.flatnonzero(folds == f))
         for k in range(len(settings)):
-            nodes, kind, marks = results[f][k]  # type: ignore[misc]
+            nodes, kind, marks = cast(tuple[tuple[str, ...], str, np.ndarray], results[f][k])  # on_error="raise": no str
             graph = GRAPH_TYPES.get(kind, MixedGraph).from_mark_matrix(nodes, marks)
             edges[k, f] = graph.n_edges
             scores[k, f] = heldout_loglik(dag_in_class(graph), train, test)
