@@ -1,17 +1,10 @@
 """The dagitty syntax of causal diagrams: :func:`parse_dagitty` and :class:`DagittyExample`.
 
-dagitty (Textor et al. 2016) writes a diagram as ``dag { X [exposure]; Y [outcome];
-X -> Y; X <- Z -> Y }``. :func:`parse_dagitty` reads it into a graph (a
+dagitty (Textor et al. 2016, Int. J. Epidemiol. 45(6)) writes a diagram as
+``dag { X [exposure]; Y [outcome]; X -> Y; X <- Z -> Y }``. :func:`parse_dagitty` reads it into a graph (a
 :class:`~causalscope.graphs.DAG`, or an :class:`~causalscope.graphs.ADMG` when the
 text has ``<->`` edges) with the node tags and layout; the packaged examples are
 loaded by :func:`causalscope.datasets.load_dagitty`.
-
-References
-----------
-.. [1] Textor, J., van der Zander, B., Gilthorpe, M. S., Liskiewicz, M. &
-   Ellison, G. T. H. (2016). Robust causal inference using directed acyclic
-   graphs: the R package 'dagitty'. International Journal of Epidemiology
-   45(6), 1887-1894.
 """
 
 from __future__ import annotations

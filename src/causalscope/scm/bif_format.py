@@ -204,30 +204,11 @@ class _Parser:
 
 
 def parse_bif_network(text: str, *, source: str = "<string>", atol: float = CPT_ATOL) -> BIFNetwork:
-    """Parse BIF text into the parts of a network (see :func:`causalscope.scm.bif.parse_bif`).
+    """Parse BIF text into the parts of a network.
 
-    Parameters
-    ----------
-    text:
-        The content of a BIF file.
-    source:
-        Name used in error messages (for example the file path).
-    atol:
-        Tolerance on CPT row sums (files often round to a few decimals).
-
-    Returns
-    -------
-    BIFNetwork
-        Nodes in declaration order; each CPT's parent axes in its header order.
-
-    Raises
-    ------
-    BIFError
-        With the line number: a syntax error, an unknown or repeated variable or
-        state, a wrong number of states or probabilities, a missing parent
-        configuration, a CPT row that is not a distribution, a variable without a
-        ``probability`` block, or a directed cycle.
-
+    The parameters and errors are those of :func:`causalscope.scm.bif.parse_bif`,
+    which builds the network from the parts (nodes in declaration order; each CPT's
+    parent axes in its header order).
     """
     toks = _tokenize(text, source)
     p = _Parser(toks, source, text.count("\n") + 1)

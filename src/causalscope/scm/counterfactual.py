@@ -321,8 +321,7 @@ class CounterfactualQueries:
         --------
         >>> import pandas as pd
         >>> from causalscope.graphs import DAG
-        >>> from causalscope.scm import GaussianRoot, LinearGaussian
-        >>> from causalscope.scm import SCM
+        >>> from causalscope.scm import SCM, GaussianRoot, LinearGaussian
         >>> scm = SCM(DAG(edges=[("X", "M"), ("M", "Y"), ("X", "Y")]),
         ...           {"X": GaussianRoot(0.0, 1.0), "M": LinearGaussian({"X": 2.0}, noise_std=1.0),
         ...            "Y": LinearGaussian({"X": 1.0, "M": 0.5}, noise_std=1.0)})
@@ -357,10 +356,9 @@ class CounterfactualQueries:
         --------
         >>> import numpy as np
         >>> from causalscope.graphs import DAG
-        >>> from causalscope.scm import CategoricalFunction, CategoricalRoot
+        >>> from causalscope.scm import SCM, CategoricalFunction, CategoricalRoot
         >>> def p_y(pa):
         ...     return np.where(pa[:, :1] == 1, [[0.5, 0.5]], [[0.9, 0.1]])
-        >>> from causalscope.scm import SCM
         >>> scm = SCM(DAG(edges=[("X", "Y")]),
         ...           {"X": CategoricalRoot([0.5, 0.5]), "Y": CategoricalFunction(p_y, 2)})
         >>> draws = scm.counterfactual_samples({"X": 0, "Y": 0}, {"X": 1}, n_draws=4, random_state=0)
@@ -394,10 +392,9 @@ class CounterfactualQueries:
         --------
         >>> import numpy as np
         >>> from causalscope.graphs import DAG
-        >>> from causalscope.scm import CategoricalFunction, CategoricalRoot
+        >>> from causalscope.scm import SCM, CategoricalFunction, CategoricalRoot
         >>> def p_y(pa):
         ...     return np.where(pa[:, :1] == 1, [[0.1, 0.9]], [[0.6, 0.4]])
-        >>> from causalscope.scm import SCM
         >>> scm = SCM(DAG(edges=[("X", "Y")]),
         ...           {"X": CategoricalRoot([0.5, 0.5]), "Y": CategoricalFunction(p_y, 2)})
         >>> d = scm.counterfactual_distribution({"X": 0, "Y": 1}, {"X": 1}, "Y", random_state=0)
