@@ -99,3 +99,215 @@ def test_root_modules_import_no_layer() -> None:
     for name in ROOT_MODULES:
         path = PACKAGE / f"{name}.py"
         assert _imported_layers(path, name) <= ROOT_MODULES, f"{path.name} must not import a layer"
+
+
+# --- module import graph: no circles, no private names across modules ---------------------
+
+
+def _module_name(path: Path) -> str:
+    """Return the dotted module name of ``path`` relative to the package (``""`` for its root)."""
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _all_modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Return every import statement, at module level or in a function, not under ``if TYPE_CHECKING:``."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def _from_base(module: str, path: Path, node: ast.ImportFrom) -> str | None:
+    """Return the dotted module (relative to the package) that ``node`` imports from, or ``None``."""
+    if node.level == 0:
+        parts = (node.module or "").split(".")
+        if parts[0] != "causalscope":
+            return None
+        return ".".join(parts[1:])
+    package = module.split(".") if module else []
+    if path.name != "__init__.py":
+        package = package[:-1]
+    up = node.level - 1
+    if up > len(package):
+        return None
+    base = package[: len(package) - up]
+    if node.module:
+        base = base + node.module.split(".")
+    return ".".join(base)
+
+
+def _import_targets(module: str, path: Path, modules: dict[str, Path]) -> list[tuple[str, str, ast.ImportFrom | None]]:
+    """Return ``(target module, imported name, node)`` for every runtime import of a package module.
+
+    ``from .x import y`` resolves to the submodule ``x.y`` when there is one, else to ``x``
+    (the package ``__init__`` when ``x`` is a package).
+    """
+    out: list[tuple[str, str, ast.ImportFrom | None]] = []
+    for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "causalscope":
+                    target = ".".join(parts[1:])
+                    if target in modules:
+                        out.append((target, "", None))
+            continue
+        base = _from_base(module, path, node)
+        if base is None:
+            continue
+        for alias in node.names:
+            sub = f"{base}.{alias.name}" if base else alias.name
+            if sub in modules:
+                out.append((sub, "", node))
+            elif base in modules:
+                out.append((base, alias.name, node))
+    return out
+
+
+def _import_graph() -> dict[str, set[str]]:
+    modules = _all_modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for target, _, _ in _import_targets(name, path, modules):
+            if target != name:
+                graph[name].add(target)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return one cycle per strongly connected component with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    counter = [0]
+
+    def connect(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                components.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            connect(v)
+    cycles = []
+    for component in components:
+        members = set(component)
+        start = component[0]
+        # Shortest cycle through ``start`` inside the component (breadth-first search).
+        parent: dict[str, str] = {}
+        queue = [start]
+        found = None
+        while queue and found is None:
+            nxt = []
+            for v in queue:
+                for w in sorted(graph[v] & members):
+                    if w == start:
+                        found = v
+                        break
+                    if w not in parent:
+                        parent[w] = v
+                        nxt.append(w)
+                if found is not None:
+                    break
+            queue = nxt
+        path = [start]
+        v = found
+        while v is not None and v != start:
+            path.append(v)
+            v = parent.get(v)
+        cycles.append([start, *reversed(path[1:]), start])
+    return cycles
+
+
+def _components(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return the modules of each strongly connected component that holds a cycle."""
+    out = []
+    for cycle in _cycles(graph):
+        start = cycle[0]
+        out.append(sorted(m for m in _reachable(graph, start) if start in _reachable(graph, m)))
+    return out
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    reach = {start}
+    todo = [start]
+    while todo:
+        v = todo.pop()
+        for w in graph[v] - reach:
+            reach.add(w)
+            todo.append(w)
+    return reach
+
+
+def _label(module: str) -> str:
+    return module or "causalscope"
+
+
+def test_no_import_cycles_between_modules() -> None:
+    graph = _import_graph()
+    cycles = _cycles(graph)
+    message = "\n".join(
+        " -> ".join(_label(m) for m in cycle) + f"   (modules in this circle: {', '.join(map(_label, members))})"
+        for cycle, members in zip(cycles, _components(graph))
+    )
+    assert not cycles, f"import cycles between the package's modules:\n{message}"
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def test_no_private_names_imported_across_modules() -> None:
+    modules = _all_modules()
+    offences = []
+    for name, path in modules.items():
+        for target, imported, node in _import_targets(name, path, modules):
+            if target == name or node is None:
+                continue
+            if imported and _is_private(imported):
+                where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+                offences.append(f"{where}: from {_label(target)} import {imported}")
+    message = "\n".join(offences)
+    assert not offences, f"private names imported from another module:\n{message}"

@@ -202,3 +202,11 @@ def test_names_with_other_line_breaks_round_trip_or_are_refused(sep: str) -> Non
 def test_short_arrows_are_refused_not_read_as_node_names(text: str) -> None:
     with pytest.raises(GraphError, match="not edge marks; write '-->'"):
         parse_graph(text)
+
+
+def test_syntax_symbols_are_the_marks_base_defines() -> None:
+    from causalscope.graphs.base import SYMBOL_MARKS
+    from causalscope.graphs.syntax import EDGE_SYMBOLS
+
+    assert set(EDGE_SYMBOLS) == set(SYMBOL_MARKS)
+    assert len(EDGE_SYMBOLS) == len(set(EDGE_SYMBOLS))

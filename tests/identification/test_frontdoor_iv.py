@@ -27,7 +27,7 @@ from causalscope.identification import (
     is_frontdoor_set,
     is_instrument,
 )
-from causalscope.identification.adjustment import _proper_backdoor_graph
+from causalscope.identification._common import proper_backdoor_graph
 
 from ._models import LatentModel, all_assignments, random_latent_dag
 
@@ -91,7 +91,7 @@ def test_instrument_search_is_complete_for_ancestral_sets() -> None:
         admg = latent_projection(dag, lat)
         obs = [v for v in dag.nodes if v not in lat]
         x, y = (str(v) for v in rng.choice(obs, 2, replace=False))
-        gc = _proper_backdoor_graph(admg, frozenset({x}), causal_nodes(admg, x, y))
+        gc = proper_backdoor_graph(admg, frozenset({x}), causal_nodes(admg, x, y))
         found = {i.instrument: i for i in find_instruments(admg, x, y)}
         for z in obs:
             if z in (x, y):

@@ -221,7 +221,7 @@ class ActualCauses:
         }
 
 
-class _Setting:
+class CausalSetting:
     """A causal setting (M, u) with an outcome formula: the memoised search state."""
 
     def __init__(self, model: CausalModel, context: Mapping[str, int] | str | None, outcome: str | Expression) -> None:
@@ -427,7 +427,8 @@ class _Setting:
         )
 
 
-def _check_definition(definition: str) -> Definition:
+def check_definition(definition: str) -> Definition:
+    """``definition`` if it names a Halpern-Pearl definition, else :class:`InvalidParameterError`."""
     if definition not in _DEFINITIONS:
         raise InvalidParameterError(f"definition must be one of {', '.join(_DEFINITIONS)}; got {definition!r}")
     return cast(Definition, definition)
@@ -477,15 +478,15 @@ def is_actual_cause(
     >>> is_actual_cause(m, "ST_U=1, BT_U=1", {"BT": 1}, "BS=1").is_cause
     False
     """
-    definition = _check_definition(definition)
-    setting = _Setting(model, context, outcome)
+    definition = check_definition(definition)
+    setting = CausalSetting(model, context, outcome)
     cause_d = model.check_intervention(parse_assignment(cause, parameter="cause"), parameter="cause")
     if not cause_d:
         raise InvalidParameterError("cause must set at least one variable")
     return _judge(setting, cause_d, definition)
 
 
-def _judge(setting: _Setting, cause_d: dict[str, int], definition: str) -> CauseResult:
+def _judge(setting: CausalSetting, cause_d: dict[str, int], definition: str) -> CauseResult:
     text = setting.formula.text
     ac1 = setting.phi_actual and all(setting.actual[k] == v for k, v in cause_d.items())
     if not ac1:
@@ -557,10 +558,10 @@ def actual_causes(
     >>> actual_causes(load_example("forest_fire_conjunctive"), None, "FF=1").sets()
     [{'L': 1}, {'MD': 1}]
     """
-    definition = _check_definition(definition)
+    definition = check_definition(definition)
     if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 1):
         raise InvalidParameterError(f"max_size must be a positive integer or None; got {max_size!r}")
-    setting = _Setting(model, context, outcome)
+    setting = CausalSetting(model, context, outcome)
     names = model.endogenous
     pool = set(model.ancestors(setting.outcome_vars, include_self=False)) if setting.outcome_vars else set()
     if candidates is not None:

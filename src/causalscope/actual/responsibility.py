@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InvalidParameterError
-from .halpern_pearl import Definition, _check_definition, _Setting
+from .halpern_pearl import CausalSetting, Definition, check_definition
 from .model import CausalModel, parse_assignment
 
 __all__ = ["Responsibility", "Blame", "responsibility", "blame"]
@@ -131,7 +131,7 @@ class Blame:
         }
 
 
-def _part_of_cause(setting: _Setting, xj: int, definition: str, max_cause_size: int | None) -> tuple[int, ...] | None:
+def _part_of_cause(setting: CausalSetting, xj: int, definition: str, max_cause_size: int | None) -> tuple[int, ...] | None:
     """A minimal cause containing column ``xj`` (smallest first), or ``None``."""
     model = setting.model
     pool = sorted(setting.model.index[v] for v in model.ancestors(setting.outcome_vars, include_self=False))
@@ -197,8 +197,8 @@ def responsibility(
     >>> responsibility(load_example("rock_throwing"), None, {"BT": 1}, "BS=1").degree
     Fraction(0, 1)
     """
-    definition = _check_definition(definition)
-    setting = _Setting(model, context, outcome)
+    definition = check_definition(definition)
+    setting = CausalSetting(model, context, outcome)
     cause_d = model.check_intervention(parse_assignment(cause, parameter="cause"), parameter="cause")
     if len(cause_d) != 1:
         raise InvalidParameterError(f"cause must set exactly one variable for responsibility; got {cause_d}")

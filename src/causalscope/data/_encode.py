@@ -5,6 +5,9 @@ Each analysis column is turned, with vectorised pandas/numpy operations, into a
 its :class:`~causalscope.data.ColumnKind` and its labels; the time column into a
 validated time index. The kind inference rule is documented in
 :mod:`causalscope.data.dataset`.
+
+The module is internal to :mod:`causalscope.data` (its name says so); the names in
+``__all__`` are the ones the other modules of the layer use.
 """
 
 from __future__ import annotations
@@ -20,14 +23,23 @@ from ..exceptions import DataError
 from ..utils import get_logger
 from .kinds import MAX_INFERRED_LEVELS, ColumnKind
 
-__all__: list[str] = []
+__all__ = [
+    "codes_from_labels",
+    "column_names",
+    "encode_column",
+    "encode_time",
+    "format_columns",
+    "format_rows",
+    "json_label",
+    "object_numeric",
+]
 
 logger = get_logger("causalscope.data.dataset")
 
 _N_ROWS_SHOWN = 5
 
 
-def _format_rows(rows: np.ndarray) -> str:
+def format_rows(rows: np.ndarray) -> str:
     """'row 3' or 'rows 3, 17, 20, ... (12 in all)' for 0-based data-row positions."""
     rows = np.asarray(rows)
     shown = ", ".join(str(int(r)) for r in rows[:_N_ROWS_SHOWN])
@@ -37,7 +49,7 @@ def _format_rows(rows: np.ndarray) -> str:
     return f"rows {shown}{more}"
 
 
-def _format_columns(columns: Iterable[str], limit: int = 30) -> str:
+def format_columns(columns: Iterable[str], limit: int = 30) -> str:
     cols = list(columns)
     text = ", ".join(repr(c) for c in cols[:limit])
     if len(cols) > limit:
@@ -61,7 +73,7 @@ def _clean_labels(labels: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _json_label(value: Any) -> Any:
+def json_label(value: Any) -> Any:
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     return str(value)
@@ -73,7 +85,7 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, str(value))
 
 
-def _column_names(frame: pd.DataFrame) -> list[str]:
+def column_names(frame: pd.DataFrame) -> list[str]:
     names = [c if isinstance(c, str) else str(c) for c in frame.columns]
     counts: dict[str, int] = {}
     for n in names:
@@ -81,7 +93,7 @@ def _column_names(frame: pd.DataFrame) -> list[str]:
     dups = [n for n, c in counts.items() if c > 1]
     if dups:
         raise DataError(
-            f"duplicate column names: {_format_columns(dups)}; every column needs a unique name"
+            f"duplicate column names: {format_columns(dups)}; every column needs a unique name"
         )
     return names
 
@@ -97,7 +109,7 @@ class _Encoded:
         self.labels = labels
 
 
-def _object_numeric(series: pd.Series) -> pd.Series | None:
+def object_numeric(series: pd.Series) -> pd.Series | None:
     """An object column that holds only numbers (or bools) as a numeric series, else None."""
     inferred = ptypes.infer_dtype(series, skipna=True)
     if inferred in ("integer", "floating", "mixed-integer-float", "decimal"):
@@ -107,7 +119,7 @@ def _object_numeric(series: pd.Series) -> pd.Series | None:
     return None
 
 
-def _codes_from_labels(series: pd.Series, name: str) -> tuple[np.ndarray, tuple[Any, ...]]:
+def codes_from_labels(series: pd.Series, name: str) -> tuple[np.ndarray, tuple[Any, ...]]:
     """Sorted-label integer codes (-1 for missing) of a non-numeric column."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         cat = series.cat.remove_unused_categories()
@@ -141,7 +153,7 @@ def _codes_to_float(codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _encode_column(
+def encode_column(
     name: str,
     series: pd.Series,
     forced: ColumnKind | None,
@@ -166,7 +178,7 @@ def _encode_column(
     elif ptypes.is_numeric_dtype(dtype) and not is_cat:
         numeric = series.to_numpy(dtype=np.float64, na_value=np.nan)
     elif dtype == object:  # noqa: E721 (numpy dtype equality, not a type comparison)
-        converted = _object_numeric(series)
+        converted = object_numeric(series)
         if converted is not None:
             numeric = converted.to_numpy(dtype=np.float64, na_value=np.nan)
 
@@ -182,7 +194,7 @@ def _encode_column(
             f"column {name!r} is non-numeric ({dtype}) and cannot be CONTINUOUS; "
             f"use kinds={{{name!r}: 'discrete'}} or convert it to numbers"
         )
-    codes, labels = _codes_from_labels(series, name)
+    codes, labels = codes_from_labels(series, name)
     k = len(labels)
     if k == 1:
         raise DataError(f"column {name!r} is constant: every value is {labels[0]!r}; drop it")
@@ -218,7 +230,7 @@ def _encode_numeric(
     if inf.any():
         raise DataError(
             f"column {name!r} has {int(inf.sum())} infinite value(s) at "
-            f"{_format_rows(positions[np.flatnonzero(inf)])}; replace them or drop those rows"
+            f"{format_rows(positions[np.flatnonzero(inf)])}; replace them or drop those rows"
         )
     xo = x[observed]
     lo, hi = float(xo.min()), float(xo.max())
@@ -256,7 +268,7 @@ def _encode_numeric(
     return _Encoded(_codes_to_float(np.asarray(codes, dtype=np.int64)), kind, labels)
 
 
-def _encode_time(name: str, series: pd.Series, domain: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
+def encode_time(name: str, series: pd.Series, domain: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
     dtype = series.dtype
     if ptypes.is_bool_dtype(dtype):
         raise DataError(f"time column {name!r} is boolean; it must hold numbers or dates")
@@ -268,7 +280,7 @@ def _encode_time(name: str, series: pd.Series, domain: np.ndarray | None, positi
         t = series.to_numpy(dtype=np.float64)
         if np.isinf(t).any():
             bad = positions[np.flatnonzero(np.isinf(t))]
-            raise DataError(f"time column {name!r} has infinite values at {_format_rows(bad)}")
+            raise DataError(f"time column {name!r} has infinite values at {format_rows(bad)}")
     else:
         try:
             t = pd.to_datetime(series, format="ISO8601").to_numpy()
@@ -292,7 +304,7 @@ def _encode_time(name: str, series: pd.Series, domain: np.ndarray | None, positi
             scope = "" if domain is None else " within a domain"
             raise DataError(
                 f"time column {name!r} must be strictly increasing{scope}; "
-                f"{_format_rows(positions[[order[i], order[i + 1]]])} break the order; "
+                f"{format_rows(positions[[order[i], order[i + 1]]])} break the order; "
                 f"sort the table by its {'domain and ' if domain is not None else ''}time first"
             )
     t.flags.writeable = False

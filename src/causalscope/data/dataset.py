@@ -61,17 +61,18 @@ import pandas as pd
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import get_logger
 from ._encode import (
-    _codes_from_labels,
-    _column_names,
-    _encode_column,
-    _encode_time,
-    _format_columns,
-    _format_rows,
-    _json_label,
+    codes_from_labels,
+    column_names,
+    encode_column,
+    encode_time,
+    format_columns,
+    format_rows,
+    json_label,
 )
+from .files import read_csv_frame, read_parquet_frame
 from .kinds import MAX_INFERRED_LEVELS, MISSING_POLICIES, ColumnKind, MissingPolicy
 
-__all__ = ["ColumnKind", "MissingPolicy", "Dataset", "MAX_INFERRED_LEVELS"]
+__all__ = ["ColumnKind", "MissingPolicy", "Dataset", "MAX_INFERRED_LEVELS", "OPTION_NAMES", "check_options"]
 
 logger = get_logger(__name__)
 
@@ -239,6 +240,7 @@ class Dataset:
         time_column: str | None = None,
         missing: MissingPolicy = "error",
         max_categories: int = 20,
+        source: str = "DataFrame",
     ) -> Dataset:
         """Validate a pandas DataFrame and build a :class:`Dataset`.
 
@@ -268,6 +270,9 @@ class Dataset:
             must still be complete).
         max_categories:
             Largest number of distinct labels a categorical column may have.
+        source:
+            Where the table came from (a file path, ``"DataFrame"``), kept as
+            :attr:`source` and named in error messages.
 
         Returns
         -------
@@ -299,7 +304,7 @@ class Dataset:
             time_column=time_column,
             missing=missing,
             max_categories=max_categories,
-            source="DataFrame",
+            source=source,
         )
 
     @classmethod
@@ -327,21 +332,21 @@ class Dataset:
         elif len(columns) != arr.shape[1]:
             raise DataError(f"got {len(columns)} column names for an array with {arr.shape[1]} columns")
         frame = pd.DataFrame(arr, columns=list(columns))
-        return _build(frame, source="array", **_check_options(options))
+        return _build(frame, source="array", **check_options(options))
 
     @classmethod
     def from_csv(cls, path: str | os.PathLike[str], *, sep: str | None = None, **options: Any) -> Dataset:
         """Read a CSV (or TSV, possibly gzip-compressed) file; see :func:`causalscope.data.read_csv`."""
-        from .readers import read_csv
-
-        return read_csv(path, sep=sep, **options)
+        opts = check_options(options)
+        frame, p = read_csv_frame(path, sep)
+        return _build(frame, source=str(p), **opts)
 
     @classmethod
     def from_parquet(cls, path: str | os.PathLike[str], **options: Any) -> Dataset:
         """Read a Parquet file; see :func:`causalscope.data.read_parquet`."""
-        from .readers import read_parquet
-
-        return read_parquet(path, **options)
+        opts = check_options(options)
+        frame, p = read_parquet_frame(path)
+        return _build(frame, source=str(p), **opts)
 
     # ----------------------------------------------------------------- properties
 
@@ -491,7 +496,7 @@ class Dataset:
             raise DataError("subset needs at least one column")
         dups = sorted({c for c in cols if cols.count(c) > 1})
         if dups:
-            raise DataError(f"subset names column(s) more than once: {_format_columns(dups)}")
+            raise DataError(f"subset names column(s) more than once: {format_columns(dups)}")
         idx = [self.index_of(c) for c in cols]
         state = self._state()
         state["variables"] = tuple(cols)
@@ -549,7 +554,7 @@ class Dataset:
             "n_variables": self.n_variables,
             "variables": list(self._variables),
             "kinds": {v: self._kinds[v].value for v in self._variables},
-            "categories": {v: [_json_label(x) for x in labels] for v, labels in self._categories.items()},
+            "categories": {v: [json_label(x) for x in labels] for v, labels in self._categories.items()},
             "missing": {
                 "policy": self._missing_policy,
                 "n_dropped_rows": self._n_dropped_rows,
@@ -561,7 +566,7 @@ class Dataset:
             else {
                 "column": self._domain_column,
                 "n_domains": self.n_domains,
-                "labels": [_json_label(x) for x in self._domain_labels or ()],
+                "labels": [json_label(x) for x in self._domain_labels or ()],
             },
             "time": None if self._time_column is None else {"column": self._time_column},
         }
@@ -580,7 +585,7 @@ class Dataset:
             roles += f", domain_column={self._domain_column!r} ({self.n_domains} domains)"
         if self._time_column is not None:
             roles += f", time_column={self._time_column!r}"
-        shown = _format_columns(self._variables, limit=8)
+        shown = format_columns(self._variables, limit=8)
         return (
             f"Dataset(n_samples={self.n_samples}, n_variables={self.n_variables}, "
             f"variables=({shown}){roles}, source={self._source!r})"
@@ -609,7 +614,7 @@ class Dataset:
             role = " (it is the domain column: use .domain)"
         elif name is not None and name == self._time_column:
             role = " (it is the time column: use .time)"
-        return f"unknown variable {name!r}{role}; the variables are {_format_columns(self._variables)}"
+        return f"unknown variable {name!r}{role}; the variables are {format_columns(self._variables)}"
 
 
 def _restore(state: dict[str, Any]) -> Dataset:
@@ -619,14 +624,22 @@ def _restore(state: dict[str, Any]) -> Dataset:
 # --------------------------------------------------------------------------- building
 
 
-_OPTION_NAMES = ("kinds", "domain_column", "time_column", "missing", "max_categories")
+#: The options of the Dataset constructors (:meth:`Dataset.from_frame` less ``source``).
+OPTION_NAMES = ("kinds", "domain_column", "time_column", "missing", "max_categories")
 
 
-def _check_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = [k for k in options if k not in _OPTION_NAMES]
+def check_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """``options`` as a dict, after checking that each is a Dataset option (:data:`OPTION_NAMES`).
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the unknown options and listing the known ones.
+    """
+    unknown = [k for k in options if k not in OPTION_NAMES]
     if unknown:
         raise InvalidParameterError(
-            f"unknown option(s) {_format_columns(unknown)}; the options are {_format_columns(_OPTION_NAMES)}"
+            f"unknown option(s) {format_columns(unknown)}; the options are {format_columns(OPTION_NAMES)}"
         )
     return dict(options)
 
@@ -647,7 +660,7 @@ def _build(
         raise DataError(f"expected a pandas DataFrame; got {type(frame).__name__}")
     if missing not in MISSING_POLICIES:
         raise InvalidParameterError(
-            f"missing must be one of {_format_columns(MISSING_POLICIES)}; got {missing!r}"
+            f"missing must be one of {format_columns(MISSING_POLICIES)}; got {missing!r}"
         )
     if isinstance(max_categories, (bool, np.bool_)) or not isinstance(max_categories, (int, np.integer)) or max_categories < 2:
         raise InvalidParameterError(f"max_categories must be an integer >= 2; got {max_categories!r}")
@@ -661,16 +674,16 @@ def _build(
     where = "" if source in ("DataFrame", "array") else f" in {source!r}"
     if frame.shape[1] == 0:
         raise DataError(f"the table{where} has no columns")
-    names = _column_names(frame)
+    names = column_names(frame)
     if frame.shape[0] == 0:
-        raise DataError(f"the table{where} has no rows (columns: {_format_columns(names)})")
+        raise DataError(f"the table{where} has no rows (columns: {format_columns(names)})")
     if len(names) and names != list(frame.columns):
         frame = frame.set_axis(names, axis=1)
 
     available = set(names)
     for role, col in (("domain_column", domain_column), ("time_column", time_column)):
         if col is not None and col not in available:
-            raise DataError(f"{role}={col!r} is not a column; the columns are {_format_columns(names)}")
+            raise DataError(f"{role}={col!r} is not a column; the columns are {format_columns(names)}")
     if domain_column is not None and domain_column == time_column:
         raise InvalidParameterError(f"domain_column and time_column must differ; both are {domain_column!r}")
     roles = [c for c in (domain_column, time_column) if c is not None]
@@ -678,7 +691,7 @@ def _build(
     forced: dict[str, ColumnKind] = {}
     for key, value in (kinds or {}).items():
         if key not in available:
-            raise DataError(f"kinds names unknown column {key!r}; the columns are {_format_columns(names)}")
+            raise DataError(f"kinds names unknown column {key!r}; the columns are {format_columns(names)}")
         if key in roles:
             raise DataError(
                 f"kinds names {key!r}, which is the {'domain' if key == domain_column else 'time'} column, "
@@ -689,7 +702,7 @@ def _build(
     variables = [c for c in names if c not in roles]
     if not variables:
         raise DataError(
-            f"the table{where} has no analysis columns besides the role column(s) {_format_columns(roles)}"
+            f"the table{where} has no analysis columns besides the role column(s) {format_columns(roles)}"
         )
 
     # -- missing values
@@ -700,7 +713,7 @@ def _build(
     counts = isna.sum(axis=0)
     all_missing = [c for c, k in zip(used, counts) if k == n_total]
     if all_missing:
-        raise DataError(f"column(s) entirely missing: {_format_columns(all_missing)}; drop them")
+        raise DataError(f"column(s) entirely missing: {format_columns(all_missing)}; drop them")
     n_dropped = 0
     if counts.any():
         listing = ", ".join(f"{c!r} ({int(k)} of {n_total} rows)" for c, k in zip(used, counts) if k)
@@ -716,7 +729,7 @@ def _build(
             for c, rows in role_missing:
                 if rows.size:
                     raise DataError(
-                        f"role column {c!r} has missing values at {_format_rows(rows)}; role columns "
+                        f"role column {c!r} has missing values at {format_rows(rows)}; role columns "
                         "must be complete under missing='keep'; fill them or use missing='drop_rows'"
                     )
         else:  # drop_rows
@@ -738,7 +751,7 @@ def _build(
     # -- domain
     domain = domain_labels = None
     if domain_column is not None:
-        codes, domain_labels = _codes_from_labels(frame[domain_column], domain_column)
+        codes, domain_labels = codes_from_labels(frame[domain_column], domain_column)
         domain = codes
         if len(domain_labels) == 1:
             logger.warning(
@@ -750,14 +763,14 @@ def _build(
     # -- time
     time = None
     if time_column is not None:
-        time = _encode_time(time_column, frame[time_column], domain, positions)
+        time = encode_time(time_column, frame[time_column], domain, positions)
 
     # -- analysis columns
     values = np.empty((n_rows, len(variables)), dtype=np.float64)
     kind_of: dict[str, ColumnKind] = {}
     categories: dict[str, tuple[Any, ...]] = {}
     for j, name in enumerate(variables):
-        enc = _encode_column(
+        enc = encode_column(
             name, frame[name], forced.get(name),
             n_rows=n_rows, max_categories=max_categories, positions=positions,
         )

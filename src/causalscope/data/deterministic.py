@@ -162,7 +162,7 @@ from scipy.linalg import solve_triangular
 
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import get_logger
-from ._encode import _format_columns, _object_numeric
+from ._encode import format_columns, object_numeric
 from .dataset import Dataset
 from .kinds import ColumnKind
 
@@ -467,7 +467,7 @@ def _from_frame(frame: pd.DataFrame, names: list[str], labels: dict[str, Any],
         elif ptypes.is_bool_dtype(dtype) or ptypes.is_numeric_dtype(dtype):
             numeric = series.to_numpy(dtype=np.float64, na_value=np.nan)
         elif dtype == object:  # noqa: E721 (numpy dtype equality, not a type comparison)
-            converted = _object_numeric(series)
+            converted = object_numeric(series)
             if converted is not None:
                 numeric = converted.to_numpy(dtype=np.float64, na_value=np.nan)
         pos = positions[name]
@@ -556,7 +556,7 @@ def _functional(cols: list[_Column], n: int, key: Any, protect: set[str],
         eligible.append(col)
     if too_many:
         notes.append(f"not in the functional check (more than {MAX_FUNCTIONAL_LEVELS} distinct values, or more "
-                     f"than half as many as rows): {_format_columns(too_many)}")
+                     f"than half as many as rows): {format_columns(too_many)}")
     m = len(eligible)
     if m < 2:
         return []
@@ -684,7 +684,7 @@ def _linear(cols: list[_Column], n: int, key: Any, protect: set[str], tol: float
         cols, left_out = _joint_columns(cols, n)
         if left_out:
             notes.append(f"checked in pairs only (too many missing values for the check across columns): "
-                         f"{_format_columns(left_out)}")
+                         f"{format_columns(left_out)}")
         if len(cols) < 2:
             return relations, 0
         rows, n_used = _complete(cols, n)
@@ -692,7 +692,7 @@ def _linear(cols: list[_Column], n: int, key: Any, protect: set[str], tol: float
     p = len(cols)
     if n_used < _MIN_RESIDUAL_DOF + 2:
         notes.append(f"linear check across columns skipped: only {n_used} rows are complete in all of "
-                     f"{_format_columns(names)}")
+                     f"{format_columns(names)}")
         return relations, n_used
     if rows is not None:
         notes.append(f"linear check on the {n_used} of {n} rows complete in its {p} columns")
@@ -714,7 +714,7 @@ def _linear(cols: list[_Column], n: int, key: Any, protect: set[str], tol: float
     constant = sd <= 1e-12 * np.maximum(np.abs(mean) * math.sqrt(n_used), 1e-300)
     if constant.any():
         notes.append(f"constant on the {n_used} rows used, not in the linear check: "
-                     f"{_format_columns([names[j] for j in np.flatnonzero(constant)])}")
+                     f"{format_columns([names[j] for j in np.flatnonzero(constant)])}")
     safe = np.where(constant, 1.0, sd)
     corr = gram / np.outer(safe, safe)
     np.fill_diagonal(corr, 1.0)
@@ -746,7 +746,7 @@ def _linear(cols: list[_Column], n: int, key: Any, protect: set[str], tol: float
         kept.append(j)
     if unchecked:
         notes.append(f"not checked for linear dependence (too few complete rows for that many columns): "
-                     f"{_format_columns(unchecked)}")
+                     f"{format_columns(unchecked)}")
     return relations, n_used
 
 
@@ -893,7 +893,7 @@ def _names_of(data: Any) -> tuple[list[str], dict[str, Any]]:
         names = [c if isinstance(c, str) else str(c) for c in data.columns]
         dups = sorted({c for c in names if names.count(c) > 1})
         if dups:
-            raise DataError(f"duplicate column names: {_format_columns(dups)}; every column needs a unique name")
+            raise DataError(f"duplicate column names: {format_columns(dups)}; every column needs a unique name")
         return names, dict(zip(names, data.columns))
     raise InvalidParameterError(f"data must be a pandas DataFrame or a Dataset; got {type(data).__name__}")
 
@@ -979,15 +979,15 @@ def find_deterministic(
         chosen = _as_names(columns, "columns")
         unknown = [c for c in chosen if c not in available]
         if unknown:
-            raise DataError(f"columns names unknown column(s) {_format_columns(unknown)}; the columns are "
-                            f"{_format_columns(names)}")
+            raise DataError(f"columns names unknown column(s) {format_columns(unknown)}; the columns are "
+                            f"{format_columns(names)}")
         wanted = set(chosen)
         chosen = [c for c in names if c in wanted]
     protected = _as_names(protect, "protect")
     unknown = [c for c in protected if c not in available]
     if unknown:
-        raise DataError(f"protect names unknown column(s) {_format_columns(unknown)}; the columns are "
-                        f"{_format_columns(names)}")
+        raise DataError(f"protect names unknown column(s) {format_columns(unknown)}; the columns are "
+                        f"{format_columns(names)}")
     if kinds is not None and not isinstance(kinds, Mapping):
         raise InvalidParameterError(f"kinds must be a mapping from column name to kind; got {type(kinds).__name__}")
     notes: list[str] = []
@@ -1000,7 +1000,7 @@ def find_deterministic(
         forced: dict[str, ColumnKind] = {}
         for k, v in (kinds or {}).items():
             if str(k) not in available:
-                raise DataError(f"kinds names unknown column {k!r}; the columns are {_format_columns(names)}")
+                raise DataError(f"kinds names unknown column {k!r}; the columns are {format_columns(names)}")
             forced[str(k)] = ColumnKind.parse(v, column=str(k))
         cols = _from_frame(data, chosen, labels, forced, notes)
         n = int(data.shape[0])
@@ -1093,13 +1093,13 @@ def resolve_deterministic(
     """
     if policy not in DETERMINISTIC_POLICIES:
         raise InvalidParameterError(
-            f"policy must be one of {_format_columns(DETERMINISTIC_POLICIES)}; got {policy!r}")
+            f"policy must be one of {format_columns(DETERMINISTIC_POLICIES)}; got {policy!r}")
     if not isinstance(report, DeterministicReport):
         raise InvalidParameterError(f"report must be a DeterministicReport; got {type(report).__name__}")
     names, labels = _names_of(data)
     missing = [c for c in report.columns if c not in set(names)]
     if missing:
-        raise DataError(f"the report names column(s) {_format_columns(missing)} that the data do not have; "
+        raise DataError(f"the report names column(s) {format_columns(missing)} that the data do not have; "
                         "was it made from other data?")
     if not report.relations:
         return data, []
@@ -1110,9 +1110,9 @@ def resolve_deterministic(
         involved = sorted({c for r in report.relations for c in r.columns}, key=names.index)
         raise DataError(
             f"deterministic relation(s) between columns: {listing}. Columns involved: "
-            f"{_format_columns(involved)}. A column that is an exact function of others breaks the "
+            f"{format_columns(involved)}. A column that is an exact function of others breaks the "
             "faithfulness that constraint-based discovery relies on; drop the redundant column(s) "
-            f"({_format_columns(report.redundant)}) or use policy='drop'")
+            f"({format_columns(report.redundant)}) or use policy='drop'")
     protected = report.protect if protect is None else tuple(dict.fromkeys(_as_names(protect, "protect")))
     if set(protected) != set(report.protect):
         touched = set(protected) | set(report.protect)
@@ -1125,7 +1125,7 @@ def resolve_deterministic(
         listing = "; ".join(r.describe() for r in report.conflicts)
         raise DataError(
             f"cannot drop a column of these deterministic relation(s): every column involved is protected "
-            f"({_format_columns(protected)}): {listing}. Protect fewer columns, or remove one of them yourself")
+            f"({format_columns(protected)}): {listing}. Protect fewer columns, or remove one of them yourself")
     messages = [_drop_message(r) for r in report.relations if r.redundant is not None]
     messages = list(dict.fromkeys(messages))
     drop = report.redundant
@@ -1139,7 +1139,7 @@ def resolve_deterministic(
 def _drop_message(relation: DeterministicRelation) -> str:
     red = relation.redundant
     others = [c for c in relation.columns if c != red]
-    why = (f"given {_format_columns(others)} it is a constant, so it adds no information and would break the "
+    why = (f"given {format_columns(others)} it is a constant, so it adds no information and would break the "
            "faithfulness that PC and FCI rely on")
     if red == relation.dependent:
         return f"dropped column {red!r}: {relation.describe()}; {why}"

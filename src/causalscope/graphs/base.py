@@ -39,8 +39,9 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 
 from ..exceptions import GraphError
+from .syntax import format_notation, split_edge
 
-__all__ = ["Endpoint", "Edge", "EdgeLike", "MixedGraph", "check_mark_matrix"]
+__all__ = ["Endpoint", "Edge", "EdgeLike", "MixedGraph", "check_mark_matrix", "parse_edge"]
 
 
 class Endpoint(enum.Enum):
@@ -210,13 +211,24 @@ G = TypeVar("G", bound="MixedGraph")
 T = TypeVar("T")
 
 
+def parse_edge(text: str) -> Edge:
+    """Parse one edge such as ``"A --> B"``.
+
+    Raises
+    ------
+    GraphError
+        If ``text`` is not ``NAME MARK NAME``.
+    """
+    u, symbol, v = split_edge(text)
+    mu, mv = SYMBOL_MARKS[symbol]
+    return Edge(u, v, mu, mv)
+
+
 def _coerce_edge(item: EdgeLike) -> Edge:
     """Turn an ``Edge``, a notation string, ``(u, v)`` (= ``u --> v``) or ``(u, sym, v)`` into an Edge."""
     if isinstance(item, Edge):
         return item
     if isinstance(item, str):
-        from .notation import parse_edge
-
         return parse_edge(item)
     if isinstance(item, tuple):
         if len(item) == 2:
@@ -705,14 +717,10 @@ class MixedGraph:
         return (type(self), (self._nodes, self._edges))
 
     def __repr__(self) -> str:
-        from .notation import format_graph
-
-        return f"{type(self).__name__}({format_graph(self)!r})"
+        return f"{type(self).__name__}({str(self)!r})"
 
     def __str__(self) -> str:
-        from .notation import format_graph
-
-        return format_graph(self)
+        return format_notation(self.nodes, self.edges)
 
     # ------------------------------------------------------------------ conversions
     def to_dict(self) -> dict[str, Any]:

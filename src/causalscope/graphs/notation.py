@@ -17,51 +17,12 @@ surrounding whitespace. ``#`` starts a comment that runs to the end of the line.
 
 from __future__ import annotations
 
-import re
-
 from ..exceptions import GraphError
-from .base import SYMBOL_MARKS, Edge, MixedGraph
+from .base import Edge, MixedGraph, parse_edge
+from .syntax import MARK_PATTERN, SHORT_ARROW, format_notation, split_statements
 from .types import ADMG, CPDAG, DAG, MAG, PAG, graph_type
 
 __all__ = ["parse_graph", "parse_edge", "format_graph", "infer_graph_type"]
-
-_MARK_RE = "|".join(re.escape(s) for s in sorted(SYMBOL_MARKS, key=len, reverse=True))
-_EDGE_RE = re.compile(rf"^(?P<u>.+?)\s*(?P<mark>{_MARK_RE})\s*(?P<v>.+)$")
-_ANY_MARK = re.compile(_MARK_RE)
-# "A -> B" is a common slip for "A --> B"; refuse it rather than read one node "A -> B".
-_SHORT_ARROW = re.compile(r"\s(->|<-)\s")
-
-
-def parse_edge(text: str) -> Edge:
-    """Parse one edge such as ``"A --> B"``.
-
-    Raises
-    ------
-    GraphError
-        If ``text`` is not ``NAME MARK NAME``.
-    """
-    m = _EDGE_RE.match(text.strip())
-    if m is None:
-        raise GraphError(
-            f"cannot read an edge from {text!r}; expected 'X MARK Y' with MARK one of "
-            f"{', '.join(sorted(SYMBOL_MARKS))}"
-        )
-    u, v = m.group("u").strip(), m.group("v").strip()
-    if _ANY_MARK.search(v) or not u or not v:
-        raise GraphError(f"cannot read an edge from {text!r}: expected exactly one mark between two names")
-    mu, mv = SYMBOL_MARKS[m.group("mark")]
-    return Edge(u, v, mu, mv)
-
-
-def _statements(text: str) -> list[str]:
-    out = []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        line = line.split("#", 1)[0]
-        for part in line.split(";"):
-            part = part.strip()
-            if part:
-                out.append(part)
-    return out
 
 
 def infer_graph_type(edges: list[Edge]) -> type[MixedGraph]:
@@ -112,13 +73,13 @@ def parse_graph(text: str, *, kind: str | type[MixedGraph] | None = None) -> Mix
     """
     nodes: dict[str, None] = {}
     edges: list[Edge] = []
-    for stmt in _statements(text):
-        if _ANY_MARK.search(stmt):
+    for stmt in split_statements(text):
+        if MARK_PATTERN.search(stmt):
             e = parse_edge(stmt)
             nodes.setdefault(e.u)
             nodes.setdefault(e.v)
             edges.append(e)
-        elif _SHORT_ARROW.search(stmt):
+        elif SHORT_ARROW.search(stmt):
             raise GraphError(
                 f"cannot read {stmt!r}: '->' and '<-' are not edge marks; write '-->' or '<--'"
             )
@@ -139,14 +100,6 @@ def parse_graph(text: str, *, kind: str | type[MixedGraph] | None = None) -> Mix
     return cls(list(nodes), edges)
 
 
-def _check_name(name: str) -> None:
-    if name != name.strip() or ";" in name or "\n" in name or "#" in name or _ANY_MARK.search(name):
-        raise GraphError(
-            f"node name {name!r} cannot be written in graph notation (it has surrounding "
-            "whitespace, ';', '#', a new line or an edge mark); use JSON instead"
-        )
-
-
 def format_graph(graph: MixedGraph, *, separator: str = "; ") -> str:
     """Write ``graph`` in the text notation.
 
@@ -157,9 +110,4 @@ def format_graph(graph: MixedGraph, *, separator: str = "; ") -> str:
     GraphError
         If a node name cannot be written in the notation (see :func:`parse_graph`).
     """
-    for n in graph.nodes:
-        _check_name(n)
-    parts = [str(e) for e in graph.edges]
-    touched = {n for e in graph.edges for n in (e.u, e.v)}
-    parts.extend(n for n in graph.nodes if n not in touched)
-    return separator.join(parts)
+    return format_notation(graph.nodes, graph.edges, separator)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import Any
 
 from ..exceptions import GraphError, InvalidParameterError
 from ..graphs import ADMG, DAG, MixedGraph
@@ -85,3 +87,50 @@ def descendants_of(graph: MixedGraph, nodes: Iterable[str]) -> frozenset[str]:
     """Descendants of ``nodes`` including themselves (directed edges only)."""
     nodes = frozenset(nodes)
     return graph.descendants(nodes, include_self=True) if nodes else frozenset()
+
+
+def natural_key(name: str) -> list[Any]:
+    """Sort key that orders the digits in a name as numbers (``X2`` before ``X10``)."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
+
+
+def natural_sorted(names: Iterable[str]) -> list[str]:
+    """``names`` in natural order (:func:`natural_key`)."""
+    return sorted(names, key=natural_key)
+
+
+def reach_nodes(graph: MixedGraph, start: frozenset[str], step: str, avoid: frozenset[str]) -> set[str]:
+    """Nodes reached from ``start`` (excluded unless re-reached) moving along ``step`` edges.
+
+    ``step``: ``"child"`` (``-->`` forward), ``"parent"`` (backward), ``"pchild"``
+    (possibly directed forward: ``-->`` or ``---``), ``"pparent"`` (backward along
+    ``-->`` or ``---``). Nodes in ``avoid`` are never entered.
+    """
+    def nxt(v: str) -> frozenset[str]:
+        if step == "child":
+            return graph.children(v)
+        if step == "parent":
+            return graph.parents(v)
+        und = graph.undirected_neighbors(v)
+        return (graph.children(v) | und) if step == "pchild" else (graph.parents(v) | und)
+
+    seen: set[str] = set()
+    stack = [w for s in start for w in nxt(s) if w not in avoid]
+    while stack:
+        v = stack.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        stack.extend(w for w in nxt(v) if w not in avoid and w not in seen)
+    return seen
+
+
+def is_pdag(graph: MixedGraph) -> bool:
+    """True when ``graph`` has an undirected edge (a CPDAG or MPDAG rather than a DAG or ADMG)."""
+    return any(e.is_undirected for e in graph.edges)
+
+
+def proper_backdoor_graph(graph: MixedGraph, x: frozenset[str], cn: frozenset[str]) -> MixedGraph:
+    """``graph`` without the directed edges from ``x`` into ``cn`` (the proper back-door graph), as an ADMG."""
+    drop = [e for e in graph.edges if e.is_directed and e.source in x and e.target in cn]
+    return ADMG(graph.nodes, [e for e in graph.edges if e not in set(drop)])

@@ -59,8 +59,8 @@ from typing import Literal
 
 from ..exceptions import GraphError, InvalidParameterError, NotIdentifiableError
 from ..graphs import ADMG, CPDAG, MixedGraph, cpdag_to_dag, find_minimal_separator, is_minimal_separator, m_separated
-from ._common import NodeSet, check_query, node_set
-from .estimand import Estimand, Probability, Product, Sum, _sorted
+from ._common import NodeSet, check_query, is_pdag, natural_sorted, node_set, proper_backdoor_graph, reach_nodes
+from .estimand import Estimand, Probability, Product, Sum
 
 __all__ = [
     "Criterion",
@@ -80,37 +80,6 @@ __all__ = [
 Criterion = Literal["adjustment", "backdoor"]
 
 
-# ---------------------------------------------------------------------------- graph walks
-def _reach(graph: MixedGraph, start: frozenset[str], step: str, avoid: frozenset[str]) -> set[str]:
-    """Nodes reached from ``start`` (excluded unless re-reached) moving along ``step`` edges.
-
-    ``step``: ``"child"`` (``-->`` forward), ``"parent"`` (backward), ``"pchild"``
-    (possibly directed forward: ``-->`` or ``---``), ``"pparent"`` (backward along
-    ``-->`` or ``---``). Nodes in ``avoid`` are never entered.
-    """
-    def nxt(v: str) -> frozenset[str]:
-        if step == "child":
-            return graph.children(v)
-        if step == "parent":
-            return graph.parents(v)
-        und = graph.undirected_neighbors(v)
-        return (graph.children(v) | und) if step == "pchild" else (graph.parents(v) | und)
-
-    seen: set[str] = set()
-    stack = [w for s in start for w in nxt(s) if w not in avoid]
-    while stack:
-        v = stack.pop()
-        if v in seen:
-            continue
-        seen.add(v)
-        stack.extend(w for w in nxt(v) if w not in avoid and w not in seen)
-    return seen
-
-
-def _is_pdag(graph: MixedGraph) -> bool:
-    return any(e.is_undirected for e in graph.edges)
-
-
 def causal_nodes(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -> frozenset[str]:
     """``cn(X, Y)``: nodes other than ``X`` on proper (possibly) causal paths from ``X`` to ``Y``.
 
@@ -124,9 +93,9 @@ def causal_nodes(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -> fro
     ['M', 'Y']
     """
     g, x, y, _ = check_query(graph, treatment, outcome, what="causal_nodes")
-    fwd, bwd = ("pchild", "pparent") if _is_pdag(g) else ("child", "parent")
-    down = _reach(g, x, fwd, x)
-    up = _reach(g, y, bwd, x) | (y - x)
+    fwd, bwd = ("pchild", "pparent") if is_pdag(g) else ("child", "parent")
+    down = reach_nodes(g, x, fwd, x)
+    up = reach_nodes(g, y, bwd, x) | (y - x)
     return frozenset(down & up)
 
 
@@ -141,8 +110,8 @@ def forbidden_set(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -> fr
     """
     g, x, _y, _ = check_query(graph, treatment, outcome, what="forbidden_set")
     cn = causal_nodes(g, treatment, outcome)
-    fwd = "pchild" if _is_pdag(g) else "child"
-    return frozenset(cn | _reach(g, cn, fwd, frozenset()) | x)
+    fwd = "pchild" if is_pdag(g) else "child"
+    return frozenset(cn | reach_nodes(g, cn, fwd, frozenset()) | x)
 
 
 def amenability_violations(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -> tuple[str, ...]:
@@ -160,17 +129,12 @@ def amenability_violations(graph: MixedGraph, treatment: NodeSet, outcome: NodeS
     """
     g, x, y, _ = check_query(graph, treatment, outcome, what="amenability_violations")
     out = []
-    for xi in _sorted(x):
-        for b in _sorted(g.undirected_neighbors(xi) - x):
-            reach = _reach(g, frozenset({b}), "pchild", x) | {b}
+    for xi in natural_sorted(x):
+        for b in natural_sorted(g.undirected_neighbors(xi) - x):
+            reach = reach_nodes(g, frozenset({b}), "pchild", x) | {b}
             if reach & y:
                 out.append(str(g.edge(xi, b)))
     return tuple(out)
-
-
-def _proper_backdoor_graph(graph: MixedGraph, x: frozenset[str], cn: frozenset[str]) -> MixedGraph:
-    drop = [e for e in graph.edges if e.is_directed and e.source in x and e.target in cn]
-    return ADMG(graph.nodes, [e for e in graph.edges if e not in set(drop)])
 
 
 def _backdoor_graph(graph: MixedGraph, x: frozenset[str]) -> MixedGraph:
@@ -207,11 +171,11 @@ def _problem(graph: MixedGraph, x: frozenset[str], y: frozenset[str], criterion:
     _check_admg_like(graph, what)
     if criterion not in ("adjustment", "backdoor"):
         raise InvalidParameterError(f"criterion must be 'adjustment' or 'backdoor'; got {criterion!r}")
-    if _is_pdag(graph):
+    if is_pdag(graph):
         violations = amenability_violations(graph, x, y)
         if violations:
             raise NotIdentifiableError(
-                f"the CPDAG is not adjustment amenable for ({', '.join(_sorted(x))}) -> ({', '.join(_sorted(y))}): "
+                f"the CPDAG is not adjustment amenable for ({', '.join(natural_sorted(x))}) -> ({', '.join(natural_sorted(y))}): "
                 f"the undirected edge(s) {', '.join(violations)} start possibly causal paths to the outcome, "
                 "so the effect differs between members of the equivalence class (orienting them decides it)",
                 witness=violations,
@@ -223,13 +187,13 @@ def _problem(graph: MixedGraph, x: frozenset[str], y: frozenset[str], criterion:
         forb = forbidden_set(graph, x, y)
         base = graph
     if criterion == "backdoor":
-        if _is_pdag(graph):
-            forb = forb | frozenset(_reach(graph, x, "pchild", frozenset())) | x
+        if is_pdag(graph):
+            forb = forb | frozenset(reach_nodes(graph, x, "pchild", frozenset())) | x
         else:
             forb = forb | base.descendants(x, include_self=True)
         sep_graph = _backdoor_graph(base, x)
     else:
-        sep_graph = _proper_backdoor_graph(base, x, causal_nodes(base, x, y))
+        sep_graph = proper_backdoor_graph(base, x, causal_nodes(base, x, y))
     allowed = frozenset(graph.nodes) - forb - x - y
     return _Problem(sep_graph, x, y, allowed, forb | y)
 
@@ -292,7 +256,7 @@ def is_adjustment_set(
     z = node_set(g, adjustment, "adjustment", allow_empty=True)
     both = z & (x | y)
     if both:
-        raise InvalidParameterError(f"adjustment must not contain treatment or outcome nodes; it contains {_sorted(both)}")
+        raise InvalidParameterError(f"adjustment must not contain treatment or outcome nodes; it contains {natural_sorted(both)}")
     prob = _problem(g, x, y, criterion, "is_adjustment_set")
     return not (z & prob.forbidden) and prob.separates(z)
 
@@ -412,7 +376,7 @@ def _list_separators(prob: _Problem, include: frozenset[str], restrict: frozense
     if include == restrict:
         yield include
         return
-    v = _sorted(restrict - include)[0]
+    v = natural_sorted(restrict - include)[0]
     yield from _list_separators(prob, include | {v}, restrict)
     yield from _list_separators(prob, include, restrict - {v})
 

@@ -45,16 +45,15 @@ from typing import Any, Literal
 
 from ..exceptions import GraphError, InvalidParameterError, NotIdentifiableError
 from ..graphs import ADMG, CPDAG, DAG, MAG, PAG, MixedGraph, find_minimal_separator, m_separated, meek_rules
-from ._common import NodeSet, check_query
+from ._common import NodeSet, check_query, is_pdag, natural_sorted
 from .adjustment import (
-    _is_pdag,
     adjustment_estimand,
     amenability_violations,
     causal_nodes,
     minimal_adjustment_set,
     optimal_adjustment_set,
 )
-from .estimand import Estimand, Probability, _sorted
+from .estimand import Estimand, Probability
 from .frontdoor import frontdoor_estimand, frontdoor_set
 from .id_algorithm import id_algorithm, idc_algorithm
 from .mpdag import causal_identification_formula
@@ -110,7 +109,7 @@ class ClassIdentification:
             "graph_kind": self.graph_kind,
             "identified": self.identified,
             "amenable": self.amenable,
-            "adjustment_set": None if self.adjustment_set is None else _sorted(self.adjustment_set),
+            "adjustment_set": None if self.adjustment_set is None else natural_sorted(self.adjustment_set),
             "estimand": None if self.estimand is None else self.estimand.to_dict(),
             "deciding_edges": list(self.deciding_edges),
             "reason": self.reason,
@@ -209,15 +208,15 @@ def _pag_to_mag(pag: MixedGraph) -> MAG:
 def _pag_class(g: MixedGraph, x: frozenset[str], y: frozenset[str]) -> ClassIdentification:
     # proper possibly directed paths from X to Y, their first edges
     deciding = []
-    for xi in _sorted(x):
-        for d in _sorted(_possibly_directed_step(g, xi) - x):
+    for xi in natural_sorted(x):
+        for d in natural_sorted(_possibly_directed_step(g, xi) - x):
             reach = _pag_reach(g, {d}, x) | {d}
             if not reach & y:
                 continue
             e = g.edge(xi, d)
             if not (e is not None and e.is_directed and e.source == xi and _is_visible(g, xi, d)):
                 deciding.append(str(e))
-    treat, out = tuple(_sorted(x)), tuple(_sorted(y))
+    treat, out = tuple(natural_sorted(x)), tuple(natural_sorted(y))
     if deciding:
         return ClassIdentification(
             treat, out, g.kind, False, False, None, None, tuple(deciding),
@@ -309,10 +308,10 @@ def identify_in_class(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet) -
     (True, 'null_effect', 'P(Y)')
     """
     g, x, y, _ = check_query(graph, treatment, outcome, what="identify_in_class")
-    treat, out = tuple(_sorted(x)), tuple(_sorted(y))
+    treat, out = tuple(natural_sorted(x)), tuple(natural_sorted(y))
     if any(3 in (e.mark_u.code, e.mark_v.code) for e in g.edges) or isinstance(g, (PAG, MAG)):
         return _pag_class(g, x, y)
-    if _is_pdag(g) or isinstance(g, CPDAG):
+    if is_pdag(g) or isinstance(g, CPDAG):
         if all(e.is_directed or e.is_undirected for e in g.edges):
             # a PDAG with background orientations stands for the same class as its closure
             # under Meek's rules (an MPDAG; nothing changes for a CPDAG)
@@ -426,8 +425,8 @@ class Identification:
             "method": self.method,
             "estimand": {**self.estimand.to_dict(), "text": self.estimand.to_text(self._context),
                          "latex": self.estimand.to_latex(self._context)},
-            "adjustment_set": None if self.adjustment_set is None else _sorted(self.adjustment_set),
-            "mediators": None if self.mediators is None else _sorted(self.mediators),
+            "adjustment_set": None if self.adjustment_set is None else natural_sorted(self.adjustment_set),
+            "mediators": None if self.mediators is None else natural_sorted(self.mediators),
             "notes": list(self.notes),
         }
 
@@ -488,8 +487,8 @@ def identify(
             f"method must be one of 'auto', 'adjustment', 'backdoor', 'frontdoor', 'id'; got {method!r}"
         )
     g, x, y, z = check_query(graph, treatment, outcome, given, what="identify")
-    treat, out, giv = tuple(_sorted(x)), tuple(_sorted(y)), tuple(_sorted(z))
-    is_class = isinstance(g, (CPDAG, PAG, MAG)) or _is_pdag(g) or any(
+    treat, out, giv = tuple(natural_sorted(x)), tuple(natural_sorted(y)), tuple(natural_sorted(z))
+    is_class = isinstance(g, (CPDAG, PAG, MAG)) or is_pdag(g) or any(
         3 in (e.mark_u.code, e.mark_v.code) for e in g.edges
     )
     if is_class and not isinstance(g, (DAG, ADMG)):

@@ -45,13 +45,13 @@ inference. *JMLR*, 18(36), 1-30.
 from __future__ import annotations
 
 import contextvars
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 from ..exceptions import InvalidParameterError
+from ._common import natural_sorted
 from .table import ProbabilityTable, as_probability_table
 
 __all__ = [
@@ -62,14 +62,6 @@ __all__ = [
     "Fraction",
     "simplify",
 ]
-
-
-def _natural_key(name: str) -> list[Any]:
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
-
-
-def _sorted(names: Iterable[str]) -> list[str]:
-    return sorted(names, key=_natural_key)
 
 
 # ============================================================================ factors
@@ -163,7 +155,7 @@ class Estimand:
             The observational distribution (see :func:`as_probability_table`).
         """
         ptable = as_probability_table(distribution)
-        missing = _sorted(self.free_variables - set(ptable.variables))
+        missing = natural_sorted(self.free_variables - set(ptable.variables))
         if missing:
             raise InvalidParameterError(
                 f"the estimand uses variable(s) {missing} that the distribution does not have "
@@ -203,7 +195,7 @@ class Estimand:
         0.6666666666666666
         """
         assignment = dict(assignment or {})
-        missing = _sorted(self.free_variables - set(assignment))
+        missing = natural_sorted(self.free_variables - set(assignment))
         if missing:
             raise InvalidParameterError(f"assignment has no value for the free variable(s) {missing} of {self}")
         t = self.table(distribution)
@@ -211,7 +203,7 @@ class Estimand:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the text, the LaTeX and the free variables."""
-        return {"text": self.to_text(), "latex": self.to_latex(), "free_variables": _sorted(self.free_variables)}
+        return {"text": self.to_text(), "latex": self.to_latex(), "free_variables": natural_sorted(self.free_variables)}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Estimand):
@@ -226,7 +218,7 @@ class Estimand:
 
 
 def _names(rename: Mapping[str, str], vars_: Iterable[str]) -> list[str]:
-    return [rename.get(v, v) for v in _sorted(vars_)]
+    return [rename.get(v, v) for v in natural_sorted(vars_)]
 
 
 def _fmt_name(name: str, latex: bool) -> str:
@@ -258,7 +250,7 @@ class Probability(Estimand):
         g = frozenset(_check_names(given, "given"))
         if v & g:
             raise InvalidParameterError(
-                f"a probability cannot have variable(s) {_sorted(v & g)} both before and after '|'"
+                f"a probability cannot have variable(s) {natural_sorted(v & g)} both before and after '|'"
             )
         self.variables = v
         self.given = g
@@ -552,7 +544,7 @@ def _drop_separated(p: Probability, graph: Any) -> Probability:
     changed = True
     while changed:
         changed = False
-        for b in _sorted(given):
+        for b in natural_sorted(given):
             if m_separated(graph, p.variables, {b}, given - {b}):
                 given.discard(b)
                 changed = True

@@ -43,8 +43,8 @@ from typing import Any
 
 from ..exceptions import NotIdentifiableError
 from ..graphs import ADMG, MixedGraph, m_separated
-from ._common import NodeSet, check_query, require_admg
-from .estimand import Estimand, Fraction, Probability, Product, Sum, _sorted, simplify
+from ._common import NodeSet, check_query, natural_sorted, require_admg
+from .estimand import Estimand, Fraction, Probability, Product, Sum, simplify
 
 __all__ = ["Hedge", "identify_effect", "id_algorithm", "idc_algorithm"]
 
@@ -70,15 +70,15 @@ class Hedge:
     outcome: frozenset[str]
 
     def __str__(self) -> str:
-        return f"hedge F = {{{', '.join(_sorted(self.f))}}}, F' = {{{', '.join(_sorted(self.f_prime))}}}"
+        return f"hedge F = {{{', '.join(natural_sorted(self.f))}}}, F' = {{{', '.join(natural_sorted(self.f_prime))}}}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready node lists."""
         return {
-            "F": _sorted(self.f),
-            "F_prime": _sorted(self.f_prime),
-            "treatment": _sorted(self.treatment),
-            "outcome": _sorted(self.outcome),
+            "F": natural_sorted(self.f),
+            "F_prime": natural_sorted(self.f_prime),
+            "treatment": natural_sorted(self.treatment),
+            "outcome": natural_sorted(self.outcome),
         }
 
 
@@ -215,9 +215,9 @@ def _run_id(graph: MixedGraph, y: frozenset[str], x: frozenset[str]) -> Estimand
     except _HedgeFound as found:
         h = found.hedge
         raise NotIdentifiableError(
-            f"the graph contains a hedge F = {{{', '.join(_sorted(h.f))}}}, "
-            f"F' = {{{', '.join(_sorted(h.f_prime))}}} for P({', '.join(_sorted(y))} | "
-            f"do({', '.join(_sorted(x))})) (Shpitser & Pearl 2006)",
+            f"the graph contains a hedge F = {{{', '.join(natural_sorted(h.f))}}}, "
+            f"F' = {{{', '.join(natural_sorted(h.f_prime))}}} for P({', '.join(natural_sorted(y))} | "
+            f"do({', '.join(natural_sorted(x))})) (Shpitser & Pearl 2006)",
             witness=h,
         ) from None
     extra = expr.free_variables - x - y
@@ -309,7 +309,7 @@ def idc_algorithm(
     changed = True
     while changed:
         changed = False
-        for zi in _sorted(z):
+        for zi in natural_sorted(z):
             mut = _mutilated(g, frozenset(x), frozenset({zi}))
             if m_separated(mut, y, {zi}, (x | z) - {zi}):
                 z.discard(zi)  # type: ignore[attr-defined]  # as above

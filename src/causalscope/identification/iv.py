@@ -37,9 +37,8 @@ from typing import Any
 
 from ..exceptions import InvalidParameterError
 from ..graphs import MixedGraph, find_minimal_separator, m_separated
-from ._common import NodeSet, check_query, node_set, require_admg
-from .adjustment import _proper_backdoor_graph, causal_nodes, forbidden_set
-from .estimand import _sorted
+from ._common import NodeSet, check_query, natural_sorted, node_set, proper_backdoor_graph, require_admg
+from .adjustment import causal_nodes, forbidden_set
 
 __all__ = ["Instrument", "is_instrument", "find_instruments"]
 
@@ -56,13 +55,13 @@ class Instrument:
     def __str__(self) -> str:
         if not self.conditioning:
             return f"{self.instrument} (unconditional)"
-        return f"{self.instrument} given {{{', '.join(_sorted(self.conditioning))}}}"
+        return f"{self.instrument} given {{{', '.join(natural_sorted(self.conditioning))}}}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
         return {
             "instrument": self.instrument,
-            "conditioning": _sorted(self.conditioning),
+            "conditioning": natural_sorted(self.conditioning),
             "treatment": self.treatment,
             "outcome": self.outcome,
         }
@@ -70,7 +69,7 @@ class Instrument:
 
 def _single(nodes: frozenset[str], name: str) -> str:
     if len(nodes) != 1:
-        raise InvalidParameterError(f"{name} must be a single node for instrumental variables; got {_sorted(nodes)}")
+        raise InvalidParameterError(f"{name} must be a single node for instrumental variables; got {natural_sorted(nodes)}")
     return next(iter(nodes))
 
 
@@ -78,7 +77,7 @@ def _prepare(graph: MixedGraph, treatment: NodeSet, outcome: NodeSet, what: str)
     g, xs, ys, _ = check_query(graph, treatment, outcome, what=what)
     g = require_admg(g, what)
     x, y = _single(xs, "treatment"), _single(ys, "outcome")
-    gc = _proper_backdoor_graph(g, xs, causal_nodes(g, xs, ys))
+    gc = proper_backdoor_graph(g, xs, causal_nodes(g, xs, ys))
     return g, x, y, gc, forbidden_set(g, xs, ys)
 
 

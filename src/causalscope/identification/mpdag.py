@@ -39,9 +39,9 @@ from __future__ import annotations
 
 from ..exceptions import GraphError, NotIdentifiableError
 from ..graphs import CPDAG, MixedGraph, cpdag_to_dag, meek_rules
-from ._common import NodeSet, check_query
-from .adjustment import _reach, amenability_violations
-from .estimand import Estimand, Probability, Product, Sum, _natural_key, _sorted, simplify
+from ._common import NodeSet, check_query, natural_key, natural_sorted, reach_nodes
+from .adjustment import amenability_violations
+from .estimand import Estimand, Probability, Product, Sum, simplify
 
 __all__ = ["causal_identification_formula"]
 
@@ -50,7 +50,7 @@ def _buckets(g: MixedGraph, nodes: frozenset[str]) -> list[frozenset[str]]:
     """Connected components of the undirected edges within ``nodes``."""
     seen: set[str] = set()
     out: list[frozenset[str]] = []
-    for v in _sorted(nodes):
+    for v in natural_sorted(nodes):
         if v in seen:
             continue
         comp = {v}
@@ -78,7 +78,7 @@ def _partial_causal_order(g: MixedGraph, buckets: list[frozenset[str]]) -> list[
                 if j is not None and j != i and j not in succ[i]:
                     succ[i].add(j)
                     indeg[j] += 1
-    key = [min((_natural_key(v) for v in b)) for b in buckets]
+    key = [min((natural_key(v) for v in b)) for b in buckets]
     ready = sorted((i for i, d in enumerate(indeg) if d == 0), key=key.__getitem__)
     order: list[int] = []
     while ready:
@@ -154,12 +154,12 @@ def causal_identification_formula(graph: MixedGraph, treatment: NodeSet, outcome
     violations = amenability_violations(mpdag, x, y)
     if violations:
         raise NotIdentifiableError(
-            f"the effect of {', '.join(_sorted(x))} on {', '.join(_sorted(y))} differs between members of "
+            f"the effect of {', '.join(natural_sorted(x))} on {', '.join(natural_sorted(y))} differs between members of "
             f"the class: the undirected edge(s) {', '.join(violations)} start possibly causal paths to the outcome",
             witness=violations,
         )
     # B: possible ancestors of Y in the graph restricted to V \ X (Y included)
-    b = frozenset(_reach(mpdag, y, "pparent", x)) | y
+    b = frozenset(reach_nodes(mpdag, y, "pparent", x)) | y
     order = _partial_causal_order(mpdag, _buckets(mpdag, b))
     parents = [frozenset().union(*(mpdag.parents(v) for v in bi)) - bi for bi in order]
     # buckets reached from X along directed edges; the others form an X-free ancestral set A

@@ -49,8 +49,10 @@ import pandas as pd
 from ..exceptions import DataError, GraphError, InvalidParameterError
 from ..graphs import DAG
 from ..utils import check_random_state
+from .bif_format import BIFNetwork, read_bif_network, to_bif_string, write_bif
 from .cpt import CPT, CPT_ATOL, InvalidCPTError
-from .inference import DiscreteDistribution, QueryResult, _is_hard, _product, evaluate_query, variable_elimination
+from .factors import factor_product, is_hard_value
+from .inference import DiscreteDistribution, QueryResult, evaluate_query, variable_elimination
 from .query import Query, QueryError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -456,7 +458,7 @@ class DiscreteBN:
             if v not in self._states:
                 raise QueryError(f"cannot intervene on unknown variable {v!r}; valid variables: {', '.join(self.variables)}")
             sv = self._states[v]
-            if _is_hard(value):
+            if is_hard_value(value):
                 s = str(value)
                 if s not in sv:
                     raise QueryError(f"unknown state {s!r} of intervened variable {v!r}; valid states: {', '.join(sv)}")
@@ -499,7 +501,7 @@ class DiscreteBN:
             )
         cards = {v: len(self._states[v]) for v in self.variables}
         factors = [(c.scope, c.table) for c in self._cpts.values()]
-        values = _product(factors, self.variables, cards)
+        values = factor_product(factors, self.variables, cards)
         return DiscreteDistribution(self.variables, dict(self._states), values)
 
     def distribution(
@@ -579,16 +581,17 @@ class DiscreteBN:
 
     # ------------------------------------------------------------------ files
     @classmethod
+    def from_bif(cls, network: BIFNetwork, *, atol: float = CPT_ATOL) -> DiscreteBN:
+        """The network of the parts read from BIF (:mod:`causalscope.scm.bif_format`)."""
+        return DiscreteBN(network.graph, network.states, network.cpts, name=network.name, atol=atol)
+
+    @classmethod
     def read_bif(cls, path: str | PathLike[str]) -> DiscreteBN:
         """Read a BIF file (plain or gzip); see :func:`causalscope.scm.bif.read_bif`."""
-        from .bif import read_bif
-
-        return read_bif(path)
+        return DiscreteBN.from_bif(read_bif_network(path))
 
     def to_bif(self, path: str | PathLike[str] | None = None) -> str:
         """The network as BIF text; also written to ``path`` when given."""
-        from .bif import to_bif_string, write_bif
-
         if path is not None:
             write_bif(self, path)
         return to_bif_string(self)

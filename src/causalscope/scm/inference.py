@@ -50,7 +50,9 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InvalidParameterError
-from .query import Query, QueryError, _to_number
+from .factors import MAX_FACTOR_CELLS as MAX_FACTOR_CELLS  # re-exported: it was defined here
+from .factors import Factor, factor_product, is_hard_value
+from .query import Query, QueryError, state_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from .bayesnet import DiscreteBN
@@ -63,9 +65,6 @@ __all__ = [
     "variable_elimination",
     "evaluate_query",
 ]
-
-#: Largest intermediate factor (number of cells) variable elimination will build.
-MAX_FACTOR_CELLS = 50_000_000
 
 
 class ZeroProbabilityError(InvalidParameterError):
@@ -92,11 +91,6 @@ class ZeroProbabilityError(InvalidParameterError):
         self.evidence = dict(evidence)
         self.interventions = dict(interventions or {})
         self.position = position
-
-
-def _is_hard(value: Any) -> bool:
-    """A hard intervention value is a single state (a name or a number), not a distribution."""
-    return isinstance(value, (str, int, float, np.integer, np.floating))
 
 
 # --------------------------------------------------------------------------- result values
@@ -179,7 +173,7 @@ class DiscreteDistribution:
                 raise InvalidParameterError(f"name the variable; this distribution is over {list(self.variables)}")
             variable = self.variables[0]
         m = self.marginal([variable])
-        nums = [_to_number(s) for s in m.states[variable]]
+        nums = [state_number(s) for s in m.states[variable]]
         if any(x is None for x in nums):
             raise InvalidParameterError(f"the expectation of {variable!r} needs numeric states; got {list(m.states[variable])}")
         return float(np.dot(m.values, np.array(nums, dtype=float)))
@@ -296,37 +290,6 @@ def min_fill_order(
     return tuple(order)
 
 
-# --------------------------------------------------------------------------- factor algebra
-_Factor = tuple[tuple[str, ...], np.ndarray]
-
-
-def _product(factors: Sequence[_Factor], keep: Sequence[str], cards: Mapping[str, int]) -> np.ndarray:
-    """Multiply factors and sum out every variable not in ``keep``; axes follow ``keep``."""
-    labels: dict[str, int] = {}
-    for scope, _ in factors:
-        for v in scope:
-            labels.setdefault(v, len(labels))
-    for v in keep:
-        labels.setdefault(v, len(labels))
-    cells = float(np.prod([cards[v] for v in labels], dtype=float))
-    if cells > MAX_FACTOR_CELLS:
-        raise InvalidParameterError(
-            f"exact inference would build a factor over {len(labels)} variables with {cells:.3g} cells "
-            f"(more than {MAX_FACTOR_CELLS}); the query is too large for variable elimination"
-        )
-    if len(labels) > 52:
-        raise InvalidParameterError(f"a factor over {len(labels)} variables is beyond variable elimination here (at most 52)")
-    missing = [v for v in keep if not any(v in s for s, _ in factors)]
-    if missing:  # einsum cannot create an axis no operand has; never happens by construction
-        raise InvalidParameterError(f"no factor mentions {missing}")
-    args: list[Any] = []
-    for scope, arr in factors:
-        args.extend([arr, [labels[v] for v in scope]])
-    if not factors:
-        return np.ones(())
-    return np.asarray(np.einsum(*args, [labels[v] for v in keep]), dtype=float)
-
-
 def _resolve(bn: DiscreteBN, assignment: Mapping[str, Any], role: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for v, s in assignment.items():
@@ -400,14 +363,14 @@ def variable_elimination(
     ev = _resolve(bn, evidence, "evidence")
     interventions = dict(interventions or {})
     model = bn.do(interventions) if interventions else bn
-    hard = {v: model.states[v].index(str(s)) for v, s in interventions.items() if _is_hard(s)}
+    hard = {v: model.states[v].index(str(s)) for v, s in interventions.items() if is_hard_value(s)}
     observed = dict(ev)
     for v, i in hard.items():  # a held variable is an observation of probability one
         if v not in observed and v not in targets:
             observed[v] = i
     relevant = model.graph.ancestors(set(targets) | set(observed), include_self=True)
     cards = {v: len(model.states[v]) for v in model.variables}
-    factors: list[_Factor] = []
+    factors: list[Factor] = []
     for v in model.variables:
         if v not in relevant:
             continue
@@ -431,8 +394,8 @@ def variable_elimination(
         for s, _ in touching:
             union.update(dict.fromkeys(s))
         keep = tuple(u for u in union if u != z)
-        factors.append((keep, _product(touching, keep, cards)))
-    joint = _product(factors, targets, cards)
+        factors.append((keep, factor_product(touching, keep, cards)))
+    joint = factor_product(factors, targets, cards)
     total = float(joint.sum())
     if not total > 0.0:
         shown = ", ".join(f"{v}={s}" for v, s in evidence.items())

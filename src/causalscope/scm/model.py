@@ -7,7 +7,7 @@ gives each node a mechanism ``X_j := f_j(pa_j, U_j)`` with independent noises
 * **observational**: :meth:`SCM.sample` draws from the joint distribution;
 * **interventional**: :meth:`SCM.do` (hard, ``do(X = x)``: the arrows into
   ``X`` are cut) and :meth:`SCM.intervene` (soft: ``X`` becomes a function of
-  its natural value, e.g. :func:`shift`) return a *new* model;
+  its natural value, e.g. :func:`shift`; see :mod:`causalscope.scm.soft`) return a *new* model;
   :meth:`SCM.interventional_samples`, :meth:`SCM.expectation` and
   :meth:`SCM.ate` summarise it by Monte Carlo;
 * **counterfactual**: :meth:`SCM.counterfactual` (exact, for invertible
@@ -52,7 +52,6 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -63,96 +62,17 @@ from ..exceptions import DataError, GraphError, InvalidParameterError
 from ..graphs import DAG, MixedGraph
 from ..graphs.separation import node_names
 from ..utils import RandomState, check_random_state, get_logger, spawn_seeds
-from .counterfactual import CounterfactualDistribution, counterfactual_values
+from .counterfactual import CounterfactualQueries
+from .labels import decode_labels
 from .mechanisms import Constant, LinearGaussian, MechanismNotFittedError, is_mechanism
 from .selection import MechanismChoice, choose_mechanism, thread_limit
+from .soft import Shift, SoftApply, SoftIntervened, shift
 
 __all__ = ["SCM", "MechanismChoice", "Shift", "shift", "fit_scm"]
 
 _log = get_logger(__name__)
 
 NodeKind = Literal["continuous", "categorical"]
-
-
-# ----------------------------------------------------------------------------- soft interventions
-@dataclass(frozen=True)
-class Shift:
-    """Soft intervention ``X := X_natural + delta`` (picklable).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> shift(1.5)(np.array([0.0, 1.0])).tolist()
-    [1.5, 2.5]
-    """
-
-    delta: float
-
-    def __call__(self, natural: np.ndarray) -> np.ndarray:
-        return np.asarray(natural, dtype=np.float64) + self.delta
-
-    def __str__(self) -> str:
-        return f"shift({self.delta:+g})"
-
-
-def shift(delta: float) -> Shift:
-    """The soft intervention that adds ``delta`` to a node's natural value.
-
-    Use it as ``scm.intervene({"X": shift(1.0)})``.
-
-    Examples
-    --------
-    >>> shift(-2)
-    Shift(delta=-2.0)
-    """
-    d = float(delta)
-    if not math.isfinite(d):
-        raise InvalidParameterError(f"shift delta must be finite; got {delta!r}")
-    return Shift(d)
-
-
-class _SoftApply:
-    """Applies a soft intervention's function to natural values (codes <-> labels for categorical nodes)."""
-
-    def __init__(self, node: str, fn: Callable[[Any], Any], labels: tuple[Any, ...] | None) -> None:
-        self.node = node
-        self.fn = fn
-        self.labels = labels
-
-    def __call__(self, natural: np.ndarray) -> np.ndarray:
-        if self.labels is not None:
-            new = self.fn(_decode(natural, self.labels))
-            return _encode(new, self.labels, f"soft intervention on {self.node!r}")
-        new = np.asarray(self.fn(natural), dtype=np.float64).reshape(-1)
-        if new.shape != natural.shape or not np.isfinite(new).all():
-            raise DataError(
-                f"soft intervention on {self.node!r} must return {natural.shape[0]} finite values; "
-                f"got shape {new.shape}"
-            )
-        return new
-
-
-class _SoftIntervened:
-    """Mechanism of a softly intervened node: ``f(natural value)``."""
-
-    def __init__(self, base: Any, apply: Callable[[np.ndarray], np.ndarray], text: str) -> None:
-        self.base = base
-        self.apply = apply
-        self.text = text
-        self.output = base.output
-
-    @property
-    def is_fitted(self) -> bool:
-        return True
-
-    def fit(self, parents: np.ndarray, child: np.ndarray, *, random_state: RandomState = None) -> _SoftIntervened:
-        return self
-
-    def sample(self, parents: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        return self.apply(self.base.sample(parents, rng))
-
-    def __repr__(self) -> str:
-        return f"{self.text} of {self.base!r}"
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -166,30 +86,8 @@ def _check_dag(graph: object) -> DAG:
     return graph
 
 
-def _decode(codes: np.ndarray, labels: tuple[Any, ...]) -> np.ndarray:
-    lab = np.asarray(labels, dtype=object)
-    out = lab[np.rint(codes).astype(np.int64)]
-    if all(isinstance(v, bool) for v in labels):
-        return out.astype(bool)
-    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in labels):
-        return out.astype(np.int64)
-    if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in labels):
-        return out.astype(np.float64)
-    return out
-
-
-def _encode(values: Any, labels: tuple[Any, ...], what: str) -> np.ndarray:
-    """Labels -> float codes (vectorised hash lookup); DataError naming ``what`` for unknown labels."""
-    arr = pd.Index(np.asarray(values, dtype=object).reshape(-1), dtype=object)
-    codes = pd.Index(list(labels), dtype=object).get_indexer(arr)
-    if (codes < 0).any():
-        bad = sorted({str(v) for v in arr[codes < 0]})[:5]
-        raise DataError(f"{what}: unknown categories {bad}; expected one of {list(labels)}")
-    return codes.astype(np.float64)
-
-
 # ----------------------------------------------------------------------------- the model
-class SCM:
+class SCM(CounterfactualQueries):
     """A structural causal model: a DAG and a mechanism per node.
 
     Parameters
@@ -505,7 +403,7 @@ class SCM:
         nodes = list(self.graph.nodes)
         data = {}
         for j, v in enumerate(nodes):
-            data[v] = _decode(codes[:, j], self.categories_[v]) if v in self.categories_ else codes[:, j]
+            data[v] = decode_labels(codes[:, j], self.categories_[v]) if v in self.categories_ else codes[:, j]
         return pd.DataFrame(data, index=index)
 
     def sample(self, n: int, *, random_state: RandomState = None) -> pd.DataFrame:
@@ -561,7 +459,7 @@ class SCM:
 
     @staticmethod
     def _soft_apply(node: str, fn: Callable[[Any], Any], labels: tuple[Any, ...] | None) -> Callable[[np.ndarray], np.ndarray]:
-        return _SoftApply(node, fn, labels)
+        return SoftApply(node, fn, labels)
 
     @staticmethod
     def _text(node: str, val: object) -> str:
@@ -610,7 +508,7 @@ class SCM:
                 graph = graph.remove_edges([(p, v) for p in self.parents_of(v)])
                 mechs[v] = Constant(val)
             else:
-                mechs[v] = _SoftIntervened(mechs[v], val, self._text(v, interventions[v]))
+                mechs[v] = SoftIntervened(mechs[v], val, self._text(v, interventions[v]))
         new = SCM.__new__(SCM)
         new.graph = graph
         new.mechanisms = None
@@ -698,197 +596,6 @@ class SCM:
         t = self.expectation(outcome, {treatment: treatment_value}, n=n, random_state=seed)
         c = self.expectation(outcome, {treatment: control_value}, n=n, random_state=seed)
         return t - c
-
-    # -- counterfactuals ------------------------------------------------------
-    def _factual(self, observed: object) -> tuple[np.ndarray, Any]:
-        self._check_ready()
-        if isinstance(observed, pd.Series):
-            observed = observed.to_frame().T
-        elif isinstance(observed, Mapping):
-            observed = pd.DataFrame([dict(observed)])
-        if not isinstance(observed, pd.DataFrame):
-            raise InvalidParameterError(
-                f"observed must be a DataFrame (one row per unit), a Series or a dict; got {type(observed).__name__}"
-            )
-        nodes = list(self.graph.nodes)
-        missing = [v for v in nodes if v not in observed.columns]
-        if missing:
-            raise DataError(
-                f"observed units need a value for every graph node; missing column(s) {missing}"
-            )
-        if len(observed) == 0:
-            raise DataError("observed has no rows")
-        out = np.empty((len(observed), len(nodes)))
-        for j, v in enumerate(nodes):
-            col = observed[v]
-            if col.isna().any():
-                raise DataError(f"observed column {v!r} has missing values")
-            if v in self.categories_:
-                out[:, j] = _encode(col.to_numpy(), self.categories_[v], f"observed column {v!r}")
-            else:
-                try:
-                    out[:, j] = col.to_numpy(dtype=np.float64)
-                except (TypeError, ValueError) as exc:
-                    raise DataError(f"observed column {v!r} must be numeric; got {col.dtype}") from exc
-                if not np.isfinite(out[:, j]).all():
-                    raise DataError(f"observed column {v!r} has non-finite values")
-        return out, observed.index
-
-    def _cf(self, factual: np.ndarray, interventions: Mapping[str, Any], rng: np.random.Generator | None) -> np.ndarray:
-        actions = self._actions(interventions)
-        nodes, parents, order = self._columns()
-        desc = self.graph.descendants(list(actions), include_self=True)
-        with self._thread_limit(only_if_estimators=True):
-            return counterfactual_values(nodes, order, parents, desc, self.mechanisms_, factual, actions, rng)
-
-    def counterfactual(self, observed: pd.DataFrame, interventions: Mapping[str, Any]) -> pd.DataFrame:
-        """Unit-level counterfactuals by abduction, action and prediction (exact).
-
-        For every observed row: recover the noise of the nodes downstream of the
-        intervention, apply ``interventions`` (hard values or soft functions, as
-        in :meth:`intervene`), and recompute. Nodes not downstream of an
-        intervened node keep their observed values exactly.
-
-        Parameters
-        ----------
-        observed:
-            Rows of observed units with a value for every node (DataFrame, or a
-            Series / dict for one unit).
-        interventions:
-            ``{node: value | function}``.
-
-        Returns
-        -------
-        pandas.DataFrame
-            The counterfactual values, one row per unit (same index).
-
-        Raises
-        ------
-        NonInvertibleMechanismError
-            If a node downstream of the intervention has a mechanism that cannot
-            be inverted (its ``node`` attribute names it); for Gumbel-max
-            categorical mechanisms use :meth:`counterfactual_samples` or
-            :meth:`counterfactual_distribution`.
-        DataError
-            For a missing column or an unknown category.
-
-        References
-        ----------
-        Pearl, J. (2009). *Causality*, 2nd ed., sec. 7.1.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from causalscope.graphs import DAG
-        >>> from causalscope.scm import GaussianRoot, LinearGaussian
-        >>> scm = SCM(DAG(edges=[("X", "M"), ("M", "Y"), ("X", "Y")]),
-        ...           {"X": GaussianRoot(0.0, 1.0), "M": LinearGaussian({"X": 2.0}, noise_std=1.0),
-        ...            "Y": LinearGaussian({"X": 1.0, "M": 0.5}, noise_std=1.0)})
-        >>> unit = pd.DataFrame({"X": [1.0], "M": [2.5], "Y": [3.0]})
-        >>> scm.counterfactual(unit, {"X": 2.0}).round(6).values.tolist()
-        [[2.0, 4.5, 5.0]]
-        """
-        factual, index = self._factual(observed)
-        return self._frame(self._cf(factual, interventions, None), index=index)
-
-    def counterfactual_samples(
-        self,
-        observed: pd.DataFrame,
-        interventions: Mapping[str, Any],
-        *,
-        n_draws: int = 1000,
-        random_state: RandomState = None,
-    ) -> pd.DataFrame:
-        """Draws from each unit's counterfactual distribution.
-
-        Like :meth:`counterfactual`, but the noise of a node whose mechanism has
-        a posterior instead of an inverse (a Gumbel-max categorical mechanism) is
-        sampled from that posterior given the unit, ``n_draws`` times
-        (Oberst and Sontag 2019). Invertible nodes give the same value in every draw.
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``len(observed) * n_draws`` rows indexed by ``(unit, draw)``.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from causalscope.graphs import DAG
-        >>> from causalscope.scm import CategoricalFunction, CategoricalRoot
-        >>> def p_y(pa):
-        ...     return np.where(pa[:, :1] == 1, [[0.5, 0.5]], [[0.9, 0.1]])
-        >>> scm = SCM(DAG(edges=[("X", "Y")]),
-        ...           {"X": CategoricalRoot([0.5, 0.5]), "Y": CategoricalFunction(p_y, 2)})
-        >>> draws = scm.counterfactual_samples({"X": 0, "Y": 0}, {"X": 1}, n_draws=4, random_state=0)
-        >>> draws.shape, draws.index.names
-        ((4, 2), FrozenList(['unit', 'draw']))
-        """
-        if isinstance(n_draws, bool) or not isinstance(n_draws, (int, np.integer)) or n_draws < 1:
-            raise InvalidParameterError(f"n_draws must be a positive integer; got {n_draws!r}")
-        factual, index = self._factual(observed)
-        rep = np.repeat(factual, int(n_draws), axis=0)
-        cf = self._cf(rep, interventions, check_random_state(random_state))
-        mi = pd.MultiIndex.from_product([list(index), range(int(n_draws))], names=["unit", "draw"])
-        return self._frame(cf, index=mi)
-
-    def counterfactual_distribution(
-        self,
-        unit: pd.DataFrame | pd.Series | Mapping[str, Any],
-        interventions: Mapping[str, Any],
-        target: str,
-        *,
-        n_draws: int = 10_000,
-        random_state: RandomState = None,
-    ) -> CounterfactualDistribution:
-        """Estimated counterfactual distribution of a categorical ``target`` for one unit.
-
-        Monte Carlo over ``n_draws`` posterior draws of the Gumbel noise (see
-        :meth:`counterfactual_samples`); the standard error of each probability
-        is ``sqrt(p (1 - p) / n_draws)``.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from causalscope.graphs import DAG
-        >>> from causalscope.scm import CategoricalFunction, CategoricalRoot
-        >>> def p_y(pa):
-        ...     return np.where(pa[:, :1] == 1, [[0.1, 0.9]], [[0.6, 0.4]])
-        >>> scm = SCM(DAG(edges=[("X", "Y")]),
-        ...           {"X": CategoricalRoot([0.5, 0.5]), "Y": CategoricalFunction(p_y, 2)})
-        >>> d = scm.counterfactual_distribution({"X": 0, "Y": 1}, {"X": 1}, "Y", random_state=0)
-        >>> d.probability(1)  # counterfactual stability: Y=1 became more likely, so it stays
-        1.0
-        """
-        node_names(self.graph, target, "target")
-        self._check_ready()
-        if target not in self.categories_:
-            raise InvalidParameterError(
-                f"counterfactual_distribution needs a categorical target; {target!r} is continuous "
-                "(use counterfactual or counterfactual_samples)"
-            )
-        factual, _ = self._factual(unit)
-        if factual.shape[0] != 1:
-            raise InvalidParameterError(f"unit must be one row; got {factual.shape[0]}")
-        if isinstance(n_draws, bool) or not isinstance(n_draws, (int, np.integer)) or n_draws < 1:
-            raise InvalidParameterError(f"n_draws must be a positive integer; got {n_draws!r}")
-        rep = np.repeat(factual, int(n_draws), axis=0)
-        cf = self._cf(rep, interventions, check_random_state(random_state))
-        j = list(self.graph.nodes).index(target)
-        labels = self.categories_[target]
-        freq = np.bincount(np.rint(cf[:, j]).astype(np.int64), minlength=len(labels)) / int(n_draws)
-        se = np.sqrt(freq * (1 - freq) / int(n_draws))
-        texts = {v: self._text(v, val) for v, val in interventions.items()}
-        factual_label = labels[int(factual[0, j])]
-        return CounterfactualDistribution(
-            target=target,
-            interventions=texts,
-            labels=tuple(labels),
-            probabilities=tuple(float(p) for p in freq),
-            n_draws=int(n_draws),
-            factual=factual_label.item() if isinstance(factual_label, np.generic) else factual_label,
-            standard_errors=tuple(float(s) for s in se),
-        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly summary: graph, and per node its parents, kind, mechanism and choice.

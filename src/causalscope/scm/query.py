@@ -306,7 +306,7 @@ class Query:
                     )
         if self.kind == "expectation":
             v = self.targets[0][0]
-            bad = [s for s in states[v] if _to_number(s) is None]
+            bad = [s for s in states[v] if state_number(s) is None]
             if bad:
                 raise QueryError(
                     f"E[{v} ...] needs numeric states; {v!r} has non-numeric states {bad}", self._pos("target", v)
@@ -323,7 +323,8 @@ class Query:
         }
 
 
-def _to_number(state: str) -> float | None:
+def state_number(state: str) -> float | None:
+    """The number a state name spells (``"1.5"`` -> 1.5), or ``None`` when it is not a number."""
     try:
         return float(state)
     except ValueError:
