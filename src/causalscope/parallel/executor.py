@@ -268,7 +268,7 @@ class ProcessExecutor(_BaseExecutor):
             return
         from joblib import Parallel, delayed
 
-        parallel = Parallel(n_jobs=min(self.n_workers, len(bounds)), backend="loky", return_as="generator")
+        parallel = Parallel(n_jobs=self.n_workers, backend="loky", return_as="generator")
         yield from parallel(
             delayed(run_chunk)(fn, context, items[a:b], None if seeds is None else seeds[a:b]) for a, b in bounds
         )
