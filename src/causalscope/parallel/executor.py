@@ -15,8 +15,8 @@ worker's state), this makes every result identical for any ``n_jobs``.
   integer, or an :class:`Executor`) into an executor; :func:`open_executor` does
   the same as a context manager that closes only what it opened.
 
-A new backend (a Dask cluster, issue 25) is a class with ``n_workers``, ``map``
-and ``close`` of the same meaning; callers accept it through ``n_jobs``.
+A new backend (a Dask cluster, issue 25) subclasses :class:`Executor` and
+implements ``run_chunks`` (and ``close``); callers accept it through ``n_jobs``.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ __all__ = [
     "get_executor",
     "open_executor",
     "chunk_bounds",
+    "run_chunk",
 ]
 
 ProgressLike = Progress | Callable[[int, int | None, str], None] | None
@@ -50,9 +51,29 @@ ProgressLike = Progress | Callable[[int, int | None, str], None] | None
 CHUNKS_PER_WORKER = 4
 
 
+Chunk = tuple[list[Any], list[int] | None]
+
+
+def run_chunk(fn: Callable[..., Any], context: Any, tasks: Sequence[Any], seeds: Sequence[int] | None) -> list[Any]:
+    """Apply ``fn`` to one chunk of tasks with the calling convention of :meth:`Executor.map`.
+
+    The unit of work a process backend ships to a worker (module level, so it
+    pickles by reference).
+    """
+    head = () if context is None else (context,)
+    if seeds is None:
+        return [fn(*head, task) for task in tasks]
+    return [fn(*head, task, seed) for task, seed in zip(tasks, seeds, strict=True)]
+
+
 @runtime_checkable
 class Executor(Protocol):
     """What the package's parallel loops need from a backend.
+
+    A backend subclasses this protocol and implements :meth:`run_chunks` (how
+    chunks of tasks run) and, if it holds resources, :meth:`close`; it inherits
+    :meth:`map` (argument checks, chunking, progress, task order). An object
+    that implements all four members itself is an executor too.
 
     Attributes
     ----------
@@ -79,13 +100,43 @@ class Executor(Protocol):
         given, and with the task's seed as a last argument when ``seeds`` is given
         (``fn(context, task, seed)``). ``context`` is shared by all tasks (data,
         a CI test): a process backend sends it once per chunk, not once per task.
+        The tasks are cut into contiguous chunks (:func:`chunk_bounds`);
+        ``progress`` sees ``start(len(tasks), description)``, one ``advance`` per
+        finished chunk and ``close``.
+
+        Raises
+        ------
+        InvalidParameterError
+            For a bad ``chunk_size`` or a ``seeds`` list of another length than ``tasks``.
         """
-        ...
+        items = list(tasks)
+        seed_list = _check_seeds(seeds, len(items))
+        chunks: list[Chunk] = [
+            (items[a:b], None if seed_list is None else seed_list[a:b])
+            for a, b in chunk_bounds(len(items), self.n_workers, chunk_size)
+        ]
+        reporter = as_progress(progress)
+        reporter.start(len(items), description)
+        results: list[Any] = []
+        try:
+            for part in self.run_chunks(fn, context, chunks):
+                results.extend(part)
+                reporter.advance(len(part))
+        finally:
+            reporter.close()
+        return results
+
+    def run_chunks(self, fn: Callable[..., Any], context: Any, chunks: list[Chunk]) -> Iterator[list[Any]]:
+        """Yield the results of every ``(tasks, seeds)`` chunk, in chunk order (default: in this process)."""
+        for tasks, seeds in chunks:
+            yield run_chunk(fn, context, tasks, seeds)
 
     def close(self) -> None:
         """Release the workers (a no-op where there are none)."""
-        ...
+        return None
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n_workers={self.n_workers})"
 
 NJobs = int | Executor | None
 
@@ -160,74 +211,7 @@ def _check_seeds(seeds: Sequence[int] | None, n_tasks: int) -> list[int] | None:
     return out
 
 
-def run_chunk(
-    fn: Callable[..., Any], context: Any, tasks: Sequence[Any], seeds: Sequence[int] | None
-) -> list[Any]:
-    """Apply ``fn`` to one chunk of tasks with the calling convention of :meth:`Executor.map`.
-
-    The unit of work a process backend ships to a worker (module level, so it
-    pickles by reference).
-    """
-    head = () if context is None else (context,)
-    if seeds is None:
-        return [fn(*head, task) for task in tasks]
-    return [fn(*head, task, seed) for task, seed in zip(tasks, seeds, strict=True)]
-
-
-class _BaseExecutor:
-    """Shared argument checks, progress reporting and the context-manager protocol."""
-
-    n_workers: int = 1
-
-    def map(
-        self,
-        fn: Callable[..., Any],
-        tasks: Sequence[Any],
-        *,
-        context: Any = None,
-        seeds: Sequence[int] | None = None,
-        chunk_size: int | None = None,
-        progress: ProgressLike = None,
-        description: str = "tasks",
-    ) -> list[Any]:
-        """Apply ``fn`` to every task; results in task order (see :class:`Executor`)."""
-        items = list(tasks)
-        seed_list = _check_seeds(seeds, len(items))
-        bounds = chunk_bounds(len(items), self.n_workers, chunk_size)
-        reporter = as_progress(progress)
-        reporter.start(len(items), description)
-        results: list[Any] = []
-        try:
-            for part in self._run(fn, context, items, seed_list, bounds):
-                results.extend(part)
-                reporter.advance(len(part))
-        finally:
-            reporter.close()
-        return results
-
-    def _run(
-        self, fn: Callable[..., Any], context: Any, items: list[Any], seeds: list[int] | None,
-        bounds: list[tuple[int, int]],
-    ) -> Iterator[list[Any]]:
-        """Yield the results of every chunk, in chunk order (here: in this process)."""
-        for a, b in bounds:
-            yield run_chunk(fn, context, items[a:b], None if seeds is None else seeds[a:b])
-
-    def close(self) -> None:
-        """Release the workers (nothing to release here)."""
-        return None
-
-    def __enter__(self) -> _BaseExecutor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(n_workers={self.n_workers})"
-
-
-class SerialExecutor(_BaseExecutor):
+class SerialExecutor(Executor):
     """Run every task in this process, one after the other.
 
     Examples
@@ -240,7 +224,7 @@ class SerialExecutor(_BaseExecutor):
         self.n_workers = 1
 
 
-class ProcessExecutor(_BaseExecutor):
+class ProcessExecutor(Executor):
     """Run chunks of tasks in local worker processes (joblib, ``loky`` backend).
 
     Tasks are cut into contiguous chunks (:func:`chunk_bounds`); each chunk is one
@@ -259,19 +243,15 @@ class ProcessExecutor(_BaseExecutor):
     def __init__(self, n_workers: int = -1) -> None:
         self.n_workers = check_n_jobs(n_workers)
 
-    def _run(
-        self, fn: Callable[..., Any], context: Any, items: list[Any], seeds: list[int] | None,
-        bounds: list[tuple[int, int]],
-    ) -> Iterator[list[Any]]:
-        if self.n_workers <= 1 or len(bounds) <= 1:
-            yield from super()._run(fn, context, items, seeds, bounds)
+    def run_chunks(self, fn: Callable[..., Any], context: Any, chunks: list[Chunk]) -> Iterator[list[Any]]:
+        """Yield every chunk's results in chunk order, the chunks run by the workers."""
+        if self.n_workers <= 1 or len(chunks) <= 1:
+            yield from super().run_chunks(fn, context, chunks)
             return
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=self.n_workers, backend="loky", return_as="generator")
-        yield from parallel(
-            delayed(run_chunk)(fn, context, items[a:b], None if seeds is None else seeds[a:b]) for a, b in bounds
-        )
+        yield from parallel(delayed(run_chunk)(fn, context, tasks, seeds) for tasks, seeds in chunks)
 
 
 def get_executor(n_jobs: NJobs) -> Executor:
