@@ -96,10 +96,12 @@ from ..graphs.fci_rules import (
     discriminating_oracle_from_sepsets,
     orient_unshielded_colliders,
 )
+from ..parallel import check_n_jobs as _check_n_jobs
 from ..utils import Progress, as_progress, get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
 from .knowledge import as_knowledge
-from .skeleton import _check_n_jobs, _Counter, learn_skeleton
+from .skeleton import BatchEvaluator as _Counter
+from .skeleton import learn_skeleton
 
 __all__ = ["FCI", "PossibleDsepMode", "fci", "possible_dsep"]
 

@@ -38,10 +38,11 @@ import numpy as np
 
 from ..exceptions import InvalidParameterError
 from ..independence import CachedCITest
+from ..parallel import NJobs, get_executor
 from ..utils import as_progress, get_logger
 from .knowledge import Knowledge, as_knowledge
 
-__all__ = ["Skeleton", "learn_skeleton"]
+__all__ = ["Skeleton", "learn_skeleton", "BatchEvaluator"]
 
 _log = get_logger(__name__)
 _COMBOS: dict[tuple[int, int], np.ndarray] = {}
@@ -150,40 +151,36 @@ def _check_max_cond(max_cond_size: object) -> int | None:
     return int(max_cond_size)
 
 
-_WORKER_TEST: Any = None
+def _batch_p_values(evaluator: Any, batch: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    """p-values of one slice of a batch (the task a worker runs; the test is the shared context)."""
+    return np.asarray(evaluator.p_values(*batch), dtype=float)
 
 
-def _worker_init(test: Any) -> None:
-    global _WORKER_TEST
-    _WORKER_TEST = test
+class BatchEvaluator:
+    """Evaluates batches of CI queries (optionally over an executor's workers) and counts the tests computed.
 
-
-def _worker_p_values(args: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-    return np.asarray(_WORKER_TEST.p_values(*args), dtype=float)
-
-
-def _check_n_jobs(n_jobs: object) -> int:
-    import os
-
-    if n_jobs is None:
-        return 1
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
-        raise InvalidParameterError(f"n_jobs must be None, -1 or a positive integer; got {n_jobs!r}")
-    return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
-
-
-class _Counter:
-    """Evaluates batches (optionally over worker processes) and counts the tests computed."""
+    Parameters
+    ----------
+    test:
+        The CI test (a :class:`~causalscope.independence.CachedCITest` is bypassed
+        for its inner test when that one has ``p_values``; its count is kept).
+    n_jobs:
+        Anything :func:`causalscope.parallel.get_executor` accepts. A batch of at
+        least ``2 * min_per_worker`` queries is cut into contiguous slices
+        evaluated by the executor (the test travels once per slice); smaller
+        batches run in this process.
+    """
 
     #: below this many queries per worker a batch is evaluated in this process
     min_per_worker = 256
 
-    def __init__(self, test: Any, n_jobs: int = 1) -> None:
+    def __init__(self, test: Any, n_jobs: NJobs = 1) -> None:
         self.test = test
         self.start = getattr(test, "n_tests", None)
         self.own = 0
-        self.n_jobs = n_jobs
-        self._pool: Any = None
+        self.executor = get_executor(n_jobs)
+        self._owned = self.executor is not n_jobs
+        self.n_jobs = self.executor.n_workers
 
     def _evaluator(self) -> Any:
         test = self.test
@@ -195,19 +192,15 @@ class _Counter:
         evaluator = self._evaluator()
         m = xs.size
         if self.n_jobs > 1 and m >= 2 * self.min_per_worker:
-            if self._pool is None:
-                from concurrent.futures import ProcessPoolExecutor
-
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.n_jobs, initializer=_worker_init, initargs=(evaluator,)
-                )
             parts = min(self.n_jobs * 4, m // self.min_per_worker)
             bounds = np.linspace(0, m, parts + 1).astype(int)
-            chunks = [(xs[a:b], ys[a:b], zs[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
-            return np.concatenate(list(self._pool.map(_worker_p_values, chunks)))
-        return np.asarray(evaluator.p_values(xs, ys, zs), dtype=float)
+            slices = [(xs[a:b], ys[a:b], zs[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+            values = self.executor.map(_batch_p_values, slices, context=evaluator, chunk_size=1)
+            return np.concatenate(values)
+        return _batch_p_values(evaluator, (xs, ys, zs))
 
     def p_values(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray:
+        """p-values of the queries ``(xs[q], ys[q], zs[q])``, counted."""
         if xs.size == 0:
             return np.zeros(0)
         self.own += int(xs.size)
@@ -220,19 +213,20 @@ class _Counter:
         return pv
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        """Close the executor if this object made it (one passed in stays open)."""
+        if self._owned:
+            self.executor.close()
 
     @property
     def n_tests(self) -> int:
+        """CI tests computed since this object was made."""
         now = getattr(self.test, "n_tests", None)
         if self.start is not None and now is not None:
             return int(now) - int(self.start)
         return self.own
 
 
-def _unique_pvalues(counter: _Counter, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray:
+def _unique_pvalues(counter: BatchEvaluator, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray:
     """p-values of the queries, each unordered query computed once."""
     a, b = np.minimum(xs, ys), np.maximum(xs, ys)
     keys = np.ascontiguousarray(np.column_stack([a, b, zs]).astype(np.int32))
@@ -290,7 +284,7 @@ def learn_skeleton(
     knowledge: Knowledge | object | None = None,
     stable: bool = True,
     initial: np.ndarray | None = None,
-    n_jobs: int | None = 1,
+    n_jobs: NJobs = 1,
     progress: Any = None,
 ) -> Skeleton:
     """Learn the skeleton by the (stable) PC adjacency search.
@@ -316,10 +310,11 @@ def learn_skeleton(
         complete graph). Required edges are added back.
     n_jobs:
         Worker processes for the batches (``None`` or 1: this process; -1: all
-        cores). A level's batch is split into chunks evaluated by a process pool
-        that receives the test once; only batches of at least 512 queries are
-        split. Worth it for expensive tests (``kci``, ``rcot``, ``mixed``); for
-        Fisher-z a whole level takes milliseconds, so keep 1.
+        cores; or a :class:`causalscope.parallel.Executor`). A level's batch is
+        split into slices evaluated by the executor's workers; only batches of at
+        least 512 queries are split. The result does not depend on ``n_jobs``.
+        Worth it for expensive tests (``kci``, ``rcot``, ``mixed``); for Fisher-z
+        a whole level takes milliseconds, so keep 1.
     progress:
         A progress object or callback (see :mod:`causalscope.utils`); one step per level.
 
@@ -330,7 +325,7 @@ def learn_skeleton(
     Raises
     ------
     InvalidParameterError
-        For a bad ``alpha``, ``max_cond_size`` or ``initial``.
+        For a bad ``alpha``, ``max_cond_size``, ``initial`` or ``n_jobs``.
 
     References
     ----------
@@ -366,7 +361,7 @@ def learn_skeleton(
     else:
         adj = _check_initial(initial, p)
     adj |= req
-    counter = _Counter(ci_test, _check_n_jobs(n_jobs))
+    counter = BatchEvaluator(ci_test, n_jobs)
     prog = as_progress(progress)
     prog.start(None, "PC adjacency search")
     sepsets: dict[tuple[int, int], tuple[int, ...]] = {}
@@ -414,7 +409,7 @@ def learn_skeleton(
 
 
 def _stable_level(
-    adj: np.ndarray, k: int, alpha: float, req: np.ndarray, counter: _Counter,
+    adj: np.ndarray, k: int, alpha: float, req: np.ndarray, counter: BatchEvaluator,
     sepsets: dict, members: dict, pvalues: dict, kept_max: np.ndarray,
 ) -> None:
     xs, ys, zs = _level_queries(adj, k, req)
@@ -451,7 +446,7 @@ def _stable_level(
 
 
 def _sequential_level(
-    adj: np.ndarray, k: int, alpha: float, req: np.ndarray, counter: _Counter,
+    adj: np.ndarray, k: int, alpha: float, req: np.ndarray, counter: BatchEvaluator,
     sepsets: dict, members: dict, pvalues: dict, kept_max: np.ndarray,
 ) -> None:
     p = adj.shape[0]

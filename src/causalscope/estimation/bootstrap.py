@@ -11,32 +11,30 @@ the front-door plug-in). Each replicate draws from its own seed spawned from
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
 
 from ..exceptions import InvalidParameterError
-from ..utils import Progress, RandomState, as_progress, spawn_seeds
+from ..parallel import NJobs, open_executor
+from ..utils import Progress, RandomState, spawn_seeds
 
 __all__ = ["bootstrap"]
 
 
-def _run_chunk(fn: Callable[[np.ndarray], float], n: int, seeds: list[int], strata: np.ndarray | None) -> list[float]:
-    out = []
-    for s in seeds:
-        rng = np.random.default_rng(s)
-        if strata is None:
-            idx = rng.integers(0, n, n)
-        else:
-            idx = np.concatenate(
-                [g[rng.integers(0, g.size, g.size)] for g in (np.flatnonzero(strata == v) for v in np.unique(strata))]
-            )
-        try:
-            out.append(float(fn(idx)))
-        except (ValueError, ZeroDivisionError, np.linalg.LinAlgError):
-            out.append(float("nan"))
-    return out
+def _replicate(
+    context: tuple[Callable[[np.ndarray], float], int, list[np.ndarray] | None], seed: int
+) -> float:
+    """One replicate: draw the rows from ``seed`` (within each stratum if any) and evaluate ``fn``."""
+    fn, n, groups = context
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        idx = rng.integers(0, n, n)
+    else:
+        idx = np.concatenate([g[rng.integers(0, g.size, g.size)] for g in groups])
+    try:
+        return float(fn(idx))
+    except (ValueError, ZeroDivisionError, np.linalg.LinAlgError):
+        return float("nan")
 
 
 def bootstrap(
@@ -47,7 +45,7 @@ def bootstrap(
     alpha: float = 0.05,
     strata: np.ndarray | None = None,
     random_state: RandomState = None,
-    n_jobs: int | None = None,
+    n_jobs: NJobs = None,
     progress: Progress | Callable[[int, int | None, str], None] | None = None,
 ) -> tuple[float, float, float, np.ndarray]:
     """Bootstrap standard error and percentile interval of ``fn``.
@@ -68,7 +66,8 @@ def bootstrap(
     random_state:
         Seed or generator; same seed, same answer, whatever ``n_jobs``.
     n_jobs:
-        Parallel workers (joblib); ``None`` = 1.
+        Worker processes (:mod:`causalscope.parallel`): ``None`` or 1 runs in this
+        process, -1 uses all cores; an :class:`~causalscope.parallel.Executor` is used as given.
     progress:
         A :class:`causalscope.utils.Progress` or callback ``(done, total, description)``;
         one step per replicate.
@@ -76,6 +75,12 @@ def bootstrap(
     Returns
     -------
     se, ci_low, ci_high, replicates
+
+    Raises
+    ------
+    InvalidParameterError
+        For ``n_boot < 2``, an invalid ``n_jobs``, or when fewer than two
+        replicates could be computed.
 
     References
     ----------
@@ -92,28 +97,9 @@ def bootstrap(
     if int(n_boot) < 2:
         raise InvalidParameterError(f"n_boot must be at least 2; got {n_boot!r}")
     seeds = spawn_seeds(random_state, int(n_boot))
-    jobs = 1 if n_jobs is None else int(n_jobs)
-    k = 1 if jobs == 1 else max(1, jobs if jobs > 0 else 4) * 4
-    chunks = [seeds[i::k] for i in range(k) if seeds[i::k]]
-    reporter = as_progress(progress)
-    reporter.start(len(seeds), "bootstrap")
-    parts: list[Any] = []
-    try:
-        if jobs == 1:
-            for c in chunks:
-                parts.append(_run_chunk(fn, n, c, strata))
-                reporter.advance(len(c))
-        else:
-            gen = Parallel(n_jobs=jobs, return_as="generator")(delayed(_run_chunk)(fn, n, c, strata) for c in chunks)
-            for c, part in zip(chunks, gen):
-                parts.append(part)
-                reporter.advance(len(c))
-    finally:
-        reporter.close()
-    reps_arr = np.empty(len(seeds))
-    order = [i for j in range(len(chunks)) for i in range(j, len(seeds), k)]
-    reps_arr[order] = [v for p in parts for v in p]
-    reps = list(reps_arr)
+    groups = None if strata is None else [np.flatnonzero(strata == v) for v in np.unique(strata)]
+    with open_executor(n_jobs) as executor:
+        reps = executor.map(_replicate, seeds, context=(fn, n, groups), progress=progress, description="bootstrap")
     r = np.asarray(reps, dtype=float)
     r = r[np.isfinite(r)]
     if r.size < 2:

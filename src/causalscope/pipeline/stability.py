@@ -25,7 +25,6 @@ answer whatever ``n_jobs``.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -35,7 +34,8 @@ import pandas as pd
 
 from ..exceptions import CausalScopeError, GraphError, InvalidParameterError
 from ..graphs import GRAPH_TYPES, MixedGraph, apply_meek_rules, parse_edge
-from ..utils import RandomState, as_progress, get_logger, spawn_seeds
+from ..parallel import NJobs, open_executor
+from ..utils import RandomState, get_logger, spawn_seeds
 from ._resample import AlgorithmSpec, check_data, fitted_graph, n_rows, resolve_algorithm, take_rows
 
 __all__ = [
@@ -95,70 +95,69 @@ def _draw_rows(seed: int, n: int, m: int, replace: bool) -> tuple[np.ndarray, in
     return rows, int(rng.integers(0, 2**63 - 1))
 
 
-def _run_chunk(
-    spec: AlgorithmSpec,
-    overrides: Sequence[Mapping[str, Any]],
-    data: Any,
-    jobs: Sequence[tuple[np.ndarray, int]],
-    on_error: str,
-) -> list[list[tuple[tuple[str, ...], str, np.ndarray] | str]]:
-    """Fit every override on every replicate of ``jobs``; one list per replicate."""
-    out: list[list[tuple[tuple[str, ...], str, np.ndarray] | str]] = []
-    for rows, seed in jobs:
-        sample = take_rows(data, rows)
-        per: list[tuple[tuple[str, ...], str, np.ndarray] | str] = []
-        for ov in overrides:
-            try:
-                est = spec.build(ov, seed).fit(sample)
-                graph = fitted_graph(est, spec.name)
-                per.append((tuple(graph.nodes), graph.kind, graph.mark_matrix().astype(np.int8)))
-            except CausalScopeError as err:
-                if on_error == "raise":
-                    raise
-                per.append(f"{type(err).__name__}: {err}")
-        out.append(per)
-    return out
+Replicate = list[tuple[tuple[str, ...], str, np.ndarray] | str]
 
 
-def _run_replicates(
+def _fit_replicate(
+    context: tuple[AlgorithmSpec, Sequence[Mapping[str, Any]], Any, str], job: tuple[np.ndarray, int]
+) -> Replicate:
+    """Fit every override on one replicate's rows: ``(nodes, kind, marks)`` or the error's text, per override."""
+    spec, overrides, data, on_error = context
+    rows, seed = job
+    sample = take_rows(data, rows)
+    per: Replicate = []
+    for ov in overrides:
+        try:
+            est = spec.build(ov, seed).fit(sample)
+            graph = fitted_graph(est, spec.name)
+            per.append((tuple(graph.nodes), graph.kind, graph.mark_matrix().astype(np.int8)))
+        except CausalScopeError as err:
+            if on_error == "raise":
+                raise
+            per.append(f"{type(err).__name__}: {err}")
+    return per
+
+
+def run_replicates(
     spec: AlgorithmSpec,
     overrides: Sequence[Mapping[str, Any]],
     data: Any,
     jobs: list[tuple[np.ndarray, int]],
     *,
-    n_jobs: int | None,
+    n_jobs: NJobs,
     on_error: str,
     progress: Any,
     description: str,
-) -> list[list[tuple[tuple[str, ...], str, np.ndarray] | str]]:
-    """Run all replicates, serially or with joblib processes, in replicate order."""
-    reporter = as_progress(progress)
-    reporter.start(len(jobs), description)
-    results: list[list[Any]] = []
-    try:
-        workers = 1 if n_jobs is None else int(n_jobs)
-        if workers == -1:
-            import os
+) -> list[Replicate]:
+    """Fit the algorithm with every override on every replicate, in replicate order.
 
-            workers = os.cpu_count() or 1
-        if workers < 1 and workers != -1:
-            raise InvalidParameterError(f"n_jobs must be a positive integer, -1 or None; got {n_jobs!r}")
-        if workers <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                results.extend(_run_chunk(spec, overrides, data, [job], on_error))
-                reporter.advance(1)
-        else:
-            from joblib import Parallel, delayed
+    Parameters
+    ----------
+    spec:
+        The algorithm's recipe.
+    overrides:
+        Hyperparameter settings; each replicate is fitted once per setting.
+    data:
+        The full data (the shared context of the tasks: sent once per chunk).
+    jobs:
+        One ``(rows, seed)`` per replicate, drawn by the caller before the run.
+    n_jobs:
+        Anything :func:`causalscope.parallel.get_executor` accepts.
+    on_error:
+        ``"raise"`` or ``"skip"`` (a failed fit gives the error's text).
+    progress, description:
+        One progress step per replicate.
 
-            size = max(1, math.ceil(len(jobs) / (workers * 4)))
-            chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-            parallel = Parallel(n_jobs=workers, backend="loky", return_as="generator")
-            for part in parallel(delayed(_run_chunk)(spec, overrides, data, c, on_error) for c in chunks):
-                results.extend(part)
-                reporter.advance(len(part))
-    finally:
-        reporter.close()
-    return results
+    Returns
+    -------
+    list
+        Per replicate, per override: ``(nodes, kind, int8 mark matrix)`` or the
+        error's text. Identical for every ``n_jobs``.
+    """
+    with open_executor(n_jobs) as executor:
+        return executor.map(
+            _fit_replicate, jobs, context=(spec, overrides, data, on_error), progress=progress, description=description
+        )
 
 
 # ---------------------------------------------------------------------- result
@@ -468,7 +467,7 @@ def bootstrap_edges(
     resampling: Resampling = "bootstrap",
     sample_fraction: float | None = None,
     random_state: RandomState = None,
-    n_jobs: int | None = 1,
+    n_jobs: NJobs = 1,
     on_error: OnError = "raise",
     progress: Any = None,
     **algorithm_params: Any,
@@ -498,7 +497,8 @@ def bootstrap_edges(
         the ``random_state`` handed to algorithms that take one. The result does
         not depend on ``n_jobs``.
     n_jobs:
-        Worker processes (joblib, ``loky``); 1 runs in this process, -1 uses all cores.
+        Worker processes (:mod:`causalscope.parallel`): ``None`` or 1 runs in this
+        process, -1 uses all cores; an :class:`~causalscope.parallel.Executor` is used as given.
     on_error:
         ``"raise"`` (default) lets an algorithm's error on a resample propagate;
         ``"skip"`` drops that replicate and counts it in ``n_failed`` (useful when
@@ -557,7 +557,7 @@ def bootstrap_edges(
     n = n_rows(data)
     m = max(2, int(round(frac * n)))
     jobs = [_draw_rows(s, n, m, replace) for s in spawn_seeds(random_state, b)]
-    results = _run_replicates(
+    results = run_replicates(
         spec, [{}], data, jobs, n_jobs=n_jobs, on_error=on_error, progress=progress,
         description=f"bootstrap {spec.name}",
     )
@@ -742,7 +742,7 @@ def stability_selection(
     threshold: float = 0.75,
     complementary_pairs: bool = True,
     random_state: RandomState = None,
-    n_jobs: int | None = 1,
+    n_jobs: NJobs = 1,
     on_error: OnError = "raise",
     progress: Any = None,
     **algorithm_params: Any,
@@ -832,7 +832,7 @@ def stability_selection(
         jobs.append((np.sort(perm[:half]), s1))
         if complementary_pairs:
             jobs.append((np.sort(perm[half : 2 * half]), s2))
-    results = _run_replicates(
+    results = run_replicates(
         spec, settings, data, jobs, n_jobs=n_jobs, on_error=on_error, progress=progress,
         description=f"stability selection {spec.name}",
     )

@@ -49,10 +49,11 @@ import pandas as pd
 from ..data import Dataset
 from ..exceptions import DataError, GraphError, InvalidParameterError
 from ..graphs import DAG, GRAPH_TYPES, MixedGraph, cpdag_to_dag
+from ..parallel import NJobs
 from ..scores import make_score
 from ..utils import RandomState, as_progress, check_random_state, spawn_seeds
 from ._resample import AlgorithmSpec, check_data, fitted_graph, n_rows, resolve_algorithm, take_rows
-from .stability import _jsonable, _run_replicates, expand_grid
+from .stability import _jsonable, expand_grid, run_replicates
 
 __all__ = ["TuningResult", "tune", "heldout_loglik", "default_grid", "dag_in_class"]
 
@@ -394,7 +395,7 @@ def tune(
     n_subsamples: int = 20,
     beta: float = 0.05,
     random_state: RandomState = None,
-    n_jobs: int | None = 1,
+    n_jobs: NJobs = 1,
     progress: Any = None,
     **algorithm_params: Any,
 ) -> TuningResult:
@@ -419,7 +420,7 @@ def tune(
     random_state:
         Seed for the folds / subsamples; same seed, same choice.
     n_jobs, progress:
-        Worker processes (joblib) for the refits of ``"heldout_likelihood"`` and
+        Worker processes (:mod:`causalscope.parallel`) for the refits of ``"heldout_likelihood"`` and
         ``"stability"``; a progress reporter (one step per fold or subsample).
     **algorithm_params:
         Fixed hyperparameters of the algorithm (``ci_test=...``, ``knowledge=...``).
@@ -481,7 +482,7 @@ def _describe(setting: Mapping[str, Any]) -> str:
 
 def _tune_heldout(
     data: Any, spec: AlgorithmSpec, settings: list[dict[str, Any]], n_splits: int, random_state: RandomState,
-    n_jobs: int | None, progress: Any,
+    n_jobs: NJobs, progress: Any,
 ) -> TuningResult:
     if isinstance(n_splits, bool) or not isinstance(n_splits, (int, np.integer)) or n_splits < 2:
         raise InvalidParameterError(f"n_splits must be an integer >= 2; got {n_splits!r}")
@@ -492,7 +493,7 @@ def _tune_heldout(
     folds = _fold_ids(n, int(n_splits), rng)
     seeds = spawn_seeds(rng, int(n_splits))
     jobs = [(np.flatnonzero(folds != f), seeds[f]) for f in range(n_splits)]
-    results = _run_replicates(spec, settings, data, jobs, n_jobs=n_jobs, on_error="raise", progress=progress,
+    results = run_replicates(spec, settings, data, jobs, n_jobs=n_jobs, on_error="raise", progress=progress,
                               description=f"tune {spec.name} (held-out likelihood)")
     scores = np.zeros((len(settings), n_splits))
     edges = np.zeros((len(settings), n_splits))
@@ -542,7 +543,7 @@ def _tune_bic(data: Any, spec: AlgorithmSpec, settings: list[dict[str, Any]], pr
 
 def _tune_stars(
     data: Any, spec: AlgorithmSpec, settings: list[dict[str, Any]], n_subsamples: int, beta: float,
-    random_state: RandomState, n_jobs: int | None, progress: Any,
+    random_state: RandomState, n_jobs: NJobs, progress: Any,
 ) -> TuningResult:
     if isinstance(n_subsamples, bool) or not isinstance(n_subsamples, (int, np.integer)) or n_subsamples < 2:
         raise InvalidParameterError(f"n_subsamples must be an integer >= 2; got {n_subsamples!r}")
@@ -560,7 +561,7 @@ def _tune_stars(
     for seed in spawn_seeds(random_state, int(n_subsamples)):
         rng = np.random.default_rng(seed)
         jobs.append((np.sort(rng.choice(n, size=size, replace=False)), int(rng.integers(0, 2**63 - 1))))
-    results = _run_replicates(spec, settings, data, jobs, n_jobs=n_jobs, on_error="raise", progress=progress,
+    results = run_replicates(spec, settings, data, jobs, n_jobs=n_jobs, on_error="raise", progress=progress,
                               description=f"tune {spec.name} (StARS)")
     p = None
     instab, edges = [], []

@@ -1,0 +1,297 @@
+"""Executors: run independent tasks serially or over local worker processes.
+
+Every parallel loop of the package (the CI-test batches of the PC skeleton
+search, the resamples of :mod:`causalscope.pipeline.stability` and tuning, the
+bootstrap replicates of :mod:`causalscope.estimation`) goes through one
+interface, :class:`Executor`: ``map(fn, tasks)`` returns ``fn``'s results **in
+task order**, whatever the number of workers and whatever order the workers
+finish in. Together with per-task seeds fixed before the run (never drawn from a
+worker's state), this makes every result identical for any ``n_jobs``.
+
+* :class:`SerialExecutor` runs in this process (``n_jobs`` ``None`` or 1).
+* :class:`ProcessExecutor` runs chunks of tasks in local worker processes
+  (joblib's ``loky`` backend, so closures and lambdas travel with cloudpickle).
+* :func:`get_executor` turns an ``n_jobs`` argument (``None``, ``-1``, a positive
+  integer, or an :class:`Executor`) into an executor; :func:`open_executor` does
+  the same as a context manager that closes only what it opened.
+
+A new backend (a Dask cluster, issue 25) subclasses :class:`Executor` and
+implements ``run_chunks`` (and ``close``); callers accept it through ``n_jobs``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from ..exceptions import InvalidParameterError
+from ..utils import Progress, as_progress
+
+__all__ = [
+    "Executor",
+    "SerialExecutor",
+    "ProcessExecutor",
+    "NJobs",
+    "check_n_jobs",
+    "get_executor",
+    "open_executor",
+    "chunk_bounds",
+    "run_chunk",
+]
+
+ProgressLike = Progress | Callable[[int, int | None, str], None] | None
+
+#: chunks per worker when ``chunk_size`` is not given: enough to balance uneven
+#: tasks, few enough that scheduling and pickling stay amortised.
+CHUNKS_PER_WORKER = 4
+
+
+Chunk = tuple[list[Any], list[int] | None]
+
+
+def run_chunk(fn: Callable[..., Any], context: Any, tasks: Sequence[Any], seeds: Sequence[int] | None) -> list[Any]:
+    """Apply ``fn`` to one chunk of tasks with the calling convention of :meth:`Executor.map`.
+
+    The unit of work a process backend ships to a worker (module level, so it
+    pickles by reference).
+    """
+    head = () if context is None else (context,)
+    if seeds is None:
+        return [fn(*head, task) for task in tasks]
+    return [fn(*head, task, seed) for task, seed in zip(tasks, seeds, strict=True)]
+
+
+@runtime_checkable
+class Executor(Protocol):
+    """What the package's parallel loops need from a backend.
+
+    A backend subclasses this protocol and implements :meth:`run_chunks` (how
+    chunks of tasks run) and, if it holds resources, :meth:`close`; it inherits
+    :meth:`map` (argument checks, chunking, progress, task order). An object
+    that implements all four members itself is an executor too.
+
+    Attributes
+    ----------
+    n_workers:
+        How many tasks may run at the same time (1 for serial execution).
+    """
+
+    n_workers: int
+
+    def map(
+        self,
+        fn: Callable[..., Any],
+        tasks: Sequence[Any],
+        *,
+        context: Any = None,
+        seeds: Sequence[int] | None = None,
+        chunk_size: int | None = None,
+        progress: ProgressLike = None,
+        description: str = "tasks",
+    ) -> list[Any]:
+        """Apply ``fn`` to every task and return the results in task order.
+
+        ``fn`` is called as ``fn(task)``, ``fn(context, task)`` when ``context`` is
+        given, and with the task's seed as a last argument when ``seeds`` is given
+        (``fn(context, task, seed)``). ``context`` is shared by all tasks (data,
+        a CI test): a process backend sends it once per chunk, not once per task.
+        The tasks are cut into contiguous chunks (:func:`chunk_bounds`);
+        ``progress`` sees ``start(len(tasks), description)``, one ``advance`` per
+        finished chunk and ``close``.
+
+        Raises
+        ------
+        InvalidParameterError
+            For a bad ``chunk_size`` or a ``seeds`` list of another length than ``tasks``.
+        """
+        items = list(tasks)
+        seed_list = _check_seeds(seeds, len(items))
+        chunks: list[Chunk] = [
+            (items[a:b], None if seed_list is None else seed_list[a:b])
+            for a, b in chunk_bounds(len(items), self.n_workers, chunk_size)
+        ]
+        reporter = as_progress(progress)
+        reporter.start(len(items), description)
+        results: list[Any] = []
+        try:
+            for part in self.run_chunks(fn, context, chunks):
+                results.extend(part)
+                reporter.advance(len(part))
+        finally:
+            reporter.close()
+        return results
+
+    def run_chunks(self, fn: Callable[..., Any], context: Any, chunks: list[Chunk]) -> Iterator[list[Any]]:
+        """Yield the results of every ``(tasks, seeds)`` chunk, in chunk order (default: in this process)."""
+        for tasks, seeds in chunks:
+            yield run_chunk(fn, context, tasks, seeds)
+
+    def close(self) -> None:
+        """Release the workers (a no-op where there are none)."""
+        return None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(n_workers={self.n_workers})"
+
+NJobs = int | Executor | None
+
+
+def check_n_jobs(n_jobs: object) -> int:
+    """The number of workers that an ``n_jobs`` argument asks for.
+
+    Parameters
+    ----------
+    n_jobs:
+        ``None`` or 1: this process; -1: every core (``os.cpu_count()``); a
+        positive integer: that many worker processes; an :class:`Executor`:
+        its ``n_workers``.
+
+    Raises
+    ------
+    InvalidParameterError
+        For 0, a value below -1, a bool or anything else that is not an integer.
+
+    Examples
+    --------
+    >>> check_n_jobs(None), check_n_jobs(3)
+    (1, 3)
+    >>> check_n_jobs(0)
+    Traceback (most recent call last):
+    ...
+    causalscope.exceptions.InvalidParameterError: n_jobs must be None, -1 or a positive integer; got 0
+    """
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, Executor):
+        return int(n_jobs.n_workers)
+    if isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
+        raise InvalidParameterError(f"n_jobs must be None, -1 or a positive integer; got {n_jobs!r}")
+    return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+
+
+def _check_chunk_size(chunk_size: object) -> int | None:
+    if chunk_size is None:
+        return None
+    if isinstance(chunk_size, (bool, np.bool_)) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise InvalidParameterError(f"chunk_size must be None or a positive integer; got {chunk_size!r}")
+    return int(chunk_size)
+
+
+def chunk_bounds(n_tasks: int, n_workers: int, chunk_size: int | None = None) -> list[tuple[int, int]]:
+    """Split ``range(n_tasks)`` into contiguous ``(start, stop)`` chunks.
+
+    With ``chunk_size=None`` there are about :data:`CHUNKS_PER_WORKER` chunks per
+    worker (one chunk per task for a single worker, so that progress moves task
+    by task).
+
+    Examples
+    --------
+    >>> chunk_bounds(10, 2)
+    [(0, 2), (2, 4), (4, 6), (6, 8), (8, 10)]
+    >>> chunk_bounds(5, 1, chunk_size=2)
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    size = _check_chunk_size(chunk_size)
+    if size is None:
+        size = 1 if n_workers <= 1 else max(1, math.ceil(n_tasks / (n_workers * CHUNKS_PER_WORKER)))
+    return [(a, min(a + size, n_tasks)) for a in range(0, n_tasks, size)]
+
+
+def _check_seeds(seeds: Sequence[int] | None, n_tasks: int) -> list[int] | None:
+    if seeds is None:
+        return None
+    out = [int(s) for s in seeds]
+    if len(out) != n_tasks:
+        raise InvalidParameterError(f"seeds must hold one seed per task: {n_tasks} tasks, {len(out)} seeds")
+    return out
+
+
+class SerialExecutor(Executor):
+    """Run every task in this process, one after the other.
+
+    Examples
+    --------
+    >>> SerialExecutor().map(lambda k, x: k * x, [1, 2, 3], context=10)
+    [10, 20, 30]
+    """
+
+    def __init__(self) -> None:
+        self.n_workers = 1
+
+
+class ProcessExecutor(Executor):
+    """Run chunks of tasks in local worker processes (joblib, ``loky`` backend).
+
+    Tasks are cut into contiguous chunks (:func:`chunk_bounds`); each chunk is one
+    call in a worker, carrying ``fn``, the shared ``context`` and its tasks (and
+    seeds), pickled with cloudpickle, so closures work. Results come back in
+    task order. The workers are loky's reusable pool: started on the first call
+    that needs them, kept warm between calls, shut down by loky after an idle
+    timeout. A map with a single chunk runs in this process (no worker starts).
+
+    Parameters
+    ----------
+    n_workers:
+        Worker processes (-1: every core).
+    """
+
+    def __init__(self, n_workers: int = -1) -> None:
+        self.n_workers = check_n_jobs(n_workers)
+
+    def run_chunks(self, fn: Callable[..., Any], context: Any, chunks: list[Chunk]) -> Iterator[list[Any]]:
+        """Yield every chunk's results in chunk order, the chunks run by the workers."""
+        if self.n_workers <= 1 or len(chunks) <= 1:
+            yield from super().run_chunks(fn, context, chunks)
+            return
+        from joblib import Parallel, delayed
+
+        parallel = Parallel(n_jobs=self.n_workers, backend="loky", return_as="generator")
+        yield from parallel(delayed(run_chunk)(fn, context, tasks, seeds) for tasks, seeds in chunks)
+
+
+def get_executor(n_jobs: NJobs) -> Executor:
+    """The executor for an ``n_jobs`` argument.
+
+    ``None`` or 1 gives a :class:`SerialExecutor`, -1 or ``k > 1`` a
+    :class:`ProcessExecutor` with every core or ``k`` workers; an
+    :class:`Executor` is returned as it is.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an invalid ``n_jobs`` (see :func:`check_n_jobs`).
+
+    Examples
+    --------
+    >>> get_executor(None), get_executor(2)
+    (SerialExecutor(n_workers=1), ProcessExecutor(n_workers=2))
+    """
+    if isinstance(n_jobs, Executor):
+        return n_jobs
+    workers = check_n_jobs(n_jobs)
+    return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
+
+
+@contextmanager
+def open_executor(n_jobs: NJobs) -> Iterator[Executor]:
+    """:func:`get_executor` as a context manager: closes the executor only if it made it.
+
+    An :class:`Executor` passed in belongs to the caller and stays open.
+
+    Examples
+    --------
+    >>> with open_executor(1) as ex:
+    ...     ex.map(abs, [-1, 2])
+    [1, 2]
+    """
+    executor = get_executor(n_jobs)
+    try:
+        yield executor
+    finally:
+        if executor is not n_jobs:
+            executor.close()
