@@ -45,6 +45,7 @@ import pandas as pd
 
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import ADMG, DAG, MixedGraph
+from ..utils import to_jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..data import Dataset
@@ -169,16 +170,8 @@ class Example:
             "domain_column": self.domain_column,
             "treatment": self.treatment,
             "outcome": self.outcome,
-            "reference": _jsonable(self.reference),
+            "reference": to_jsonable(self.reference),
         }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 # --------------------------------------------------------------------------- Sachs
