@@ -20,7 +20,7 @@ import pandas as pd
 from ..exceptions import CausalScopeError, NotIdentifiableError
 from ..graphs import MixedGraph
 from .missing import complete_rows
-from .stages import Step, one_line, refuters
+from .stages import StageResult, Step, one_line, refuters
 
 __all__ = ["Effects", "effects", "estimate_one", "causal_path", "path_notes", "effect_columns"]
 
@@ -83,6 +83,10 @@ def path_notes(path: str, graph: MixedGraph, treatment: str, outcome: str) -> li
     return []
 
 
+def _not_identified(base: dict[str, Any], exc: Exception, graph: MixedGraph) -> dict[str, Any]:
+    return {**base, "status": "not_identified", "reason": " ".join(str(exc).split()), "graph_type": graph.kind}
+
+
 def estimate_one(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome: str, seed: int,
                  remaining: Callable[[], float] | None = None) -> tuple[dict[str, Any], tuple[Step, ...]]:
     """Identify and estimate one effect on the rows complete in the columns the estimator reads.
@@ -101,8 +105,7 @@ def estimate_one(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome
         ident = identify(graph, treatment, outcome)
     except NotIdentifiableError as exc:
         steps.append(Step("identify", "done", f"not identified on the learned {graph.kind}: {exc}"))
-        return {**base, "status": "not_identified", "reason": " ".join(str(exc).split()),
-                "graph_type": graph.kind}, tuple(steps)
+        return _not_identified(base, exc, graph), tuple(steps)
     except CausalScopeError as exc:
         steps.append(Step("identify", "failed", one_line(exc)))
         return {**base, "status": "failed", "reason": one_line(exc)}, tuple(steps)
@@ -150,8 +153,7 @@ def estimate_one(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome
                                                        f"{max(left, 0.0):.2g} s left"))
     except NotIdentifiableError as exc:
         steps.append(Step("estimate", "done", f"not identified: {exc}"))
-        return {**base, "status": "not_identified", "reason": " ".join(str(exc).split()),
-                "graph_type": graph.kind}, tuple(steps)
+        return _not_identified(base, exc, graph), tuple(steps)
     except CausalScopeError as exc:
         steps.append(Step("estimate", "failed", one_line(exc)))
         return {**base, "status": "failed", "reason": one_line(exc), "identification": str(ident)}, tuple(steps)
@@ -160,18 +162,16 @@ def estimate_one(frame: pd.DataFrame, graph: MixedGraph, treatment: str, outcome
 
 
 @dataclass(frozen=True)
-class Effects:
+class Effects(StageResult):
     """One dict per requested effect (EFFECT.json shape plus ``status``), with the steps."""
 
     effects: tuple[dict[str, Any], ...]
-    steps: tuple[Step, ...]
-    limitations: tuple[str, ...] = ()
 
 
 def effects(frame: pd.DataFrame, graph: MixedGraph, *, treatment: str | None, outcome: str | None, seed: int,
             remaining: Callable[[], float] | None) -> Effects:
     """Identify and estimate the effect of ``treatment`` on ``outcome`` on ``graph`` (none when not asked)."""
     if treatment is None or outcome is None:
-        return Effects((), ())
+        return Effects(())
     effect, steps = estimate_one(frame, graph, treatment, outcome, seed, remaining)
-    return Effects((effect,), steps)
+    return Effects((effect,), steps=steps)

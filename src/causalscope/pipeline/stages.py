@@ -19,9 +19,10 @@ surrogate variable, gets the DataFrame; and under listwise deletion the complete
 rows are validated once more, so that their kinds and codes are those of the rows
 the method sees, as before.
 
-To add a stage: write a function that returns a frozen dataclass with ``steps``
-and ``limitations`` fields, call it from ``analyze`` in its place, and
-concatenate its steps and limitations in that order.
+To add a stage: write a function that returns a frozen subclass of
+:class:`StageResult` (its ``steps`` and ``limitations`` are keyword fields),
+call it from ``analyze`` in its place and add its result to the tuple whose steps
+and limitations ``analyze`` concatenates, in that order.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from .missing import MissingPlan, complete_rows, plan_missing
 from .sufficiency import CHECKED_ALGORITHMS, SufficiencyCheck, check_sufficiency
 
 __all__ = [
-    "Step", "Validated", "Profiled", "Chosen", "Fitted", "Tuned", "Resampled", "Checked", "Scored",
+    "Step", "StageResult", "Validated", "Profiled", "Chosen", "Fitted", "Tuned", "Resampled", "Checked", "Scored",
     "validate", "profile", "choose", "fit", "tune_stage", "resample", "check", "score",
     "one_line", "apply_setting", "seeded", "with_resample_count", "final_limitations",
     "TUNING_BUDGET_SHARE", "BOOTSTRAP_BUDGET_SHARE", "MIN_BOOTSTRAP", "EFFECT_BUDGET_SHARE",
@@ -77,6 +78,14 @@ class Step:
         return {"name": self.name, "status": self.status, "detail": self.detail}
 
 
+@dataclass(frozen=True, kw_only=True)
+class StageResult:
+    """What every stage's result carries: the steps it recorded and the limitations it found, in order."""
+
+    steps: tuple[Step, ...] = ()
+    limitations: tuple[str, ...] = ()
+
+
 def one_line(exc: BaseException) -> str:
     """``"ErrorType: message"`` on one line (a step's or an effect's reason)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
@@ -85,7 +94,7 @@ def one_line(exc: BaseException) -> str:
 
 # --------------------------------------------------------------------------- validate
 @dataclass(frozen=True)
-class Validated:
+class Validated(StageResult):
     """The validated table: ``frame`` (analysis and role columns) and its one :class:`Dataset`."""
 
     frame: pd.DataFrame
@@ -95,8 +104,6 @@ class Validated:
     n_complete: int
     n_unlabelled: int
     deterministic: DeterministicReport
-    steps: tuple[Step, ...]
-    limitations: tuple[str, ...]
 
 
 def _check_column(frame: pd.DataFrame, name: str | None, what: str) -> None:
@@ -180,13 +187,11 @@ def validate(data: pd.DataFrame | Dataset, *, treatment: str | None, outcome: st
 
 # --------------------------------------------------------------------------- profile
 @dataclass(frozen=True)
-class Profiled:
+class Profiled(StageResult):
     """The data profile and the rows it was computed on."""
 
     profile: DataProfile
     rows: str
-    steps: tuple[Step, ...]
-    limitations: tuple[str, ...] = ()
 
 
 def profile(valid: Validated, *, domain_column: str | None, time_column: str | None, seed: int) -> Profiled:
@@ -218,7 +223,7 @@ def profile(valid: Validated, *, domain_column: str | None, time_column: str | N
 
 # --------------------------------------------------------------------------- choose
 @dataclass(frozen=True)
-class Chosen:
+class Chosen(StageResult):
     """The method, the missing-value plan and the discovery table.
 
     ``data`` is what every discovery fit receives (the validated :class:`Dataset`, or
@@ -233,8 +238,6 @@ class Chosen:
     data: Dataset | pd.DataFrame
     fixed: dict[str, Any]
     discovery_rows: str
-    steps: tuple[Step, ...]
-    limitations: tuple[str, ...]
 
 
 def choose(valid: Validated, prof: DataProfile, *, domain_column: str | None, time_column: str | None,
@@ -321,14 +324,12 @@ def refuters() -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Fitted:
+class Fitted(StageResult):
     """One fit with the method's default settings, its time, and the effect's share of the budget."""
 
     graph: MixedGraph
     seconds: float
     reserve: float
-    steps: tuple[Step, ...]
-    limitations: tuple[str, ...] = ()
 
 
 def fit(chosen: Chosen, *, seed: int, budget: float | None, report: Progress) -> Fitted:
@@ -392,14 +393,12 @@ def reserve_for_effect(fitted: Fitted, valid: Validated, *, treatment: str, outc
 
 # --------------------------------------------------------------------------- tune
 @dataclass(frozen=True)
-class Tuned:
+class Tuned(StageResult):
     """The hyperparameters the rest runs with, and ``TuningResult.to_dict()`` when tuned."""
 
     params: dict[str, Any]
     tuning: dict[str, Any] | None
     rows: str
-    steps: tuple[Step, ...]
-    limitations: tuple[str, ...] = ()
 
 
 def tune_stage(chosen: Chosen, fitted: Fitted, *, seed: int, n_jobs: int | None,
@@ -409,13 +408,13 @@ def tune_stage(chosen: Chosen, fitted: Fitted, *, seed: int, n_jobs: int | None,
     params = dict(chosen.fixed)
     if choice.tune_grid is None:
         return Tuned(params, None, "not tuned",
-                     (Step("tune", "skipped", "the chosen method has no tuned hyperparameter (see the reasons)"),))
+                     steps=(Step("tune", "skipped", "the chosen method has no tuned hyperparameter (see the reasons)"),))
     n_grid = int(np.prod([len(v) for v in choice.tune_grid.values()]))
     n_fits = n_grid * (5 if choice.tune_method == "heldout_likelihood" else 20)
     t_fit = fitted.seconds
     if n_fits * t_fit > TUNING_BUDGET_SHARE * for_discovery():
         return Tuned(params, None, "not tuned",
-                     (Step("tune", "skipped", f"budget: {n_fits} refits of about {t_fit:.2g} s would exceed "
+                     steps=(Step("tune", "skipped", f"budget: {n_fits} refits of about {t_fit:.2g} s would exceed "
                                               f"{TUNING_BUDGET_SHARE:.0%} of the {max(for_discovery(), 0):.3g} s "
                                               "left for discovery"),))
     from .tuning import tune
@@ -424,24 +423,23 @@ def tune_stage(chosen: Chosen, fitted: Fitted, *, seed: int, n_jobs: int | None,
         res = tune(chosen.data, choice.algorithm, choice.tune_grid, method=choice.tune_method,
                    random_state=seed, n_jobs=n_jobs, progress=report, **chosen.fixed)
     except CausalScopeError as exc:
-        return Tuned(params, None, "not tuned", (Step("tune", "failed", f"{one_line(exc)}; default settings kept"),))
+        return Tuned(params, None, "not tuned",
+                     steps=(Step("tune", "failed", f"{one_line(exc)}; default settings kept"),))
     rows = res.rows if chosen.plan.strategy != "listwise" else f"{chosen.discovery_rows} (listwise)"
     chosen_text = ", ".join(f"{k} = {v}" for k, v in res.chosen.items())
     step = Step("tune", "done", f"chose {chosen_text} by {res.method.replace('_', ' ')}; rows: {res.rows}")
-    return Tuned(apply_setting(params, res.chosen, choice.algorithm), res.to_dict(), rows, (step,))
+    return Tuned(apply_setting(params, res.chosen, choice.algorithm), res.to_dict(), rows, steps=(step,))
 
 
 # --------------------------------------------------------------------------- resample
 @dataclass(frozen=True)
-class Resampled:
+class Resampled(StageResult):
     """The bootstrap: its edge confidence (``None`` when skipped or failed) and the final graph."""
 
     confidence: Any
     graph: MixedGraph
     n_requested: int
     how_many: str
-    steps: tuple[Step, ...]
-    limitations: tuple[str, ...]
 
 
 def resample(chosen: Chosen, fitted: Fitted, tuned: Tuned, *, seed: int, n_jobs: int | None,
@@ -499,13 +497,11 @@ def resample(chosen: Chosen, fitted: Fitted, tuned: Tuned, *, seed: int, n_jobs:
 
 # --------------------------------------------------------------------------- check
 @dataclass(frozen=True)
-class Checked:
+class Checked(StageResult):
     """The hidden-confounder check (``None`` when not run, skipped or failed) and the resample count's choice."""
 
     check: SufficiencyCheck | None
     choice: MethodChoice
-    steps: tuple[Step, ...]
-    limitations: tuple[str, ...]
 
 
 def sufficiency_stage(data: Any, confidence: Any, choice: MethodChoice, seed: int, knowledge: Any,
@@ -578,12 +574,10 @@ def check(chosen: Chosen, resampled: Resampled, *, assume_latent: bool, seed: in
 
 # --------------------------------------------------------------------------- score
 @dataclass(frozen=True)
-class Scored:
+class Scored(StageResult):
     """One dict per reference graph the learned graph was scored against."""
 
     scores: tuple[dict[str, Any], ...]
-    steps: tuple[Step, ...]
-    limitations: tuple[str, ...] = ()
 
 
 def score(graph: MixedGraph, reference: Mapping[str, MixedGraph] | None) -> Scored:
