@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -27,7 +29,8 @@ def _count_from_frame(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.mark.parametrize(("noise", "algorithm"), [("uniform", "lingam"), ("gaussian", None)])
-def test_analyze_validates_the_table_once(monkeypatch: pytest.MonkeyPatch, noise: str, algorithm: str | None) -> None:
+def test_analyze_validates_the_table_once(monkeypatch: pytest.MonkeyPatch, noise: Literal["uniform", "gaussian"],
+                                          algorithm: str | None) -> None:
     sim = simulate(5, 300, mechanism="linear", noise=noise, random_state=0)
     calls = _count_from_frame(monkeypatch)
     res = analyze(sim.data, n_bootstrap=3, random_state=0)
@@ -56,7 +59,8 @@ def test_take_keeps_kinds_and_codes_without_revalidation() -> None:
     part = ds.take(np.array([1, 1, 3]))  # "c" and "site" constant here: no validation error
     assert part.kinds == ds.kinds and part.categories == ds.categories
     assert part.column("c").tolist() == [0.0, 0.0, 0.0]
-    assert part.domain.tolist() == [0, 0, 1] and part.row_positions.tolist() == [1, 1, 3]
+    assert part.domain is not None and part.domain.tolist() == [0, 0, 1]
+    assert part.row_positions.tolist() == [1, 1, 3]
     assert part.to_frame()["c"].tolist() == ["a", "a", "a"]
     with pytest.raises(DataError):
         ds.take(np.array([4]))

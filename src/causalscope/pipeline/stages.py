@@ -32,7 +32,7 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -143,7 +143,8 @@ def validate(data: pd.DataFrame | Dataset, *, treatment: str | None, outcome: st
                              protect=[c for c in (treatment, outcome) if c is not None])
     det_notes: list[str] = []
     if det.found:
-        frame, det_notes = resolve_deterministic(frame, det, deterministic)  # type: ignore[assignment]
+        resolved, det_notes = resolve_deterministic(frame, det, deterministic)
+        frame = cast(pd.DataFrame, resolved)  # a DataFrame in, a DataFrame out
         variables = tuple(c for c in variables if c in frame.columns)
         if variables != dataset.variables:
             dataset = dataset.subset(variables)
@@ -420,7 +421,7 @@ def tune_stage(chosen: Chosen, fitted: Fitted, *, seed: int, n_jobs: int | None,
     from .tuning import tune
 
     try:
-        res = tune(chosen.data, choice.algorithm, choice.tune_grid, method=choice.tune_method,
+        res = tune(chosen.data, choice.algorithm, choice.tune_grid, method=cast(Any, choice.tune_method),
                    random_state=seed, n_jobs=n_jobs, progress=report, **chosen.fixed)
     except CausalScopeError as exc:
         return Tuned(params, None, "not tuned",
@@ -472,7 +473,8 @@ def resample(chosen: Chosen, fitted: Fitted, tuned: Tuned, *, seed: int, n_jobs:
     else:
         try:
             confidence = bootstrap_edges(chosen.data, choice.algorithm, n_bootstrap=nb, random_state=seed,
-                                         resampling=choice.resampling, sample_fraction=choice.sample_fraction,
+                                         resampling=cast(Any, choice.resampling),
+                                         sample_fraction=choice.sample_fraction,
                                          n_jobs=n_jobs, on_error="skip", progress=report,
                                          **seeded(choice.algorithm, tuned.params, None))
             graph = confidence.consensus_graph(choice.threshold)
@@ -482,9 +484,9 @@ def resample(chosen: Chosen, fitted: Fitted, tuned: Tuned, *, seed: int, n_jobs:
         except CausalScopeError as exc:
             steps.append(Step("bootstrap", "failed", f"{one_line(exc)}; the single fit is reported"))
     if choice.algorithm in ("exact", "exact_posterior") and graph.kind == "dag":
-        from ..graphs import dag_to_cpdag
+        from ..graphs import DAG, dag_to_cpdag
 
-        graph = dag_to_cpdag(graph)
+        graph = dag_to_cpdag(cast(DAG, graph))
         limitations.append("Exact search returns one DAG of the score-optimal class; the BIC cannot tell Markov "
                            "equivalent DAGs apart, so the final graph is that DAG's CPDAG and the orientation "
                            "frequencies of the bootstrap within a class carry no evidence.")
