@@ -8,9 +8,14 @@ whether the Dataset was *validated* (built from a table: kinds inferred, every
 check run) or *derived* from another one without re-validation
 (``Dataset.take``, ``Dataset.subset``).
 
+With ``--simulated P`` it counts one ``analyze`` of a simulated linear-Gaussian
+table of ``P`` variables and 500 rows instead (PC or GES with tuning, the
+bootstrap and the hidden-confounder check), with the treatment ``X1`` and outcome
+``X2``.
+
 Usage::
 
-    PYTHONPATH=src python benchmarks/count_datasets.py [--seed 0]
+    PYTHONPATH=src python benchmarks/count_datasets.py [--seed 0] [--simulated 6]
 
 The counter is installed by this script only; the library is not changed.
 """
@@ -46,8 +51,17 @@ def _site(frame: FrameType | None) -> str:
     return f"{how}  " + " <- ".join(names)
 
 
-def count(seed: int = 0) -> tuple[int, Counter[str]]:
-    """Run the demo's analysis once; return the number of Datasets built and the count per site."""
+def _simulated(p: int, seed: int) -> None:
+    from causalscope.datasets import simulate
+    from causalscope.pipeline import analyze
+
+    sim = simulate(p, 500, mechanism="linear", noise="gaussian", random_state=seed)
+    analyze(sim.data, treatment="X1", outcome="X2", random_state=seed)
+
+
+def count(seed: int = 0, simulated: int | None = None) -> tuple[int, Counter[str]]:
+    """Run the demo's analysis (or one of ``simulated`` variables) once; return the number of Datasets built
+    and the count per site."""
     from causalscope.cli._demo import run_demo
     from causalscope.data import Dataset
 
@@ -61,7 +75,10 @@ def count(seed: int = 0) -> tuple[int, Counter[str]]:
     Dataset.__init__ = counting  # type: ignore[method-assign]
     try:
         with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
-            run_demo(Path(tmp) / "demo", seed=seed)
+            if simulated is None:
+                run_demo(Path(tmp) / "demo", seed=seed)
+            else:
+                _simulated(simulated, seed)
     finally:
         Dataset.__init__ = original  # type: ignore[method-assign]
     return sum(sites.values()), sites
@@ -71,10 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     """Print the count of Datasets one demo analysis builds, per site."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--simulated", type=int, default=None, metavar="P",
+                        help="count one analyze of a simulated table of P variables instead of the demo")
     args = parser.parse_args(argv)
-    total, sites = count(args.seed)
+    total, sites = count(args.seed, args.simulated)
+    what = "demo analysis (Sachs" if args.simulated is None else f"analyze (simulated, p = {args.simulated}"
     validated = sum(n for site, n in sites.items() if site.startswith("validated"))
-    print(f"Datasets built by one demo analysis (Sachs, seed {args.seed}): {total} "
+    print(f"Datasets built by one {what}, seed {args.seed}): {total} "
           f"({validated} validated from a table, {total - validated} derived without re-validation)")
     for site, n in sites.most_common():
         print(f"{n:6d}  {site}")
