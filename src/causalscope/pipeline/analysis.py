@@ -40,7 +40,10 @@ The copilot runs, in order:
 Each stage is a function of :mod:`causalscope.pipeline.stages` (the effects stage:
 :mod:`causalscope.pipeline.effects`) that returns a frozen result with its steps and
 limitations; :func:`analyze` runs them in order and assembles the :class:`Analysis`.
-One validated :class:`~causalscope.data.Dataset` is built and handed to every fit.
+One validated :class:`~causalscope.data.Dataset` is built and handed to every fit, the
+tuning, the resamples (:meth:`~causalscope.data.Dataset.take`) and the check (CD-NOD and
+listwise deletion excepted: see :mod:`causalscope.pipeline.stages`); the effect is
+identified once.
 
 Every step is recorded as a :class:`Step` (``done``, ``skipped`` or ``failed``,
 with the reason), so an analysis that hits its budget or a failing component says
