@@ -17,7 +17,8 @@ Progress
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
@@ -36,6 +37,7 @@ __all__ = [
     "as_progress",
     "track",
     "registrar",
+    "to_jsonable",
 ]
 
 RandomState = int | np.random.Generator | None
@@ -253,3 +255,38 @@ def registrar(registry: dict[str, type], name: str, *, kind: str, attribute: str
         return cls
 
     return decorator
+
+
+def to_jsonable(value: Any) -> Any:
+    """``value`` as plain JSON data: the one conversion behind every JSON writer of the package.
+
+    Mappings become dicts with ``str`` keys, lists and tuples become lists, numpy
+    scalars become Python numbers, a ``NaN`` or infinite float becomes ``None``
+    (JSON has no such number; the writers use ``allow_nan=False``), an object with a
+    ``to_dict()`` method (e.g. ``Knowledge``: a sorted, hash-order-free form) is
+    converted through it, and anything else is written as its ``str``; an object
+    whose ``str`` is Python's default (which holds a memory address) is written
+    ``<TypeName>`` so that the output stays the same from run to run.
+
+    Examples
+    --------
+    >>> to_jsonable({"alpha": np.float64(0.01), 2: (np.int64(3), float("nan")), "ok": np.bool_(True)})
+    {'alpha': 0.01, '2': [3, None], 'ok': True}
+    >>> to_jsonable(object())
+    '<object>'
+    """
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.generic) and not isinstance(value, np.str_):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if callable(getattr(value, "to_dict", None)):
+        return to_jsonable(value.to_dict())
+    if type(value).__str__ is object.__str__ and type(value).__repr__ is object.__repr__:
+        return f"<{type(value).__name__}>"  # no repr: it holds a memory address
+    return str(value)

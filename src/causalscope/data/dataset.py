@@ -505,6 +505,44 @@ class Dataset:
         state["categories"] = {c: self._categories[c] for c in cols if c in self._categories}
         return Dataset(**state)
 
+    def take(self, rows: Sequence[int] | np.ndarray) -> Dataset:
+        """A new dataset of the rows at positions ``rows`` (repeats allowed), without re-validation.
+
+        The variables, kinds, categories (and so the codes), roles and missing-value
+        policy stay those of this dataset: a resample (bootstrap, subsample, a fold)
+        is coded as the data it was drawn from, even when a category does not occur in
+        it. The domain and time labels and :attr:`row_positions` follow the rows.
+
+        Raises
+        ------
+        DataError
+            If a position is out of range or ``rows`` is not a 1-D array of integers.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ds = Dataset.from_frame(pd.DataFrame({"c": ["b", "a", "c", "a"], "x": [1.0, 2.5, 3.0, 0.5]}))
+        >>> part = ds.take([2, 2, 0])
+        >>> part.column("c"), part.categories["c"], part.row_positions
+        (array([2., 2., 1.]), ('a', 'b', 'c'), array([2, 2, 0]))
+        """
+        idx = np.asarray(rows)
+        if idx.ndim != 1 or (idx.size and not np.issubdtype(idx.dtype, np.integer)):
+            raise DataError(f"take needs a 1-D array of integer row positions; got shape {idx.shape}, "
+                            f"dtype {idx.dtype}")
+        n = self.n_samples
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise DataError(f"take: row positions must lie in [0, {n}); got {int(idx.min())}..{int(idx.max())}")
+        idx = idx.astype(np.int64, copy=False)
+        state = self._state()
+        state["values"] = self._values[idx]
+        if self._domain is not None:
+            state["domain"] = self._domain[idx]
+        if self._time is not None:
+            state["time"] = self._time[idx]
+        state["row_positions"] = self._row_positions[idx]
+        return Dataset(**state)
+
     def to_frame(self, *, decode: bool = True, include_roles: bool = True) -> pd.DataFrame:
         """Return the data as a new DataFrame.
 

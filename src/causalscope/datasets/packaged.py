@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..exceptions import InvalidParameterError
+from ..utils import to_jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..data import Dataset
@@ -126,13 +127,5 @@ class Example:
             "domain_column": self.domain_column,
             "treatment": self.treatment,
             "outcome": self.outcome,
-            "reference": _jsonable(self.reference),
+            "reference": to_jsonable(self.reference),
         }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        return [_jsonable(v) for v in value]
-    return value

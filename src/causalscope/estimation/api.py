@@ -114,7 +114,7 @@ def _only_ate(method: str, target: str) -> None:
 
 
 def _identify(
-    graph: MixedGraph, treatment: str, outcome: str, method: str, discrete: bool
+    graph: MixedGraph, treatment: str, outcome: str, method: str, discrete: bool, identification: Any = None
 ) -> tuple[str, list[str], list[str], Any]:
     """(kind, adjust/mediators/covariates, instruments, estimand text or object) from the graph."""
     from ..identification import find_instruments, identify
@@ -124,7 +124,8 @@ def _identify(
     want_iv = method in ("2sls", "wald")
     if not want_iv:
         try:
-            ident = identify(graph, treatment, outcome, method="frontdoor" if method == "frontdoor" else "auto")
+            ident = (identification if identification is not None and method == "auto" else
+                     identify(graph, treatment, outcome, method="frontdoor" if method == "frontdoor" else "auto"))
         except NotIdentifiableError:
             try:
                 insts = find_instruments(graph, treatment, outcome)
@@ -177,6 +178,7 @@ def estimate_effect(
     refute: bool = True,
     sensitivity: bool = True,
     progress: Any = None,
+    identification: Any = None,
 ) -> EffectEstimate:
     """Identify, estimate, refute and assess the sensitivity of a causal effect.
 
@@ -220,6 +222,10 @@ def estimate_effect(
     progress:
         Progress reporter or callback ``(done, total, description)`` for the bootstrap
         of the main estimate (see :mod:`causalscope.utils`).
+    identification:
+        The :class:`~causalscope.identification.Identification` of this effect on
+        ``graph`` (``identify(graph, treatment, outcome)``), when the caller has it
+        already: with ``method="auto"`` it is used instead of identifying again.
 
     Returns
     -------
@@ -294,7 +300,8 @@ def estimate_effect(
                 "assume_no_confounding=True states that nothing needs adjusting; it does not combine with a graph "
                 "(the graph decides what to adjust for)")
         observed = [v for v in graph.nodes if v in frame.columns]
-        kind, adj, inst, estimand = _identify(graph, treatment, outcome, method, _discrete(frame, observed))
+        kind, adj, inst, estimand = _identify(graph, treatment, outcome, method, _discrete(frame, observed),
+                                              identification)
         if kind == "null":
             return _null_effect(treatment, outcome, target, estimand, len(frame), alpha)
         estimand_obj = None

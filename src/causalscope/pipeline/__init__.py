@@ -1,5 +1,9 @@
 """The copilot: profile -> choose -> tune -> discover (with uncertainty) -> identify -> estimate.
 
+``analysis`` holds :func:`analyze` and :class:`Analysis`; ``stages`` (and
+``effects``) the stage functions it runs, each returning a frozen result with its
+steps; ``summary`` the plain-text summary.
+
 ``stability`` measures how sure a learned graph is (bootstrap edge confidence,
 stability selection); ``tuning`` chooses hyperparameters such as ``alpha`` or a
 score's ``penalty_discount`` from the data.
@@ -37,3 +41,8 @@ __all__ += ["CONSENSUS_THRESHOLD", "MethodChoice", "bootstrap_size", "choose_met
 from .missing import MissingPlan, enough_complete_rows, plan_missing
 
 __all__ += ["MissingPlan", "enough_complete_rows", "plan_missing"]
+
+from .effects import causal_path
+from .summary import analysis_summary
+
+__all__ += ["causal_path", "analysis_summary"]

@@ -155,14 +155,7 @@ def take_rows(data: object, rows: np.ndarray) -> Any:
     if isinstance(data, pd.DataFrame):
         return data.iloc[rows].reset_index(drop=True)
     if isinstance(data, Dataset):
-        state = data._state()  # noqa: SLF001 - same package family, immutable value
-        state["values"] = np.asarray(data.values)[rows]
-        if state["domain"] is not None:
-            state["domain"] = state["domain"][rows]
-        if state["time"] is not None:
-            state["time"] = state["time"][rows]
-        state["row_positions"] = state["row_positions"][rows]
-        return Dataset(**state)
+        return data.take(rows)
     raise InvalidParameterError(
         f"data must be a pandas DataFrame or a causalscope Dataset; got {type(data).__name__}"
     )

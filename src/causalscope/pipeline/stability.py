@@ -35,7 +35,7 @@ import pandas as pd
 from ..exceptions import CausalScopeError, GraphError, InvalidParameterError
 from ..graphs import GRAPH_TYPES, MixedGraph, apply_meek_rules, parse_edge
 from ..parallel import NJobs, open_executor
-from ..utils import RandomState, get_logger, spawn_seeds
+from ..utils import RandomState, get_logger, spawn_seeds, to_jsonable
 from ._resample import AlgorithmSpec, check_data, fitted_graph, n_rows, resolve_algorithm, take_rows
 
 __all__ = [
@@ -364,7 +364,7 @@ class EdgeConfidence:
         """JSON-ready summary: settings, per-pair frequencies and the ``edge_confidence`` list."""
         return {
             "algorithm": self.algorithm,
-            "parameters": _jsonable(self.parameters),
+            "parameters": to_jsonable(self.parameters),
             "graph_type": self.graph_type,
             "nodes": list(self.nodes),
             "resampling": self.resampling,
@@ -380,20 +380,6 @@ class EdgeConfidence:
             f"EdgeConfidence(algorithm={self.algorithm!r}, n_replicates={self.n_replicates}, "
             f"nodes={len(self.nodes)}, graph_type={self.graph_type!r})"
         )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    if hasattr(value, "to_dict"):
-        return _jsonable(value.to_dict())
-    return f"<{type(value).__name__}>"  # no repr: it may hold a memory address
 
 
 def _reaches(m: np.ndarray, src: int, dst: int) -> bool:
@@ -697,7 +683,7 @@ class StabilitySelectionResult:
         """JSON-ready: settings, per-pair probabilities, the stable set and the bound."""
         return {
             "algorithm": self.algorithm,
-            "grid": _jsonable(list(self.grid)),
+            "grid": to_jsonable(list(self.grid)),
             "threshold": self.threshold,
             "complementary_pairs": self.complementary_pairs,
             "n_subsamples": self.n_subsamples,

@@ -51,9 +51,9 @@ from ..exceptions import DataError, GraphError, InvalidParameterError
 from ..graphs import DAG, GRAPH_TYPES, MixedGraph, cpdag_to_dag
 from ..parallel import NJobs
 from ..scores import make_score
-from ..utils import RandomState, as_progress, check_random_state, spawn_seeds
+from ..utils import RandomState, as_progress, check_random_state, spawn_seeds, to_jsonable
 from ._resample import AlgorithmSpec, check_data, fitted_graph, n_rows, resolve_algorithm, take_rows
-from .stability import _jsonable, expand_grid, run_replicates
+from .stability import expand_grid, run_replicates
 
 __all__ = ["TuningResult", "tune", "heldout_loglik", "default_grid", "dag_in_class"]
 
@@ -114,10 +114,10 @@ class TuningResult:
             "criterion": self.criterion,
             "higher_is_better": self.higher_is_better,
             "tried": [
-                {"parameters": _jsonable(t), "value": v, "n_edges": e}
+                {"parameters": to_jsonable(t), "value": v, "n_edges": e}
                 for t, v, e in zip(self.tried, self.values, self.n_edges, strict=True)
             ],
-            "chosen": _jsonable(self.chosen),
+            "chosen": to_jsonable(self.chosen),
             "reason": self.reason,
             "rows": self.rows,
         }
