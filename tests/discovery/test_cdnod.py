@@ -308,11 +308,11 @@ def test_independent_change_never_closes_a_cycle_through_meek(method):
     but Meek's rules then propagated it into the cycle X0 --> X3 --> X2 --> X1 --> X0
     and building the CPDAG raised GraphError. Such an orientation is now skipped.
     Reference: the CPDAG invariant (no directed cycle)."""
-    from causalscope.discovery.cdnod import _has_directed_cycle
+    from causalscope.graphs.reach import has_directed_cycle
 
     frame, _ = simulate_changing_graph("linear", 6, np.random.default_rng([7, True, 6, 50]))
     est = CDNOD(domain_column="domain", independent_change=method).fit(frame)
-    assert not _has_directed_cycle(est.graph_with_context_.mark_matrix())
+    assert not has_directed_cycle(est.graph_with_context_.mark_matrix())
     for u, v in est.oriented_by_independent_change_:
         assert est.graph_.edge(u, v).is_directed
 

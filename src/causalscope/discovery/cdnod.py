@@ -67,6 +67,8 @@ from ..data import Dataset
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import CPDAG
 from ..graphs.equivalence import apply_meek_rules
+from ..graphs.marks import ARROW, TAIL
+from ..graphs.reach import directed_edges, has_directed_cycle, reaches
 from ..independence.base import BaseCITest, _Batch
 from ..utils import get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
@@ -76,7 +78,6 @@ __all__ = ["CDNOD", "cdnod", "independent_change_dependence", "DomainEncoding", 
 
 _log = get_logger(__name__)
 
-NO_EDGE, TAIL, ARROW = 0, 1, 2
 DomainEncoding = Literal["auto", "categorical", "numeric"]
 IndependentChangeMethod = Literal["kernel", "parametric"]
 _EPS = np.finfo(float).eps
@@ -541,31 +542,7 @@ def _domain_codes(labels: np.ndarray, column: str) -> tuple[np.ndarray, tuple[An
 # ---------------------------------------------------------------------- orientation helpers
 def _creates_cycle(marks: np.ndarray, u: int, v: int) -> bool:
     """Whether adding ``u --> v`` closes a directed cycle (``v`` reaches ``u``)."""
-    directed = (marks == ARROW) & (marks.T == TAIL)
-    seen = {v}
-    stack = [v]
-    while stack:
-        a = stack.pop()
-        if a == u:
-            return True
-        for b in np.flatnonzero(directed[a]).tolist():
-            if b not in seen:
-                seen.add(b)
-                stack.append(b)
-    return False
-
-
-def _has_directed_cycle(marks: np.ndarray) -> bool:
-    """Whether the directed edges of a mark matrix contain a cycle (Kahn's algorithm)."""
-    directed = (marks == ARROW) & (marks.T == TAIL)
-    indeg = directed.sum(axis=0)
-    alive = np.ones(len(marks), dtype=bool)
-    while True:
-        free = np.flatnonzero(alive & (indeg == 0))
-        if free.size == 0:
-            return bool(alive.any())
-        alive[free] = False
-        indeg = indeg - directed[free].sum(axis=0)
+    return u == v or reaches(directed_edges(marks), v, u)
 
 
 def _is_undirected(marks: np.ndarray, u: int, v: int) -> bool:
@@ -908,7 +885,7 @@ def _orient_by_independent_change(
             trial[u, v] = ARROW
             trial[v, u] = TAIL
             trial = apply_meek_rules(trial)
-            if _has_directed_cycle(trial):
+            if has_directed_cycle(trial):
                 # Meek's rules propagated the orientation into a cycle (the partially
                 # directed graph has no consistent extension with it): skip it
                 _log.debug("CD-NOD independent change: %s --> %s skipped (cycle)", names[u], names[v])

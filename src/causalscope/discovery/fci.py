@@ -96,6 +96,8 @@ from ..graphs.fci_rules import (
     discriminating_oracle_from_sepsets,
     orient_unshielded_colliders,
 )
+from ..graphs.marks import ARROW, CIRCLE, NO_EDGE, TAIL
+from ..graphs.reach import directed_edges, find_directed_cycle, transitive_closure
 from ..utils import Progress, as_progress, get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
 from .knowledge import as_knowledge
@@ -104,8 +106,6 @@ from .skeleton import _check_n_jobs, _Counter, learn_skeleton
 __all__ = ["FCI", "PossibleDsepMode", "fci", "possible_dsep"]
 
 _log = get_logger(__name__)
-
-NO_EDGE, TAIL, ARROW, CIRCLE = 0, 1, 2, 3
 
 #: Largest number of queries sent to the CI test in one batch of the Possible-D-SEP stage.
 _CHUNK = 20_000
@@ -375,14 +375,7 @@ def _semidirected_reach(adj: np.ndarray, marks: np.ndarray) -> np.ndarray:
     Tetrad's ``existsSemiDirectedPath``). Transitive closure by repeated boolean
     squaring (``log2(p)`` matrix products).
     """
-    step = adj & (marks.T != ARROW)  # mark at u on the edge u-v is marks[v, u]
-    reach = step.copy()
-    while True:
-        f = reach.astype(np.float32)
-        nxt = reach | ((f @ f) > 0)
-        if np.array_equal(nxt, reach):
-            return reach
-        reach = nxt
+    return transitive_closure(adj & (marks.T != ARROW))  # mark at u on the edge u-v is marks[v, u]
 
 
 def _tetrad_set(
@@ -969,30 +962,8 @@ def _apply_rules_by_node(marks: np.ndarray, oracle: Any, rules: tuple[FCIRule, .
 
 
 def _find_directed_cycle(marks: np.ndarray) -> list[int] | None:
-    """A directed cycle ``[v0, v1, ..., v0]`` of ``-->`` edges, or ``None``."""
-    directed = (marks == ARROW) & (marks.T == TAIL)
-    p = marks.shape[0]
-    state = np.zeros(p, dtype=np.int8)  # 0 new, 1 on stack, 2 done
-    for root in range(p):
-        if state[root]:
-            continue
-        stack = [(root, iter(np.flatnonzero(directed[root]).tolist()))]
-        path = [root]
-        state[root] = 1
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                state[node] = 2
-                stack.pop()
-                path.pop()
-            elif state[nxt] == 1:
-                return path[path.index(nxt):] + [nxt]
-            elif state[nxt] == 0:
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append((nxt, iter(np.flatnonzero(directed[nxt]).tolist())))
-    return None
+    """A directed cycle ``[v0, v1, ..., v0]`` of ``-->`` edges of a mark matrix, or ``None``."""
+    return find_directed_cycle(directed_edges(marks))
 
 
 def _break_directed_cycles(marks: np.ndarray, protected: np.ndarray) -> list[tuple[int, int]]:
