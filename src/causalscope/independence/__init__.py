@@ -47,3 +47,30 @@ __all__ += ["MixedLRTest", "fit_multinomial_logit"]
 from .discrete import batched_statistics
 
 __all__ += ["batched_statistics"]
+from .domain import DomainGaussianTest
+from .hsic import (
+    IndependentChangeMethod,
+    domain_module_parameters,
+    embedding_gram,
+    gaussian_gram,
+    independent_change_dependence,
+    kernel_change_dependence,
+    normalised_hsic,
+    nystrom_feature_map,
+    quantile_median_width,
+    rv_coefficient,
+)
+
+__all__ += [
+    "DomainGaussianTest",
+    "IndependentChangeMethod",
+    "independent_change_dependence",
+    "kernel_change_dependence",
+    "domain_module_parameters",
+    "rv_coefficient",
+    "normalised_hsic",
+    "gaussian_gram",
+    "quantile_median_width",
+    "nystrom_feature_map",
+    "embedding_gram",
+]
