@@ -84,7 +84,7 @@ def reaches(step: np.ndarray, src: int, dst: int, blocked: np.ndarray | None = N
     frontier = np.zeros(step.shape[0], dtype=bool)
     frontier[src] = True
     while frontier.any():
-        nxt = step[frontier].any(axis=0)
+        nxt: np.ndarray = step[frontier].any(axis=0)
         if nxt[dst]:
             return True
         nxt &= ~visited
