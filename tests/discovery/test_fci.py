@@ -502,7 +502,8 @@ def _literal_tetrad_search(marks, x, y):
 def test_tetrad_set_matches_a_literal_search():
     """Brute force: the vectorised restricted set equals the literal queue-based search
     on random partially oriented graphs (circles, arrowheads and tails)."""
-    from causalscope.discovery.fci import _semidirected_reach, _tetrad_set
+    from causalscope.discovery.fci_pds import semidirected_reach as _semidirected_reach
+    from causalscope.discovery.fci_pds import tetrad_set as _tetrad_set
 
     rng = np.random.default_rng(7)
     checked = 0

@@ -189,7 +189,8 @@ def test_causallearn_possible_dsep_follows_string_hashing():
     from causallearn.graph.GraphNode import GraphNode
     from causallearn.search.ConstraintBased.FCI import getPossibleDsep
 
-    from causalscope.discovery.fci import _semidirected_reach, _tetrad_set
+    from causalscope.discovery.fci_pds import semidirected_reach as _semidirected_reach
+    from causalscope.discovery.fci_pds import tetrad_set as _tetrad_set
 
     circle, arrow = Endpoint.CIRCLE, Endpoint.ARROW
     shape = [(0, 2, circle, arrow), (4, 2, circle, arrow), (0, 3, circle, arrow), (5, 3, circle, arrow),

@@ -53,7 +53,8 @@ import numpy as np
 
 from ..exceptions import InvalidParameterError
 from ..graphs import CPDAG, DAG
-from ..graphs.equivalence import _cpdag_marks_of_dag, apply_meek_rules
+from ..graphs.equivalence import apply_meek_rules, cpdag_marks_of_dag
+from ..graphs.reach import reaches, transitive_closure
 from ..scores import make_score
 from ..scores.base import LocalScore
 from ..utils import Progress, as_progress, get_logger
@@ -191,50 +192,6 @@ def _extension_kernel(d: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, bool]: 
                 out[y, chosen] = True
         alive[chosen] = False
     return out, True
-
-
-@numba.njit(cache=True)
-def _closure_kernel(step: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    p = step.shape[0]
-    reach = np.zeros((p, p), dtype=np.bool_)
-    stack = np.empty(p, dtype=np.int64)
-    for s in range(p):
-        top = 0
-        for j in range(p):
-            if step[s, j] and not reach[s, j]:
-                reach[s, j] = True
-                stack[top] = j
-                top += 1
-        while top > 0:
-            top -= 1
-            v = stack[top]
-            for j in range(p):
-                if step[v, j] and not reach[s, j]:
-                    reach[s, j] = True
-                    stack[top] = j
-                    top += 1
-    return reach
-
-
-def _closure(step: np.ndarray) -> np.ndarray:
-    """Reachability (paths of length >= 1) along the boolean edge matrix ``step`` (depth-first, compiled)."""
-    return _closure_kernel(np.ascontiguousarray(step))
-
-
-def _reaches(step: np.ndarray, start: int, target: int, blocked: np.ndarray) -> bool:
-    """Is there a path ``start`` -> ... -> ``target`` along ``step`` avoiding ``blocked`` nodes?"""
-    visited = blocked.copy()
-    visited[start] = True
-    frontier = np.zeros(step.shape[0], dtype=bool)
-    frontier[start] = True
-    while frontier.any():
-        nxt = step[frontier].any(axis=0)
-        if nxt[target]:  # type: ignore[index]  # numpy stubs: all/any(axis=...) may be a scalar; an array here
-            return True
-        nxt &= ~visited
-        visited |= nxt
-        frontier = nxt
-    return False
 
 
 def _cliques(cands: Sequence[int], adj: np.ndarray, limit: int, max_size: int) -> Iterator[tuple[int, ...]]:
@@ -530,7 +487,7 @@ class _Search:
         d = _extension(self.state.d, self.state.u)
         if d is None:  # pragma: no cover - guaranteed by the validity conditions
             raise RuntimeError("GES produced a PDAG without consistent extension")
-        m = _cpdag_marks_of_dag(d)
+        m = cpdag_marks_of_dag(d)
         if self.knowledge:
             m = self._orient_knowledge(m)
         self.state.set_marks(m)
@@ -616,7 +573,7 @@ class _Search:
                 if check_paths:
                     blocked = np.zeros(self.p, dtype=bool)
                     blocked[list(na + t)] = True
-                    if _reaches(step, y, x, blocked):
+                    if reaches(step, y, x, blocked):
                         continue
                 cands.append((x, t, tuple(sorted(pa + na + t))))
         if not cands:
@@ -643,7 +600,7 @@ class _Search:
             return False
         blocked = np.zeros(self.p, dtype=bool)
         blocked[list(na + t)] = True
-        return not _reaches(st.d | st.u, y, x, blocked)
+        return not reaches(st.d | st.u, y, x, blocked)
 
     def _forward(self) -> bool:
         p = self.p
@@ -652,7 +609,7 @@ class _Search:
 
         def rescore(targets: Mapping[int, Sequence[int]]) -> None:
             st = self.state
-            reach = _closure(st.d | st.u)
+            reach = transitive_closure(st.d | st.u)
             for y, xs in targets.items():
                 gain[list(xs), y] = -np.inf
                 for x, (g, t) in self._best_inserts(y, xs, reach).items():
@@ -763,7 +720,7 @@ class _Search:
         if d is None:  # pragma: no cover
             return False
         best: tuple[float, int, int] | None = None
-        reach = _closure(d)
+        reach = transitive_closure(d)
         for a, b in zip(*np.nonzero(d)):
             a, b = int(a), int(b)
             if self.forbidden[b, a] or self.required[a, b]:
@@ -793,7 +750,7 @@ class _Search:
         g, a, b = best
         d[a, b] = False
         d[b, a] = True
-        m = _cpdag_marks_of_dag(d)
+        m = cpdag_marks_of_dag(d)
         if self.knowledge:
             m = self._orient_knowledge(m)
         self.state.set_marks(m)

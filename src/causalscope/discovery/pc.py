@@ -39,6 +39,11 @@ from typing import Any, Literal
 import numpy as np
 
 from ..exceptions import InvalidParameterError
+from ..graphs.equivalence import apply_meek_rules
+from ..graphs.marks import ARROW as _ARROW
+from ..graphs.marks import NO_EDGE as _NONE
+from ..graphs.marks import TAIL as _TAIL
+from ..graphs.reach import directed_edges, reaches
 from ..graphs.types import CPDAG
 from ..utils import as_progress, get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
@@ -48,7 +53,6 @@ from .skeleton import Skeleton, learn_skeleton
 __all__ = ["PC", "pc"]
 
 _log = get_logger(__name__)
-_NONE, _TAIL, _ARROW = 0, 1, 2
 
 ColliderRule = Literal["sepset", "conservative", "majority"]
 ConflictRule = Literal["existing", "overwrite", "strongest"]
@@ -248,7 +252,7 @@ class PC:
                 continue  # would close a directed cycle
             marks = trial
         amb = {(x, y, z) for x, y, z in ambiguous} | {(z, y, x) for x, y, z in ambiguous}
-        marks = _meek(marks, adj, allowed, amb)
+        marks = apply_meek_rules(marks, ambiguous=amb, allowed=allowed, schedule="sequential")
         self.variables_ = names
         self.skeleton_ = skel
         self.graph_ = CPDAG.from_mark_matrix(names, marks)
@@ -377,81 +381,9 @@ def _directed(m: np.ndarray, i: int, j: int) -> bool:
     return bool(m[i, j] == _ARROW and m[j, i] == _TAIL)
 
 
-def _undirected(m: np.ndarray, i: int, j: int) -> bool:
-    return bool(m[i, j] == _TAIL and m[j, i] == _TAIL)
-
-
 def _reaches(m: np.ndarray, src: int, dst: int) -> bool:
     """Whether a directed path ``src --> ... --> dst`` exists."""
-    seen = np.zeros(m.shape[0], dtype=bool)
-    seen[src] = True
-    stack = [src]
-    while stack:
-        u = stack.pop()
-        for v in np.flatnonzero((m[u] == _ARROW) & (m[:, u] == _TAIL) & ~seen).tolist():
-            if v == dst:
-                return True
-            seen[v] = True
-            stack.append(v)
-    return False
-
-
-def _meek(m: np.ndarray, adj: np.ndarray, allowed: np.ndarray, ambiguous: set[tuple[int, int, int]]) -> np.ndarray:
-    """Meek's rules R1-R4 to a fixpoint, honouring knowledge and ambiguous triples.
-
-    An orientation ``a --> b`` is made only when knowledge allows it and it closes
-    no directed cycle (on consistent input neither check ever blocks a rule).
-    """
-    m = m.copy()
-    changed = True
-
-    def try_orient(a: int, b: int) -> bool:
-        if not allowed[a, b] or _reaches(m, b, a):
-            return False
-        _orient(m, a, b)
-        return True
-
-    while changed:
-        changed = False
-        und = np.argwhere((m == _TAIL) & (m.T == _TAIL))
-        for a, b in und.tolist():
-            if not _undirected(m, a, b):
-                continue
-            parents_a = [c for c in np.flatnonzero(adj[a]).tolist() if _directed(m, c, a)]
-            # R1: c --> a --- b, c not adjacent to b, (c, a, b) not ambiguous
-            if any(not adj[c, b] and (c, a, b) not in ambiguous for c in parents_a):
-                if try_orient(a, b):
-                    changed = True
-                    continue
-            # R2: a --> c --> b
-            if any(_directed(m, a, c) and _directed(m, c, b) for c in np.flatnonzero(adj[a] & adj[b]).tolist()):
-                if try_orient(a, b):
-                    changed = True
-                    continue
-            common = np.flatnonzero(adj[a] & adj[b]).tolist()
-            # R3: a --- c --> b, a --- d --> b, c and d not adjacent, (c, a, d) not ambiguous
-            mids = [c for c in common if _undirected(m, a, c) and _directed(m, c, b)]
-            if any(
-                not adj[c, d] and (c, a, d) not in ambiguous
-                for i, c in enumerate(mids) for d in mids[i + 1:]
-            ):
-                if try_orient(a, b):
-                    changed = True
-                    continue
-            # R4: a --- d --> c --> b, a adjacent to c, d not adjacent to b
-            hit = False
-            for c in common:
-                if not _directed(m, c, b):
-                    continue
-                for d in np.flatnonzero(adj[a] & adj[c]).tolist():
-                    if d != b and not adj[d, b] and _undirected(m, a, d) and _directed(m, d, c):
-                        hit = True
-                        break
-                if hit:
-                    break
-            if hit and try_orient(a, b):
-                changed = True
-    return m
+    return reaches(directed_edges(m), src, dst)
 
 
 def pc(data: Any = None, **kwargs: Any) -> CPDAG:

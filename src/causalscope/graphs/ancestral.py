@@ -47,13 +47,12 @@ import numpy as np
 from ..exceptions import GraphError, InvalidParameterError
 from .base import Edge, Endpoint, MixedGraph
 from .fci_rules import (
-    ARROW,
-    CIRCLE,
     FCIRule,
     apply_fci_rules,
     discriminating_oracle_from_marks,
     orient_unshielded_colliders,
 )
+from .marks import ARROW, CIRCLE
 from .separation import d_separated
 from .types import DAG, MAG, PAG
 

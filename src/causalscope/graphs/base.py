@@ -67,7 +67,6 @@ class Endpoint(enum.Enum):
 
 _CODE = {Endpoint.TAIL: 1, Endpoint.ARROW: 2, Endpoint.CIRCLE: 3}
 _FROM_CODE = {v: k for k, v in _CODE.items()}
-NO_EDGE, TAIL, ARROW, CIRCLE = 0, 1, 2, 3
 
 # Mark pairs (left, right) -> notation. Each unordered pair has one canonical
 # orientation: an arrowhead, if there is exactly one, goes on the right; a circle

@@ -45,11 +45,16 @@ Markov equivalence classes for acyclic digraphs. Annals of Statistics 25(2).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Literal
 
 import numpy as np
 
 from ..exceptions import GraphError, InvalidParameterError
 from .base import MixedGraph, check_mark_matrix
+from .marks import ARROW as _ARROW
+from .marks import NO_EDGE as _NONE
+from .marks import TAIL as _TAIL
+from .reach import directed_edges, is_acyclic, reaches
 from .types import CPDAG, DAG
 
 __all__ = [
@@ -62,17 +67,16 @@ __all__ = [
     "markov_equivalent",
     "is_cpdag",
     "v_structures",
+    "cpdag_marks_of_dag",
+    "MeekSchedule",
 ]
 
-_NONE, _TAIL, _ARROW = 0, 1, 2
 _ALL_RULES = (1, 2, 3, 4)
+_SCHEDULES = ("simultaneous", "sequential")
+MeekSchedule = Literal["simultaneous", "sequential"]
 
 
 # ---------------------------------------------------------------------- matrix helpers
-def _directed(m: np.ndarray) -> np.ndarray:
-    """``D[i, j]`` true iff ``i --> j``."""
-    return (m == _ARROW) & (m.T == _TAIL)
-
 
 def _undirected(m: np.ndarray) -> np.ndarray:
     """``U[i, j]`` true iff ``i --- j`` (symmetric)."""
@@ -112,28 +116,54 @@ def _check_marks(marks: np.ndarray) -> np.ndarray:
     return check_mark_matrix(marks, error=InvalidParameterError)
 
 
-def _rule1(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray) -> np.ndarray:
-    # c --> a --- b, c and b not adjacent  =>  a --> b
-    return u & (_bmm(d.T, nonadj) > 0)
+class _Ambiguous:
+    """Ambiguous unshielded triples ``(x, y, z)`` (``x``, ``z`` the ends, ``y`` the middle),
+    which the rules must not use as non-colliders; stored with both orders of the ends."""
+
+    def __init__(self, triples: Iterable[tuple[int, int, int]]) -> None:
+        both = {(int(x), int(y), int(z)) for x, y, z in triples}
+        both |= {(z, y, x) for x, y, z in both}
+        self.triples = both
+        arr = np.array(sorted(both), dtype=np.intp).reshape(-1, 3)
+        self.ends, self.mids, self.others = arr[:, 0], arr[:, 1], arr[:, 2]
+
+    def __bool__(self) -> bool:
+        return bool(self.triples)
 
 
-def _rule2(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray) -> np.ndarray:
+_NO_AMBIGUITY = _Ambiguous(())
+
+
+def _rule1(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray, amb: _Ambiguous) -> np.ndarray:
+    # c --> a --- b, c and b not adjacent, (c, a, b) not ambiguous  =>  a --> b
+    count = _bmm(d.T, nonadj)
+    if amb:
+        c, a, b = amb.ends, amb.mids, amb.others
+        hit = d[c, a] & nonadj[c, b]
+        np.subtract.at(count, (a[hit], b[hit]), 1.0)
+    return u & (count > 0)
+
+
+def _rule2(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray, amb: _Ambiguous) -> np.ndarray:
     # a --> c --> b and a --- b  =>  a --> b
     return u & (_bmm(d, d) > 0)
 
 
-def _rule3(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray) -> np.ndarray:
-    # a --- c --> b, a --- d --> b, c and d not adjacent, a --- b  =>  a --> b
+def _rule3(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray, amb: _Ambiguous) -> np.ndarray:
+    # a --- c --> b, a --- d --> b, c and d not adjacent, (c, a, d) not ambiguous, a --- b  =>  a --> b
     new = np.zeros_like(u)
     cand = u & (_bmm(u, d) >= 2)
     for a, b in np.argwhere(cand):
         s = np.flatnonzero(u[a] & d[:, b])
-        if nonadj[np.ix_(s, s)].any():
+        pairs = nonadj[np.ix_(s, s)]
+        if amb:
+            new[a, b] = any((int(s[i]), int(a), int(s[j])) not in amb.triples for i, j in np.argwhere(pairs))
+        elif pairs.any():
             new[a, b] = True
     return new
 
 
-def _rule4(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray) -> np.ndarray:
+def _rule4(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray, amb: _Ambiguous) -> np.ndarray:
     # a --- d --> c --> b, a adjacent to c, d and b not adjacent, a --- b  =>  a --> b
     new = np.zeros_like(u)
     path2 = _bmm(d, d) > 0  # path2[x, b]: x --> c --> b for some c
@@ -149,8 +179,13 @@ def _rule4(d: np.ndarray, u: np.ndarray, adj: np.ndarray, nonadj: np.ndarray) ->
 _RULES = {1: _rule1, 2: _rule2, 3: _rule3, 4: _rule4}
 
 
-def _close(m: np.ndarray, rules: tuple[int, ...]) -> np.ndarray:
-    """Apply ``rules`` to ``m`` in place until none applies; return ``m``."""
+def _close(
+    m: np.ndarray,
+    rules: tuple[int, ...],
+    amb: _Ambiguous = _NO_AMBIGUITY,
+    allowed: np.ndarray | None = None,
+) -> np.ndarray:
+    """Apply ``rules`` to ``m`` in place until none applies (simultaneous schedule); return ``m``."""
     if not rules or m.shape[0] < 3:
         return m
     adj = m != 0
@@ -161,7 +196,9 @@ def _close(m: np.ndarray, rules: tuple[int, ...]) -> np.ndarray:
             u = _undirected(m)
             if not u.any():
                 return m
-            new = _RULES[r](_directed(m), u, adj, nonadj)
+            new = _RULES[r](directed_edges(m), u, adj, nonadj, amb)
+            if allowed is not None:
+                new &= allowed
             # On inconsistent input a rule may imply both a --> b and b --> a; such
             # edges are left undirected rather than oriented by an arbitrary choice.
             new &= ~new.T
@@ -172,22 +209,51 @@ def _close(m: np.ndarray, rules: tuple[int, ...]) -> np.ndarray:
             return m
 
 
-def _is_acyclic(d: np.ndarray) -> bool:
-    """Whether the directed adjacency matrix ``d`` has no directed cycle (Kahn's peeling)."""
-    alive = np.ones(d.shape[0], dtype=bool)
-    while alive.any():
-        indeg = d[np.ix_(alive, alive)].sum(axis=0)
-        sources = indeg == 0
-        if not sources.any():
-            return False
-        idx = np.flatnonzero(alive)
-        alive[idx[sources]] = False
-    return True
+def _close_sequential(
+    m: np.ndarray,
+    rules: tuple[int, ...],
+    amb: _Ambiguous = _NO_AMBIGUITY,
+    allowed: np.ndarray | None = None,
+) -> np.ndarray:
+    """Apply ``rules`` to ``m`` in place, one edge at a time (sequential schedule); return ``m``.
+
+    Sweeps the undirected edges ``a --- b`` in index order (``(a, b)`` and ``(b, a)``
+    both); orients ``a --> b`` at once when some rule implies it in the current
+    graph, knowledge allows it and ``b`` does not already reach ``a`` by a directed
+    path; repeats sweeps until one orients nothing.
+    """
+    if not rules or m.shape[0] < 3:
+        return m
+    adj = m != 0
+    nonadj = _nonadjacent(adj)
+
+    def implied() -> np.ndarray:
+        d, u = directed_edges(m), _undirected(m)
+        out = np.zeros_like(u)
+        for r in rules:
+            out |= _RULES[r](d, u, adj, nonadj, amb)
+        return out
+
+    while True:
+        changed = False
+        cand = implied()
+        for a, b in np.argwhere(_undirected(m)).tolist():
+            if not cand[a, b] or (allowed is not None and not allowed[a, b]):
+                continue
+            if reaches(directed_edges(m), b, a):
+                continue  # would close a directed cycle
+            m[a, b] = _ARROW
+            changed = True
+            cand = implied()
+        if not changed:
+            return m
+
+
 
 
 def _vstruct_triples(m: np.ndarray) -> set[tuple[int, int, int]]:
     """Unshielded colliders ``a --> c <-- b`` (both edges directed) as ``(a, c, b)``, ``a < b``."""
-    d = _directed(m)
+    d = directed_edges(m)
     nonadj = _nonadjacent(m != 0)
     out: set[tuple[int, int, int]] = set()
     for c in np.flatnonzero(d.sum(axis=0) >= 2):
@@ -217,7 +283,14 @@ def _check_dag(graph: object, name: str) -> DAG:
 
 
 # ---------------------------------------------------------------------- Meek rules
-def apply_meek_rules(marks: np.ndarray, *, rules: Iterable[int] = _ALL_RULES) -> np.ndarray:
+def apply_meek_rules(
+    marks: np.ndarray,
+    *,
+    rules: Iterable[int] = _ALL_RULES,
+    ambiguous: Iterable[tuple[int, int, int]] = (),
+    allowed: np.ndarray | None = None,
+    schedule: MeekSchedule = "simultaneous",
+) -> np.ndarray:
     """Apply Meek's rules to a mark matrix until none applies (returns a new matrix).
 
     Parameters
@@ -232,6 +305,23 @@ def apply_meek_rules(marks: np.ndarray, *, rules: Iterable[int] = _ALL_RULES) ->
         Which rules to apply, any subset of ``(1, 2, 3, 4)``. R1-R3 suffice to
         complete a pattern of v-structures into a CPDAG; R4 is needed only after
         background knowledge (Meek 1995).
+    ambiguous:
+        Index triples ``(x, y, z)``: unshielded triples ``x --- y --- z`` whose
+        collider status is undecided (the conservative and majority rules of PC).
+        R1 and R3 never use them as non-colliders (``x --> y --- z`` does not
+        orient ``y --> z``); the order of the ends does not matter.
+    allowed:
+        Optional square boolean matrix of background knowledge: ``a --> b`` is
+        oriented only where ``allowed[a, b]`` is true.
+    schedule:
+        ``"simultaneous"`` (default): each rule is evaluated for all edges at
+        once and its orientations applied together (independent of the node
+        order); an edge a rule would orient both ways is left undirected.
+        ``"sequential"``: the undirected edges are visited in index order and
+        each orientation is applied at once (so it informs the next edge), and an
+        orientation that would close a directed cycle is skipped; sweeps repeat
+        until one orients nothing (the PC algorithm's schedule). On consistent
+        input (a PDAG with a consistent extension) both give the same result.
 
     Returns
     -------
@@ -243,8 +333,9 @@ def apply_meek_rules(marks: np.ndarray, *, rules: Iterable[int] = _ALL_RULES) ->
     ------
     InvalidParameterError
         If ``marks`` is not a square integer matrix of codes 0-3 with a zero
-        diagonal and a symmetric zero pattern, or ``rules`` holds something other
-        than 1-4.
+        diagonal and a symmetric zero pattern, ``rules`` holds something other
+        than 1-4, ``ambiguous`` holds something other than index triples,
+        ``allowed`` has the wrong shape, or ``schedule`` is unknown.
 
     Notes
     -----
@@ -276,7 +367,22 @@ def apply_meek_rules(marks: np.ndarray, *, rules: Iterable[int] = _ALL_RULES) ->
     """
     m = _check_marks(marks)
     chosen = _check_rules(rules)
-    return _close(m.copy(), chosen)
+    if schedule not in _SCHEDULES:
+        raise InvalidParameterError(f"schedule must be one of {list(_SCHEDULES)}; got {schedule!r}")
+    p = m.shape[0]
+    try:
+        triples = [tuple(int(v) for v in t) for t in ambiguous]
+    except (TypeError, ValueError):
+        raise InvalidParameterError("ambiguous must be an iterable of (x, y, z) index triples") from None
+    if any(len(t) != 3 or not all(0 <= v < p for v in t) for t in triples):
+        raise InvalidParameterError(f"ambiguous must hold (x, y, z) triples of node indices 0..{p - 1}")
+    amb = _Ambiguous(triples) if triples else _NO_AMBIGUITY  # type: ignore[arg-type]
+    if allowed is not None:
+        allowed = np.asarray(allowed, dtype=bool)
+        if allowed.shape != m.shape:
+            raise InvalidParameterError(f"allowed must be a {p} x {p} boolean matrix; got shape {allowed.shape}")
+    close = _close_sequential if schedule == "sequential" else _close
+    return close(m.copy(), chosen, amb, allowed)
 
 
 def _knowledge_pairs(
@@ -398,7 +504,7 @@ def meek_rules(
         m[i, j] = _ARROW
         m[j, i] = _TAIL
     out = _close(m, chosen)
-    if not _is_acyclic(_directed(out)):
+    if not is_acyclic(directed_edges(out)):
         cycle = MixedGraph.from_mark_matrix(graph.nodes, out).directed_cycle() or []
         raise GraphError(
             "the orientations and background knowledge are inconsistent: Meek's rules "
@@ -441,8 +547,25 @@ def v_structures(graph: MixedGraph) -> frozenset[tuple[str, str, str]]:
     return frozenset((n[a], n[c], n[b]) for a, c, b in _vstruct_triples(m))
 
 
-def _cpdag_marks_of_dag(d: np.ndarray) -> np.ndarray:
-    """CPDAG mark matrix of the DAG with directed adjacency ``d``."""
+def cpdag_marks_of_dag(d: np.ndarray) -> np.ndarray:
+    """CPDAG mark matrix of the DAG with directed adjacency ``d`` (the matrix form of :func:`dag_to_cpdag`).
+
+    Parameters
+    ----------
+    d:
+        Square boolean matrix; ``d[i, j]``: the DAG has ``i --> j``. Not checked for acyclicity.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` mark matrix (codes of :mod:`causalscope.graphs.marks`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cpdag_marks_of_dag(np.array([[0, 1], [0, 0]], dtype=bool)).tolist()  # A --> B: undirected
+    [[0, 1], [1, 0]]
+    """
     adj = d | d.T
     m = adj.astype(np.int8)  # every edge undirected
     in_vs = d & (_bmm(_nonadjacent(adj), d) > 0)  # a --> c with some b --> c, b not adjacent to a
@@ -492,14 +615,14 @@ def dag_to_cpdag(dag: DAG) -> CPDAG:
     A --- B; B --- C
     """
     g = _check_dag(dag, "dag")
-    return CPDAG.from_mark_matrix(g.nodes, _cpdag_marks_of_dag(g.directed_matrix()))
+    return CPDAG.from_mark_matrix(g.nodes, cpdag_marks_of_dag(g.directed_matrix()))
 
 
 def _extension_marks(m: np.ndarray) -> np.ndarray | None:
     """Dor-Tarsi consistent extension of the PDAG mark matrix ``m``, or None."""
     p = m.shape[0]
     out = m.copy()
-    d = _directed(m)
+    d = directed_edges(m)
     u = _undirected(m)
     adj = m != 0
     alive = np.ones(p, dtype=bool)
@@ -583,8 +706,8 @@ def _extensions(m: np.ndarray) -> Iterator[np.ndarray]:
     stack = [start]
     while stack:
         cur = stack.pop()
-        d = _directed(cur)
-        if not _is_acyclic(d):
+        d = directed_edges(cur)
+        if not is_acyclic(d):
             continue
         u = np.triu(_undirected(cur))
         if not u.any():
@@ -793,10 +916,10 @@ def is_cpdag(graph: CPDAG) -> bool:
     if any(not (e.is_directed or e.is_undirected) for e in graph.edges):
         return False
     m = graph.mark_matrix()
-    if not _is_acyclic(_directed(m)):
+    if not is_acyclic(directed_edges(m)):
         return False
     ext = _extension_marks(m)
     if ext is None:
         return False
-    return bool(np.array_equal(_cpdag_marks_of_dag(_directed(ext)), m))
+    return bool(np.array_equal(cpdag_marks_of_dag(directed_edges(ext)), m))
 

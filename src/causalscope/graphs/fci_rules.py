@@ -79,6 +79,7 @@ import numpy as np
 
 from ..exceptions import GraphError, InvalidParameterError
 from .base import check_mark_matrix
+from .marks import ARROW, CIRCLE, NO_EDGE, TAIL
 
 __all__ = [
     "FCIRule",
@@ -93,8 +94,6 @@ __all__ = [
     "discriminating_oracle_from_sepsets",
     "discriminating_oracle_from_marks",
 ]
-
-NO_EDGE, TAIL, ARROW, CIRCLE = 0, 1, 2, 3
 
 FCIRule = Literal["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10"]
 #: Every rule, in the order they are tried.

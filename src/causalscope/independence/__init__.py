@@ -47,3 +47,8 @@ __all__ += ["MixedLRTest", "fit_multinomial_logit"]
 from .discrete import batched_statistics
 
 __all__ += ["batched_statistics"]
+from .domain import DomainGaussianTest
+from .hsic import IndependentChangeMethod, independent_change_dependence, normalised_hsic
+
+# the other HSIC statistics: causalscope.independence.hsic
+__all__ += ["DomainGaussianTest", "IndependentChangeMethod", "independent_change_dependence", "normalised_hsic"]

@@ -34,6 +34,10 @@ import pandas as pd
 
 from ..exceptions import CausalScopeError, GraphError, InvalidParameterError
 from ..graphs import GRAPH_TYPES, MixedGraph, apply_meek_rules, parse_edge
+from ..graphs.marks import ARROW as _ARROW
+from ..graphs.marks import CIRCLE as _CIRCLE
+from ..graphs.marks import TAIL as _TAIL
+from ..graphs.reach import directed_edges, is_acyclic, reaches
 from ..parallel import NJobs, open_executor
 from ..utils import RandomState, get_logger, spawn_seeds, to_jsonable
 from ._resample import AlgorithmSpec, check_data, fitted_graph, n_rows, resolve_algorithm, take_rows
@@ -51,7 +55,6 @@ logger = get_logger(__name__)
 Resampling = Literal["bootstrap", "subsample"]
 OnError = Literal["raise", "skip"]
 
-_NONE, _TAIL, _ARROW, _CIRCLE = 0, 1, 2, 3
 _LEFT = {_TAIL: "-", _ARROW: "<", _CIRCLE: "o"}
 _RIGHT = {_TAIL: "-", _ARROW: ">", _CIRCLE: "o"}
 
@@ -384,31 +387,12 @@ class EdgeConfidence:
 
 def _reaches(m: np.ndarray, src: int, dst: int) -> bool:
     """True if a directed path ``src --> ... --> dst`` exists in the mark matrix ``m``."""
-    d = (m == _ARROW) & (m.T == _TAIL)
-    seen = np.zeros(m.shape[0], dtype=bool)
-    seen[src] = True
-    frontier = seen.copy()
-    while frontier.any():
-        nxt = d[frontier].any(axis=0) & ~seen
-        if nxt[dst]:
-            return True
-        seen |= nxt
-        frontier = nxt
-    return src == dst
+    return src == dst or reaches(directed_edges(m), src, dst)
 
 
 def _acyclic(m: np.ndarray) -> bool:
     """True if the directed edges (tail-arrow) of the mark matrix ``m`` form no cycle."""
-    d = (m == _ARROW) & (m.T == _TAIL)
-    alive = np.ones(m.shape[0], dtype=bool)
-    while alive.any():
-        idx = np.flatnonzero(alive)
-        indeg = d[np.ix_(idx, idx)].sum(axis=0)
-        zero = idx[indeg == 0]
-        if zero.size == 0:
-            return False
-        alive[zero] = False
-    return True
+    return is_acyclic(directed_edges(m))
 
 
 def _collect(
