@@ -31,7 +31,7 @@ from typing import Any
 
 import typer
 
-from ._io import RichProgress, output_path
+from ._io import RichProgress, output_path, progress_wanted
 
 __all__ = ["discover"]
 
@@ -63,14 +63,6 @@ def _load_algorithms() -> dict[str, type]:
         except ImportError:  # an optional dependency is missing: that algorithm is not offered
             continue
     return discovery.DISCOVERY_ALGORITHMS
-
-
-def _progress_wanted() -> bool:
-    import sys
-
-    from .app import _state
-
-    return bool(sys.stderr.isatty()) and not _state.get("quiet", False)
 
 
 def _accepted(cls: type) -> tuple[set[str], bool]:
@@ -153,7 +145,7 @@ def discover(
     for warning in check_sample_size(dataset.n_samples, dataset.n_variables, family=family,
                                      max_cond_size=max_cond_size):
         typer.echo(f"warning: {warning}", err=True)
-    bar = RichProgress() if "progress" in accepted and _progress_wanted() else None
+    bar = RichProgress() if "progress" in accepted and progress_wanted() else None
     if bar is not None:
         kwargs["progress"] = bar
     estimator = cls(**kwargs)

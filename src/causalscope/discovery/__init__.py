@@ -8,41 +8,24 @@ and a function (``pc(data, ...)``), registered in :data:`DISCOVERY_ALGORITHMS`.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ..utils import lazy_exports
 
-from .exact import ExactSearch, exact_search
-
-__all__ += ["ExactSearch", "exact_search"]
-
-from .posterior import (
-    EdgePosterior,
-    ExactPosterior,
-    PosteriorEnumeration,
-    edge_posteriors,
-    posterior_enumeration,
+# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        ".exact": ["ExactSearch", "exact_search"],
+        ".posterior": [
+            "EdgePosterior", "ExactPosterior", "PosteriorEnumeration", "edge_posteriors", "posterior_enumeration"
+        ],
+        ".base": ["DISCOVERY_ALGORITHMS", "check_alpha", "make_algorithm", "register_algorithm", "resolve_ci_test"],
+        ".knowledge": ["Knowledge", "as_knowledge"],
+        ".skeleton": ["Skeleton", "learn_skeleton"],
+        ".pc": ["PC", "pc"],
+        ".ges": ["GES", "GESStep", "ges"],
+        ".lingam": ["DirectLiNGAM", "LiNGAMResult", "direct_lingam", "pairwise_measure"],
+        ".fci": ["FCI", "fci", "possible_dsep"],
+        ".cdnod": ["CDNOD", "cdnod", "independent_change_dependence"],
+    },
+    registries=["DISCOVERY_ALGORITHMS", "make_algorithm"],
 )
-
-__all__ += ["EdgePosterior", "ExactPosterior", "PosteriorEnumeration", "edge_posteriors", "posterior_enumeration"]
-
-from .base import DISCOVERY_ALGORITHMS, check_alpha, make_algorithm, register_algorithm, resolve_ci_test
-from .knowledge import Knowledge, as_knowledge
-from .skeleton import Skeleton, learn_skeleton
-
-__all__ += [
-    "DISCOVERY_ALGORITHMS", "check_alpha", "make_algorithm", "register_algorithm", "resolve_ci_test",
-    "Knowledge", "as_knowledge", "Skeleton", "learn_skeleton",
-]
-
-from .pc import PC, pc
-
-__all__ += ["PC", "pc"]
-
-from .ges import GES, GESStep, ges
-from .lingam import DirectLiNGAM, LiNGAMResult, direct_lingam, pairwise_measure
-
-__all__ += ["GES", "GESStep", "ges", "DirectLiNGAM", "LiNGAMResult", "direct_lingam", "pairwise_measure"]
-
-from .fci import FCI, fci, possible_dsep
-from .cdnod import CDNOD, cdnod, independent_change_dependence
-
-__all__ += ["FCI", "fci", "possible_dsep", "CDNOD", "cdnod", "independent_change_dependence"]

@@ -56,21 +56,26 @@ B. Schölkopf (2020). Causal discovery from heterogeneous/nonstationary data.
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
-from scipy.stats import f as f_dist
-from scipy.stats import norm
 
 from ..data import Dataset
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import CPDAG
 from ..graphs.equivalence import apply_meek_rules
 from ..independence.base import BaseCITest, _Batch
-from ..utils import get_logger
+from ..utils import get_logger, lazy_import
 from .base import check_alpha, register_algorithm, resolve_ci_test
 from .knowledge import Knowledge, as_knowledge
+
+if TYPE_CHECKING:
+    from scipy.stats import f as f_dist
+    from scipy.stats import norm
+else:  # imported on first use, not at every command's start
+    f_dist = lazy_import("scipy.stats", "f")
+    norm = lazy_import("scipy.stats", "norm")
 
 __all__ = ["CDNOD", "cdnod", "independent_change_dependence", "DomainEncoding", "IndependentChangeMethod"]
 

@@ -40,14 +40,18 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import GraphError, InvalidParameterError, MissingDependencyError
+from ..utils import lazy_import
 from .base import Edge, Endpoint, MixedGraph
 from .notation import format_graph, infer_graph_type, parse_edge, parse_graph
 from .types import DAG, PAG, graph_type
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:  # imported on first use, not at every command's start
+    nx = lazy_import("networkx")
 
 __all__ = [
     "graph_to_json",

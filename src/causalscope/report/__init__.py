@@ -13,10 +13,13 @@ would make the file grow with p times the drawing).
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ..utils import lazy_exports
 
-from .json import analysis_document, versions, write_analysis_json
-from .html import LARGE_GRAPH_NODES, ReportPaths, graph_path, render_html, write_report
-
-__all__ += ["analysis_document", "versions", "write_analysis_json", "render_html", "write_report", "ReportPaths",
-            "graph_path", "LARGE_GRAPH_NODES"]
+# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        ".json": ["analysis_document", "versions", "write_analysis_json"],
+        ".html": ["LARGE_GRAPH_NODES", "ReportPaths", "graph_path", "render_html", "write_report"],
+    },
+)
