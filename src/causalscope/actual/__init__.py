@@ -13,6 +13,8 @@ bounds. See ``docs/actual.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
 # Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
@@ -33,3 +35,6 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ".acreason": ["ACReasonVerdict", "CausalFactors", "Event", "Scenario", "ac_reason", "causal_factors"],
     },
 )
+
+if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
+    from .responsibility import responsibility as responsibility

@@ -12,6 +12,8 @@ from structural causal models, with the true graph returned alongside.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
 # Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
@@ -26,3 +28,6 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ".simulate": ["Simulation", "random_dag", "simulate"],
     },
 )
+
+if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
+    from .simulate import simulate as simulate

@@ -8,6 +8,8 @@ and a function (``pc(data, ...)``), registered in :data:`DISCOVERY_ALGORITHMS`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
 # Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
@@ -29,3 +31,9 @@ __all__, __getattr__, __dir__ = lazy_exports(
     },
     registries=["DISCOVERY_ALGORITHMS", "make_algorithm"],
 )
+
+if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
+    from .cdnod import cdnod as cdnod
+    from .fci import fci as fci
+    from .ges import ges as ges
+    from .pc import pc as pc

@@ -5,6 +5,8 @@ See ``docs/estimation.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
 # Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
@@ -29,3 +31,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ".plugin": ["EstimandPlugin"],
     },
 )
+
+if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
+    from .bootstrap import bootstrap as bootstrap
+    from .refute import refute as refute

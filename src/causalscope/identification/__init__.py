@@ -8,6 +8,8 @@ printable and evaluable :class:`Estimand`. See ``docs/identification.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
 # Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
@@ -31,3 +33,6 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ".identifier": ["EffectIdentifier"],
     },
 )
+
+if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
+    from .id_algorithm import id_algorithm as id_algorithm

@@ -12,6 +12,8 @@ See ``docs/reasoning.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
 # Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
@@ -30,3 +32,6 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ".loaders": ["load_bbh_causal_judgement", "load_benchmark", "load_calm", "load_cladder", "load_copa"],
     },
 )
+
+if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
+    from .evaluate import evaluate as evaluate
