@@ -346,6 +346,7 @@ class _LazyKernel:
     def __init__(self, func: Callable[..., Any], options: dict[str, Any]) -> None:
         self.py_func = func
         self.options = options
+        self.compiled: Any = None
         self.__name__ = func.__name__
         self.__qualname__ = func.__qualname__
         self.__doc__ = func.__doc__
@@ -357,13 +358,16 @@ class _LazyKernel:
         A compiled kernel calls another one through the module's globals, which must then hold
         numba dispatchers: so every kernel of the module is swapped in at once.
         """
-        import numba
+        if self.compiled is None:
+            import numba
 
-        namespace = self.py_func.__globals__
-        for name, value in list(namespace.items()):
-            if isinstance(value, _LazyKernel):
-                namespace[name] = numba.njit(**value.options)(value.py_func)
-        return namespace[self.py_func.__name__]
+            namespace = self.py_func.__globals__
+            for name, value in list(namespace.items()):
+                if isinstance(value, _LazyKernel):
+                    if value.compiled is None:
+                        value.compiled = numba.njit(**value.options)(value.py_func)
+                    namespace[name] = value.compiled
+        return self.compiled
 
     def __call__(self, *args: Any) -> Any:
         return self.dispatcher()(*args)
