@@ -16,9 +16,13 @@ Progress
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import sys
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
@@ -38,6 +42,9 @@ __all__ = [
     "track",
     "registrar",
     "to_jsonable",
+    "lazy_exports",
+    "lazy_njit",
+    "lazy_import",
 ]
 
 RandomState = int | np.random.Generator | None
@@ -290,3 +297,184 @@ def to_jsonable(value: Any) -> Any:
     if type(value).__str__ is object.__str__ and type(value).__repr__ is object.__repr__:
         return f"<{type(value).__name__}>"  # no repr: it holds a memory address
     return str(value)
+
+
+class _LazyPackage(types.ModuleType):
+    """A package whose public names are imported on first access (see :func:`lazy_exports`).
+
+    The import system sets ``package.sub = <module>`` after loading a submodule. When the
+    package exports a name equal to the submodule's (``discovery.pc``, the function from
+    ``discovery/pc.py``), the exported object is stored instead, as the eager
+    ``from .pc import pc`` of the package's ``__init__`` did.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        sources: dict[str, str] = self.__dict__.get("__lazy_sources__", {})
+        if isinstance(value, types.ModuleType) and sources.get(name) == value.__name__ == f"{self.__name__}.{name}":
+            value = value.__dict__.get(name, value)
+        super().__setattr__(name, value)
+
+
+def lazy_exports(
+    package: str, exports: Mapping[str, Sequence[str]], *, registries: Sequence[str] = ()
+) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
+    """Public names of a package, imported from their submodules on first access (PEP 562).
+
+    A package's ``__init__`` calls it instead of importing its submodules eagerly, so that
+    ``import causalscope.graphs`` costs nothing until a name is used and the command line
+    starts fast; ``from causalscope.discovery import PC`` and ``causalscope.discovery.PC``
+    keep working, and ``__all__`` and ``dir()`` list every public name::
+
+        __all__, __getattr__, __dir__ = lazy_exports(__name__, {".pc": ["PC", "pc"], ...})
+
+    Parameters
+    ----------
+    package:
+        The package's ``__name__``.
+    exports:
+        Submodule (relative, ``".pc"``) -> the public names it provides, in ``__all__`` order.
+    registries:
+        Names of registries (``"DISCOVERY_ALGORITHMS"``, ``"make_algorithm"``) that are filled
+        by importing the submodules: reading one of them through the package first imports
+        every submodule in ``exports``, so that the registry is as complete as with eager
+        imports.
+
+    Returns
+    -------
+    tuple
+        ``(__all__, __getattr__, __dir__)`` for the package's namespace.
+
+    Raises
+    ------
+    InvalidParameterError
+        If a name is exported by two submodules.
+    """
+    sources: dict[str, str] = {}
+    for sub, names in exports.items():
+        absolute = importlib.util.resolve_name(sub, package)
+        for name in names:
+            if name in sources:
+                raise InvalidParameterError(f"{package}: {name!r} is exported by two submodules")
+            sources[name] = absolute
+    module = sys.modules[package]
+    module.__dict__["__lazy_sources__"] = sources
+    module.__class__ = _LazyPackage
+
+    def __getattr__(name: str) -> Any:
+        source = sources.get(name)
+        if source is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        if name in registries:
+            for sub in dict.fromkeys(sources.values()):
+                importlib.import_module(sub)
+        value = getattr(importlib.import_module(source), name)
+        setattr(module, name, value)  # later reads skip __getattr__
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(module.__dict__) | set(sources))
+
+    return list(sources), __getattr__, __dir__
+
+
+class _LazyKernel:
+    """A ``numba.njit`` kernel compiled on first call: numba is imported then, not with its module."""
+
+    def __init__(self, func: Callable[..., Any], options: dict[str, Any]) -> None:
+        self.py_func = func
+        self.options = options
+        self.compiled: Any = None
+        self.__name__ = func.__name__
+        self.__qualname__ = func.__qualname__
+        self.__doc__ = func.__doc__
+        self.__module__ = func.__module__
+
+    def dispatcher(self) -> Any:
+        """The numba dispatcher, built on first use together with every lazy kernel of the same module.
+
+        A compiled kernel calls another one through the module's globals, which must then hold
+        numba dispatchers: so every kernel of the module is swapped in at once.
+        """
+        if self.compiled is None:
+            import numba
+
+            namespace = self.py_func.__globals__
+            for name, value in list(namespace.items()):
+                if isinstance(value, _LazyKernel):
+                    if value.compiled is None:
+                        value.compiled = numba.njit(**value.options)(value.py_func)
+                    namespace[name] = value.compiled
+        return self.compiled
+
+    def __call__(self, *args: Any) -> Any:
+        return self.dispatcher()(*args)
+
+
+def lazy_njit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """``numba.njit(**options)``, applied when the kernel is first called instead of at import.
+
+    Importing numba costs about 0.2 s; with this decorator a module that defines kernels can
+    be imported (for its registry entry, or by ``causalscope discover --algorithm pc``)
+    without it. The first call imports numba, replaces every lazy kernel of the module by
+    its dispatcher (so compiled kernels can call each other) and runs it; with
+    ``cache=True`` the compiled code is read from numba's on-disk cache.
+
+    Examples
+    --------
+    >>> @lazy_njit(cache=False)
+    ... def twice(x):
+    ...     return 2 * x
+    >>> twice(3)
+    6
+    """
+
+    def decorator(func: Callable[..., Any]) -> Any:
+        return _LazyKernel(func, options)
+
+    return decorator
+
+
+class _LazyImport:
+    """A module, or an attribute of a module, imported on first use (see :func:`lazy_import`)."""
+
+    def __init__(self, module: str, attribute: str | None) -> None:
+        self._module = module
+        self._attribute = attribute
+        self._target: Any = None
+
+    def _resolve(self) -> Any:
+        if self._target is None:
+            target = importlib.import_module(self._module)
+            self._target = target if self._attribute is None else getattr(target, self._attribute)
+        return self._target
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("_module", "_attribute", "_target"):  # not yet set (copy, unpickling)
+            raise AttributeError(name)
+        return getattr(self._resolve(), name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._resolve()(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        what = self._module if self._attribute is None else f"{self._module}.{self._attribute}"
+        return f"<lazy import of {what}>"
+
+
+def lazy_import(module: str, attribute: str | None = None) -> Any:
+    """A heavy third-party module (or one of its attributes) imported when first used, not at import time.
+
+    ``chi2 = lazy_import("scipy.stats", "chi2")`` stands for ``from scipy.stats import chi2``
+    and ``nx = lazy_import("networkx")`` for ``import networkx as nx``: attribute access
+    (``chi2.sf(...)``, ``nx.DiGraph``) and calls (``qr(a)``) go to the real object, imported
+    on the first of them. It keeps ``scipy.stats`` (0.4 s), ``scipy.linalg`` and networkx out
+    of the start of a command that never needs them (``causalscope discover --algorithm pc``).
+    Type checkers should see the real import: put that under ``if TYPE_CHECKING:``.
+
+    Examples
+    --------
+    >>> sqrt = lazy_import("math", "sqrt")
+    >>> sqrt(4.0)
+    2.0
+    """
+    return _LazyImport(module, attribute)

@@ -1,15 +1,30 @@
-"""Helpers shared by the commands: output paths, writing tables, and the rich progress display."""
+"""Helpers shared by the commands: the global options, output paths, writing tables, the rich progress display.
+
+Nothing heavy is imported here (``causalscope --help`` and ``--version`` load this
+module): pandas and rich are imported by the functions that use them.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import DataError, InvalidParameterError
 
-__all__ = ["output_path", "write_table", "RichProgress"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["state", "progress_wanted", "output_path", "write_table", "RichProgress"]
+
+#: The global options of the ``causalscope`` command, set by its callback (``cli/app.py``) before a
+#: sub-command runs and read by the commands: ``debug`` (tracebacks) and ``quiet`` (no progress bars).
+state: dict[str, bool] = {"debug": False, "quiet": False}
+
+
+def progress_wanted() -> bool:
+    """Whether to show progress bars: stderr is a terminal and ``--quiet`` was not given."""
+    return bool(sys.stderr.isatty()) and not state["quiet"]
 
 
 def output_path(path: Path | None, option: str = "--out", *, folder: bool = False) -> Path | None:

@@ -14,13 +14,12 @@ them, every tuning refit and resample.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from ._io import RichProgress, output_path
+from ._io import RichProgress, output_path, progress_wanted
 
 __all__ = ["analyze"]
 
@@ -60,7 +59,6 @@ def analyze(
     from ..exceptions import DataError
     from ..pipeline import analyze as run_analysis
     from ..report import write_report
-    from .app import _state
 
     output_path(out, "--out", folder=True)
     frame: Any = None
@@ -84,7 +82,7 @@ def analyze(
 
         refs[reference.name] = read_graph(reference)
     know = Knowledge.from_file(knowledge) if knowledge is not None else None
-    bar = RichProgress() if sys.stderr.isatty() and not _state.get("quiet", False) else None
+    bar = RichProgress() if progress_wanted() else None
     try:
         result = run_analysis(
             frame, treatment=treatment, outcome=outcome, domain_column=domain_column, time_column=time_column,

@@ -16,6 +16,7 @@ import typer
 
 from .._version import __version__
 from ..exceptions import CausalScopeError, NotIdentifiableError
+from ._io import state
 
 #: The base class of typer's usage errors (``BadParameter``, ``UsageError``, ...). Typer 0.2x
 #: carries its own copy of click, older releases use click itself: the class is read off the
@@ -38,9 +39,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-_state = {"debug": False, "quiet": False}
-
-
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"causalscope {__version__}")
@@ -56,8 +54,8 @@ def _root(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
     """Causal discovery, reasoning and effect estimation, offline and verified."""
-    _state["debug"] = debug
-    _state["quiet"] = quiet
+    state["debug"] = debug
+    state["quiet"] = quiet
 
 
 def _register_commands() -> None:
@@ -101,7 +99,7 @@ def _fail(message: str, code: int) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    _state["debug"] = "--debug" in args
+    state["debug"] = "--debug" in args
     try:
         result = app(args=args, prog_name="causalscope", standalone_mode=False)
     except typer.Exit as exc:
@@ -112,19 +110,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()  # type: ignore[attr-defined]
         return int(exc.exit_code)  # type: ignore[attr-defined]
     except NotIdentifiableError as exc:
-        if _state["debug"]:
+        if state["debug"]:
             raise
         return _fail(f"not identifiable: {exc}", EXIT_NOT_IDENTIFIABLE)
     except CausalScopeError as exc:
-        if _state["debug"]:
+        if state["debug"]:
             raise
         return _fail(f"error: {exc}", EXIT_FAILURE)
     except OSError as exc:
-        if _state["debug"]:
+        if state["debug"]:
             raise
         return _fail(f"error: {exc.strerror or exc}: {exc.filename}" if exc.filename else f"error: {exc}", EXIT_FAILURE)
     except Exception as exc:  # noqa: BLE001 - the contract: never a traceback without --debug
-        if _state["debug"]:
+        if state["debug"]:
             raise
         return _fail(f"error: internal error ({type(exc).__name__}): {exc} (rerun with --debug for details)", EXIT_FAILURE)
     return int(result) if isinstance(result, int) else EXIT_OK

@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 import typer
 
-from ._io import RichProgress, output_path
+from ._io import RichProgress, output_path, progress_wanted
 
 __all__ = ["discover"]
 
@@ -65,12 +65,28 @@ def _load_algorithms() -> dict[str, type]:
     return discovery.DISCOVERY_ALGORITHMS
 
 
-def _progress_wanted() -> bool:
-    import sys
+def _find_algorithm(name: str) -> type | None:
+    """The class registered as ``name``: from the module of the same name when it registers it, else any module.
 
-    from .app import _state
+    The fast path imports only ``causalscope.discovery.<name>`` (``pc`` does not load
+    the score-based or kernel modules); a name registered elsewhere, or unknown, falls
+    back to importing every discovery module (:func:`_load_algorithms`).
+    """
+    import importlib
+    import importlib.util
 
-    return bool(sys.stderr.isatty()) and not _state.get("quiet", False)
+    from ..discovery.base import DISCOVERY_ALGORITHMS
+
+    if name.isidentifier() and not name.startswith("_"):
+        module = f"{__package__.rsplit('.', 1)[0]}.discovery.{name}"
+        try:
+            if importlib.util.find_spec(module) is not None:
+                importlib.import_module(module)
+        except ImportError:  # an optional dependency is missing: reported with the full registry below
+            pass
+        if name in DISCOVERY_ALGORITHMS:
+            return DISCOVERY_ALGORITHMS[name]
+    return _load_algorithms().get(name)
 
 
 def _accepted(cls: type) -> tuple[set[str], bool]:
@@ -107,13 +123,13 @@ def discover(
     if deterministic not in DETERMINISTIC_POLICIES:
         raise typer.BadParameter(f"must be one of {', '.join(DETERMINISTIC_POLICIES)}; got {deterministic!r}",
                                  param_hint="'--deterministic'")
-    DISCOVERY_ALGORITHMS = _load_algorithms()
-    if algorithm not in DISCOVERY_ALGORITHMS:
+    found = _find_algorithm(algorithm)
+    if found is None:
         raise typer.BadParameter(
-            f"unknown algorithm {algorithm!r}; expected one of {sorted(DISCOVERY_ALGORITHMS)}",
+            f"unknown algorithm {algorithm!r}; expected one of {sorted(_load_algorithms())}",
             param_hint="'--algorithm'",
         )
-    cls = DISCOVERY_ALGORITHMS[algorithm]
+    cls = found
     accepted, var_kw = _accepted(cls)
     given: dict[str, Any] = {
         "--ci-test": ci_test,
@@ -153,7 +169,7 @@ def discover(
     for warning in check_sample_size(dataset.n_samples, dataset.n_variables, family=family,
                                      max_cond_size=max_cond_size):
         typer.echo(f"warning: {warning}", err=True)
-    bar = RichProgress() if "progress" in accepted and _progress_wanted() else None
+    bar = RichProgress() if "progress" in accepted and progress_wanted() else None
     if bar is not None:
         kwargs["progress"] = bar
     estimator = cls(**kwargs)

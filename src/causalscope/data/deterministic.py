@@ -153,18 +153,22 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
-from scipy.linalg import solve_triangular
 
 from ..exceptions import DataError, InvalidParameterError
-from ..utils import get_logger
+from ..utils import get_logger, lazy_import
 from ._encode import format_columns, object_numeric
 from .dataset import Dataset
 from .kinds import ColumnKind
+
+if TYPE_CHECKING:
+    from scipy.linalg import solve_triangular
+else:  # imported on first use, not at every command's start
+    solve_triangular = lazy_import("scipy.linalg", "solve_triangular")
 
 __all__ = [
     "DEFAULT_DETERMINISTIC_POLICY",

@@ -10,50 +10,24 @@ Simulation (:mod:`causalscope.datasets.simulate`): random DAGs and data sampled
 from structural causal models, with the true graph returned alongside.
 """
 
-from .examples import (
-    SACHS_COLUMNS,
-    SACHS_CONDITIONS,
-    DagittyExample,
-    Example,
-    NetworkStructure,
-    example_names,
-    list_dagitty,
-    list_networks,
-    load_dagitty,
-    load_example,
-    load_lalonde,
-    load_network,
-    load_sachs,
-    parse_dagitty,
-    sachs_column_name,
-    sachs_ground_truth,
-    sachs_tiers,
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..utils import lazy_exports
+
+# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        ".examples": [
+            "SACHS_COLUMNS", "SACHS_CONDITIONS", "DagittyExample", "Example", "NetworkStructure", "example_names",
+            "list_dagitty", "list_networks", "load_dagitty", "load_example", "load_lalonde", "load_network",
+            "load_sachs", "parse_dagitty", "sachs_column_name", "sachs_ground_truth", "sachs_tiers", "load_bayesnet"
+        ],
+        ".simulate": ["Simulation", "random_dag", "simulate"],
+    },
 )
-from .simulate import Simulation, random_dag, simulate
 
-__all__ = [
-    "Example",
-    "NetworkStructure",
-    "DagittyExample",
-    "SACHS_COLUMNS",
-    "SACHS_CONDITIONS",
-    "load_sachs",
-    "sachs_ground_truth",
-    "sachs_tiers",
-    "sachs_column_name",
-    "load_lalonde",
-    "load_network",
-    "list_networks",
-    "load_dagitty",
-    "list_dagitty",
-    "parse_dagitty",
-    "example_names",
-    "load_example",
-    "random_dag",
-    "simulate",
-    "Simulation",
-]
-
-from .examples import load_bayesnet
-
-__all__ += ["load_bayesnet"]
+if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
+    from .simulate import simulate as simulate

@@ -48,7 +48,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import numba
 import numpy as np
 
 from ..exceptions import InvalidParameterError
@@ -57,7 +56,7 @@ from ..graphs.equivalence import apply_meek_rules, cpdag_marks_of_dag
 from ..graphs.reach import reaches, transitive_closure
 from ..scores import make_score
 from ..scores.base import LocalScore
-from ..utils import Progress, as_progress, get_logger
+from ..utils import Progress, as_progress, get_logger, lazy_njit
 from .base import register_algorithm
 from .knowledge import Knowledge, as_knowledge
 
@@ -152,7 +151,7 @@ def _extension(d: np.ndarray, u: np.ndarray) -> np.ndarray | None:
     return out if ok else None
 
 
-@numba.njit(cache=True)
+@lazy_njit(cache=True)
 def _extension_kernel(d: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, bool]:  # pragma: no cover - compiled
     p = d.shape[0]
     out = d.copy()

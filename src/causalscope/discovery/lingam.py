@@ -34,13 +34,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import numba
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import DAG
-from ..utils import RandomState, as_progress, check_random_state, get_logger
+from ..utils import RandomState, as_progress, check_random_state, get_logger, lazy_njit
 from .base import register_algorithm
 from .knowledge import Knowledge, as_knowledge
 
@@ -76,7 +75,7 @@ def _standardise(x: np.ndarray, names: Any = None, tol: float = 0.0) -> np.ndarr
     return (x - x.mean(axis=0)) / sd
 
 
-@numba.njit(fastmath=True, error_model="numpy", inline="always", cache=True)
+@lazy_njit(fastmath=True, error_model="numpy", inline="always", cache=True)
 def _exp_nonpos(x: float) -> float:  # pragma: no cover
     """``exp(x)`` for ``x <= 0``, branch-free so that loops vectorise.
 
@@ -110,7 +109,7 @@ def _exp_nonpos(x: float) -> float:  # pragma: no cover
     return q * q
 
 
-@numba.njit(fastmath=True, error_model="numpy", inline="always", cache=True)
+@lazy_njit(fastmath=True, error_model="numpy", inline="always", cache=True)
 def _log1p_unit(e: float) -> float:  # pragma: no cover
     """``log(1 + e)`` for ``0 <= e <= 1`` as ``2 atanh(s)``, ``s = e / (2 + e) <= 1/3``."""
     s = e / (2.0 + e)
@@ -137,7 +136,7 @@ def _log1p_unit(e: float) -> float:  # pragma: no cover
     return 2.0 * s * q
 
 
-@numba.njit(fastmath=True, error_model="numpy", cache=True)
+@lazy_njit(fastmath=True, error_model="numpy", cache=True)
 def _residual_entropies(  # pragma: no cover - compiled
     zt: np.ndarray, corr: np.ndarray, rows: np.ndarray, swap: bool
 ) -> np.ndarray:
@@ -181,7 +180,7 @@ def _residual_entropies(  # pragma: no cover - compiled
     return out
 
 
-@numba.njit(fastmath=True, error_model="numpy", cache=True)
+@lazy_njit(fastmath=True, error_model="numpy", cache=True)
 def _column_entropies(zt: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
     """``H(z_i)`` of every standardised row of ``zt`` (the same fused pass, no residual)."""
     m = zt.shape[0]

@@ -5,65 +5,33 @@ See ``docs/estimation.md``.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import TYPE_CHECKING
 
-from .result import EffectEstimate, RefutationResult, SensitivityResult
-from .bootstrap import bootstrap
-from .base import BaseEffectEstimator
-from .regression import DifferenceInMeans, GComputation, LinearRegressionEstimator, ols
-from .weighting import AIPW, IPW, PartiallyLinearDML
+from ..utils import lazy_exports
 
-__all__ += [
-    "EffectEstimate",
-    "RefutationResult",
-    "SensitivityResult",
-    "bootstrap",
-    "BaseEffectEstimator",
-    "DifferenceInMeans",
-    "GComputation",
-    "LinearRegressionEstimator",
-    "ols",
-    "AIPW",
-    "IPW",
-    "PartiallyLinearDML",
-]
-
-from .matching import PropensityMatching
-from .frontdoor import FrontDoorEstimator, frontdoor_effect
-from .iv import TwoStageLeastSquares, two_stage_least_squares
-from .sensitivity import e_value, e_value_smd, ovb_sensitivity, partial_r2, robustness_value
-from .refute import REFUTERS, refute
-from .api import METHODS, estimate_effect, make_estimator
-
-__all__ += [
-    "PropensityMatching",
-    "FrontDoorEstimator",
-    "frontdoor_effect",
-    "TwoStageLeastSquares",
-    "two_stage_least_squares",
-    "e_value",
-    "e_value_smd",
-    "ovb_sensitivity",
-    "partial_r2",
-    "robustness_value",
-    "REFUTERS",
-    "refute",
-    "METHODS",
-    "estimate_effect",
-    "make_estimator",
-]
-
-from .cate import (
-    BestLinearProjection,
-    CATEEvaluation,
-    CATELearner,
-    best_linear_projection,
-    evaluate_cate,
-    pehe,
+# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        ".result": ["EffectEstimate", "RefutationResult", "SensitivityResult"],
+        ".bootstrap": ["bootstrap"],
+        ".base": ["BaseEffectEstimator"],
+        ".regression": ["DifferenceInMeans", "GComputation", "LinearRegressionEstimator", "ols"],
+        ".weighting": ["AIPW", "IPW", "PartiallyLinearDML"],
+        ".matching": ["PropensityMatching"],
+        ".frontdoor": ["FrontDoorEstimator", "frontdoor_effect"],
+        ".iv": ["TwoStageLeastSquares", "two_stage_least_squares"],
+        ".sensitivity": ["e_value", "e_value_smd", "ovb_sensitivity", "partial_r2", "robustness_value"],
+        ".refute": ["REFUTERS", "refute"],
+        ".api": ["METHODS", "estimate_effect", "make_estimator"],
+        ".cate": [
+            "BestLinearProjection", "CATEEvaluation", "CATELearner", "best_linear_projection", "evaluate_cate",
+            "pehe"
+        ],
+        ".plugin": ["EstimandPlugin"],
+    },
 )
 
-__all__ += ["BestLinearProjection", "CATEEvaluation", "CATELearner", "best_linear_projection", "evaluate_cate", "pehe"]
-
-from .plugin import EstimandPlugin
-
-__all__ += ["EstimandPlugin"]
+if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
+    from .bootstrap import bootstrap as bootstrap
+    from .refute import refute as refute

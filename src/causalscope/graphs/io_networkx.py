@@ -7,12 +7,18 @@ those attributes are read as all-directed graphs.
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..exceptions import GraphError, InvalidParameterError
+from ..utils import lazy_import
 from .base import Edge, Endpoint, MixedGraph
 from .io_common import KindLike, check_graph, check_node_name, make_graph, parse_mark, resolve_kind
 from .types import graph_type
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:  # imported on first use
+    nx = lazy_import("networkx")
 
 __all__ = ["to_networkx", "from_networkx"]
 

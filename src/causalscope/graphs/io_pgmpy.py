@@ -5,14 +5,18 @@ pgmpy is not a dependency of causalscope; it is imported only when a function is
 
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InvalidParameterError, MissingDependencyError
+from ..utils import lazy_import
 from .base import Edge
 from .io_common import check_node_name
 from .types import DAG
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:  # imported on first use
+    nx = lazy_import("networkx")
 
 __all__ = ["to_pgmpy", "from_pgmpy"]
 

@@ -37,13 +37,18 @@ Too little data
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from scipy.stats import chi2
 
 from ..exceptions import DataError, InvalidParameterError
+from ..utils import lazy_import
 from .base import BaseCITest, MissingPolicy, _Batch, register_ci_test
+
+if TYPE_CHECKING:
+    from scipy.stats import chi2
+else:  # imported on first use, not at every command's start
+    chi2 = lazy_import("scipy.stats", "chi2")
 
 __all__ = [
     "GTest", "ChiSquareTest", "DiscreteCITest", "stratified_statistics", "batched_statistics",

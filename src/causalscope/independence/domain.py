@@ -21,13 +21,21 @@ B. Huang et al. (2020). Causal discovery from heterogeneous/nonstationary data.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from scipy.stats import f as f_dist
-from scipy.stats import norm
 
 from ..exceptions import DataError
+from ..utils import lazy_import
 from .base import BaseCITest, _Batch
+
+if TYPE_CHECKING:
+    from scipy.stats import f as f_dist
+    from scipy.stats import norm
+else:  # imported on first use, not at every command's start
+    f_dist = lazy_import("scipy.stats", "f")
+    norm = lazy_import("scipy.stats", "norm")
 
 __all__ = ["DomainGaussianTest"]
 

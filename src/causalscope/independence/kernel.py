@@ -29,12 +29,19 @@ gets the same answer in any order and ``test(x, y, Z) == test(y, x, Z)``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy.stats import chi2, gamma
 
 from ..exceptions import InvalidParameterError
-from ..utils import RandomState, check_random_state
+from ..utils import RandomState, check_random_state, lazy_import
 from .base import BaseCITest, MissingPolicy, _Batch, register_ci_test
+
+if TYPE_CHECKING:
+    from scipy.stats import chi2, gamma
+else:  # imported on first use, not at every command's start
+    chi2 = lazy_import("scipy.stats", "chi2")
+    gamma = lazy_import("scipy.stats", "gamma")
 
 __all__ = ["KCI", "RCoT", "median_width"]
 

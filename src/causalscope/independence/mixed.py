@@ -39,15 +39,22 @@ every query that shares it, as the queries of one PC level do.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.linalg import qr
-from scipy.special import logsumexp
-from scipy.stats import chi2
 
 from ..exceptions import InvalidParameterError
+from ..utils import lazy_import
 from .base import BaseCITest, MissingPolicy, _Batch, register_ci_test
+
+if TYPE_CHECKING:
+    from scipy.linalg import qr
+    from scipy.special import logsumexp
+    from scipy.stats import chi2
+else:  # imported on first use, not at every command's start
+    qr = lazy_import("scipy.linalg", "qr")
+    logsumexp = lazy_import("scipy.special", "logsumexp")
+    chi2 = lazy_import("scipy.stats", "chi2")
 
 __all__ = ["MixedLRTest", "fit_multinomial_logit"]
 

@@ -9,19 +9,18 @@ a small inline script: the searchable adjacency table and the drawing of one
 variable's neighbourhood, drawn in the browser from one embedded JSON copy of
 the graph (a whole drawing would be unreadable, and a picture per variable
 would make the file grow with p times the drawing).
-
-The plain-text summary, :func:`analysis_summary`, is defined in
-:mod:`causalscope.pipeline.summary` (``Analysis.to_dict()`` carries it, and the
-pipeline layer may not import this one) and re-exported here.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ..utils import lazy_exports
 
-from ..pipeline.summary import analysis_summary
-from .json import analysis_document, versions, write_analysis_json
-from .html import LARGE_GRAPH_NODES, ReportPaths, graph_path, render_html, write_report
-
-__all__ += ["analysis_summary", "analysis_document", "versions", "write_analysis_json", "render_html", "write_report", "ReportPaths",
-            "graph_path", "LARGE_GRAPH_NODES"]
+# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "..pipeline.summary": ["analysis_summary"],
+        ".json": ["analysis_document", "versions", "write_analysis_json"],
+        ".html": ["LARGE_GRAPH_NODES", "ReportPaths", "graph_path", "render_html", "write_report"],
+    },
+)

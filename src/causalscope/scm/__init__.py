@@ -7,87 +7,28 @@ inference; the small query language ``P(Y=y | X=x, do(Z=z))``.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ..utils import lazy_exports
 
-from .cpt import CPT, InvalidCPTError
-from .query import Query, QueryError, QuerySyntaxError, parse_query
-from .inference import (
-    DiscreteDistribution,
-    QueryResult,
-    ZeroProbabilityError,
-    evaluate_query,
-    min_fill_order,
-    variable_elimination,
+# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        ".cpt": ["CPT", "InvalidCPTError"],
+        ".query": ["Query", "QueryError", "QuerySyntaxError", "parse_query"],
+        ".inference": [
+            "DiscreteDistribution", "QueryResult", "ZeroProbabilityError", "evaluate_query", "min_fill_order",
+            "variable_elimination"
+        ],
+        ".bayesnet": ["DiscreteBN", "fit_bayesnet"],
+        ".bif": ["BIFError", "parse_bif", "read_bif", "to_bif_string", "write_bif"],
+        ".mechanisms": [
+            "AdditiveNoise", "CategoricalFunction", "CategoricalRoot", "Classifier", "Constant", "EmpiricalRoot",
+            "FunctionalMechanism", "GaussianRoot", "InvertibleMechanism", "LinearGaussian",
+            "MechanismNotFittedError", "NoisePosteriorMechanism", "NonInvertibleMechanismError", "PostNonlinear",
+            "StochasticMechanism"
+        ],
+        ".counterfactual": ["CounterfactualDistribution"],
+        ".model": ["SCM", "MechanismChoice", "Shift", "fit_scm", "shift"],
+        ".selection": ["choose_mechanism"],
+    },
 )
-from .bayesnet import DiscreteBN, fit_bayesnet
-from .bif import BIFError, parse_bif, read_bif, to_bif_string, write_bif
-
-__all__ += [
-    "CPT",
-    "InvalidCPTError",
-    "Query",
-    "QueryError",
-    "QuerySyntaxError",
-    "parse_query",
-    "DiscreteDistribution",
-    "QueryResult",
-    "ZeroProbabilityError",
-    "evaluate_query",
-    "min_fill_order",
-    "variable_elimination",
-    "DiscreteBN",
-    "fit_bayesnet",
-    "BIFError",
-    "parse_bif",
-    "read_bif",
-    "to_bif_string",
-    "write_bif",
-]
-
-from .mechanisms import (
-    AdditiveNoise,
-    CategoricalFunction,
-    CategoricalRoot,
-    Classifier,
-    Constant,
-    EmpiricalRoot,
-    FunctionalMechanism,
-    GaussianRoot,
-    InvertibleMechanism,
-    LinearGaussian,
-    MechanismNotFittedError,
-    NoisePosteriorMechanism,
-    NonInvertibleMechanismError,
-    PostNonlinear,
-    StochasticMechanism,
-)
-from .counterfactual import CounterfactualDistribution
-from .model import SCM, MechanismChoice, Shift, fit_scm, shift
-
-__all__ += [
-    "AdditiveNoise",
-    "CategoricalFunction",
-    "CategoricalRoot",
-    "Classifier",
-    "Constant",
-    "EmpiricalRoot",
-    "FunctionalMechanism",
-    "GaussianRoot",
-    "InvertibleMechanism",
-    "LinearGaussian",
-    "MechanismNotFittedError",
-    "NoisePosteriorMechanism",
-    "NonInvertibleMechanismError",
-    "PostNonlinear",
-    "StochasticMechanism",
-    "CounterfactualDistribution",
-    "SCM",
-    "MechanismChoice",
-    "Shift",
-    "fit_scm",
-    "shift",
-]
-
-from .selection import choose_mechanism
-
-__all__ += ["choose_mechanism"]

@@ -8,16 +8,15 @@ for a data set and answers ``local_score(node, parents)`` (higher is better),
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ..utils import lazy_exports
 
-from .base import SCORES, BaseScore, LocalScore, make_score, register_score
-
-__all__ += ["SCORES", "BaseScore", "LocalScore", "make_score", "register_score"]
-
-from .gaussian import BGe, GaussianBIC
-
-__all__ += ["GaussianBIC", "BGe"]
-
-from .discrete import BDeu
-
-__all__ += ["BDeu"]
+# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        ".base": ["SCORES", "BaseScore", "LocalScore", "make_score", "register_score"],
+        ".gaussian": ["BGe", "GaussianBIC"],
+        ".discrete": ["BDeu"],
+    },
+    registries=["SCORES", "make_score"],
+)
