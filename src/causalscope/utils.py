@@ -17,7 +17,7 @@ Progress
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
@@ -218,11 +218,17 @@ def track(
         reporter.close()
 
 
-def registrar(registry: dict[str, type], name: str, *, kind: str, attribute: str) -> Callable[[type], type]:
+C = TypeVar("C", bound=type)
+
+
+def registrar(registry: MutableMapping[str, Any], name: str, *, kind: str, attribute: str) -> Callable[[C], C]:
     """A class decorator that registers a class in ``registry`` under ``name``.
 
-    The one mechanism behind ``register_ci_test``, ``register_score`` and
-    ``register_algorithm``: it stores the class, sets ``cls.<attribute> = name`` and
+    The one mechanism behind ``register_ci_test``, ``register_score``,
+    ``register_algorithm`` and ``register_estimator``: the registry is typed by
+    what its classes promise (``dict[str, type[DiscoveryAlgorithm]]``, ...), and the
+    decorator returns the class unchanged (typed as itself). It stores the class,
+    sets ``cls.<attribute> = name`` and
     refuses a *different* class under a taken name. The same class defined again by a
     re-import of its module (same module and qualified name) replaces the entry.
 
@@ -242,7 +248,7 @@ def registrar(registry: dict[str, type], name: str, *, kind: str, attribute: str
     (True, 'demo')
     """
 
-    def decorator(cls: type) -> type:
+    def decorator(cls: C) -> C:
         other = registry.get(name)
         if other is not None and other is not cls and (
             other.__module__ != cls.__module__ or other.__qualname__ != cls.__qualname__

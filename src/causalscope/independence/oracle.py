@@ -11,6 +11,7 @@ are tested.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -67,8 +68,14 @@ class DSeparationOracle(BaseCITest):
             )
         self.graph = graph
         self.missing = "error"
+        self._source = None
         self._names = tuple(str(v) for v in graph.nodes)
         self._index = {name: j for j, name in enumerate(self._names)}
+
+    _data_arguments: ClassVar[tuple[str, ...]] = ("graph",)
+
+    def _data_values(self) -> dict[str, Any]:
+        return {"graph": self.graph}
 
     @property
     def variables(self) -> tuple[str, ...]:

@@ -10,7 +10,6 @@ and time columns).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..contract import parameter_names
 from ..data import Dataset
 from ..discovery import DISCOVERY_ALGORITHMS
 from ..exceptions import InvalidParameterError
@@ -30,12 +30,7 @@ _MANAGED = ("random_state", "progress")
 
 
 def _init_parameters(cls: type) -> tuple[str, ...]:
-    sig = inspect.signature(cls.__init__)
-    return tuple(
-        name
-        for name, prm in sig.parameters.items()
-        if name != "self" and prm.kind in (prm.KEYWORD_ONLY, prm.POSITIONAL_OR_KEYWORD)
-    )
+    return parameter_names(cls)
 
 
 @dataclass(frozen=True)

@@ -710,11 +710,9 @@ _SCORE_PARAMETERS = frozenset({"penalty_discount", "ess", "alpha_mu", "alpha_w"}
 
 def _apply_setting(params: dict[str, Any], setting: Mapping[str, Any], algorithm: str) -> dict[str, Any]:
     """Merge a tuned setting into constructor arguments (score hyperparameters go into ``score_params``)."""
-    import inspect
-
     from ..discovery import DISCOVERY_ALGORITHMS
 
-    accepted = inspect.signature(DISCOVERY_ALGORITHMS[algorithm].__init__).parameters
+    accepted = DISCOVERY_ALGORITHMS[algorithm].param_names()
     out = dict(params)
     for key, value in setting.items():
         if key not in accepted and key in _SCORE_PARAMETERS and "score_params" in accepted:
@@ -726,12 +724,10 @@ def _apply_setting(params: dict[str, Any], setting: Mapping[str, Any], algorithm
 
 def _seeded(algorithm: str, params: dict[str, Any], seed: int | None) -> dict[str, Any]:
     """Add ``random_state`` for algorithms that take one (only for direct fits; the bootstrap seeds itself)."""
-    import inspect
-
     from ..discovery import DISCOVERY_ALGORITHMS
 
     out = dict(params)
-    if seed is not None and "random_state" in inspect.signature(DISCOVERY_ALGORITHMS[algorithm].__init__).parameters:
+    if seed is not None and "random_state" in DISCOVERY_ALGORITHMS[algorithm].param_names():
         out["random_state"] = seed
     return out
 
