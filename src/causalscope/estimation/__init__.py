@@ -34,6 +34,7 @@ from .iv import TwoStageLeastSquares, two_stage_least_squares
 from .sensitivity import e_value, e_value_smd, ovb_sensitivity, partial_r2, robustness_value
 from .refute import REFUTERS, refute
 from .api import METHODS, estimate_effect, make_estimator
+from .registry import ESTIMATORS, register_estimator
 
 __all__ += [
     "PropensityMatching",
@@ -51,6 +52,8 @@ __all__ += [
     "METHODS",
     "estimate_effect",
     "make_estimator",
+    "ESTIMATORS",
+    "register_estimator",
 ]
 
 from .cate import (

@@ -753,7 +753,7 @@ def _time_effect_proxy(frame: pd.DataFrame, treatment: str, outcome: str, seed: 
         ts = time.perf_counter()
         try:
             estimate_effect(frame.loc[ok].reset_index(drop=True), treatment=treatment, outcome=outcome,
-                            adjust=adjust, random_state=seed, n_jobs=1, refute=False, sensitivity=False,
+                            adjustment_set=adjust, random_state=seed, n_jobs=1, refute=False, sensitivity=False,
                             assume_no_confounding=not adjust)  # a timing proxy: no assumption is reported
         except CausalScopeError:
             continue
