@@ -84,6 +84,8 @@ class EstimandPlugin(BaseEffectEstimator):
     def _compute(self, frame: pd.DataFrame, treatment: str, outcome: str, adjust: list[str], rng: Any) -> Raw:
         if self.estimand is None:
             raise InvalidParameterError("estimand must be given (an Estimand from causalscope.identification)")
+        columns(frame, [treatment], "treatment")
+        columns(frame, [outcome], "outcome")
         cols = list(self.variables) if self.variables is not None else list(frame.columns)
         arr = columns(frame, cols, "estimand variable")
         if not np.all(arr == np.round(arr)) or any(np.unique(arr[:, j]).size > 20 for j in range(arr.shape[1])):
