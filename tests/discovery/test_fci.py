@@ -387,9 +387,8 @@ def test_conflicting_tails_on_a_directed_cycle_become_circles():
 
 
 def test_estimator_conventions_and_cli(tmp_path):
-    """Refit is idempotent, pickling round-trips, column order does not matter; the
+    """Column order does not matter (the generic conventions: tests/test_common.py); the
     CLI ``discover --algorithm fci`` writes the same PAG."""
-    import pickle
 
     from causalscope.cli import main
     from causalscope.datasets import simulate
@@ -399,8 +398,6 @@ def test_estimator_conventions_and_cli(tmp_path):
     est = FCI(ci_test="fisherz", alpha=0.01)
     g1 = est.fit(sim.data).graph_
     assert g1 == sim.pag
-    assert est.fit(sim.data).graph_ == g1
-    assert pickle.loads(pickle.dumps(est)).graph_ == g1
     assert FCI(ci_test="fisherz", alpha=0.01).fit(sim.data[["Y", "B", "X", "A"]]).graph_ == g1
     path = tmp_path / "data.csv"
     sim.data.to_csv(path, index=False)
