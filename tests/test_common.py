@@ -185,6 +185,17 @@ def _estimator_case(method: str) -> tuple[pd.DataFrame, list[str] | None, float,
 
 
 # ------------------------------------------------------------------- shared checks
+def _bad_frame(frame: pd.DataFrame, bad: str) -> pd.DataFrame:
+    """``frame`` made unusable: no rows (``"empty"``), a constant column, or missing values (``"nan"``)."""
+    if bad == "empty":
+        return frame.iloc[:0]
+    if bad == "constant":
+        return frame.assign(B=1.0)
+    out = frame.astype({"B": float})
+    out.loc[out.index[:5], "B"] = np.nan
+    return out
+
+
 def _check_contract(component: Component) -> None:
     """get_params / set_params / clone / repr / pickle of an unfitted component."""
     cls = type(component)
@@ -200,6 +211,11 @@ def _check_contract(component: Component) -> None:
     assert repr(twin) == repr(component)
     again = pickle.loads(pickle.dumps(component))
     assert repr(again) == repr(component)
+
+
+def _shifted_and_scaled(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``frame`` and an affine transform of each of its columns."""
+    return frame, frame * np.array([3.0, 0.5, 10.0, 2.0]) + np.array([5.0, -1.0, 100.0, 0.3])
 
 
 def _fitted_attributes(obj: object) -> list[str]:
@@ -260,15 +276,10 @@ def test_discovery_column_order(name: str) -> None:
 @pytest.mark.parametrize("bad", ["empty", "constant", "nan", "knowledge"])
 def test_discovery_bad_input(name: str, bad: str) -> None:
     est, data = _discovery_fit(name)
-    if bad == "empty":
-        data = data.iloc[:0]
-    elif bad == "constant":
-        data = data.assign(B=1.0)
-    elif bad == "nan":
-        data = data.astype({"B": float})
-        data.loc[data.index[:5], "B"] = np.nan
-    else:
+    if bad == "knowledge":
         est.set_params(knowledge={"forbidden": [["A", "no_such_column"]]})
+    else:
+        data = _bad_frame(data, bad)
     with pytest.raises((DataError, InvalidParameterError)):
         est.fit(data)
 
@@ -309,20 +320,13 @@ def test_ci_test_contract(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(set(CI_TESTS) - {"d_separation"}))
 @pytest.mark.parametrize("bad", ["empty", "nan"])
 def test_ci_test_bad_input(name: str, bad: str) -> None:
-    frame = _ci_data(name).astype(float)
-    if bad == "empty":
-        frame = frame.iloc[:0]
-    else:
-        frame.loc[frame.index[:5], "B"] = np.nan
     with pytest.raises(DataError):
-        _make_ci(name, frame)
+        _make_ci(name, _bad_frame(_ci_data(name), bad))
 
 
 @pytest.mark.parametrize("name", sorted(AFFINE_INVARIANT & set(CI_TESTS)))
 def test_ci_test_shift_scale_invariance(name: str) -> None:
-    frame = _ci_data(name)
-    moved = frame * np.array([3.0, 0.5, 10.0, 2.0]) + np.array([5.0, -1.0, 100.0, 0.3])
-    a, b = _make_ci(name, frame), _make_ci(name, moved)
+    a, b = (_make_ci(name, f) for f in _shifted_and_scaled(_ci_data(name)))
     np.testing.assert_allclose([a.test(*q).p_value for q in QUERIES], [b.test(*q).p_value for q in QUERIES],
                                rtol=1e-6, atol=1e-12)
 
@@ -357,23 +361,14 @@ def test_score_contract(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(SCORES))
 @pytest.mark.parametrize("bad", ["empty", "nan", "constant"])
 def test_score_bad_input(name: str, bad: str) -> None:
-    frame = _ci_data(name).astype(float)
-    if bad == "empty":
-        frame = frame.iloc[:0]
-    elif bad == "nan":
-        frame.loc[frame.index[:5], "B"] = np.nan
-    else:
-        frame["B"] = 1.0
     with pytest.raises(DataError):
-        _make_score(name, frame)
+        _make_score(name, _bad_frame(_ci_data(name), bad))
 
 
 @pytest.mark.parametrize("name", sorted(AFFINE_INVARIANT & set(SCORES)))
 def test_score_shift_scale_invariance(name: str) -> None:
     """Score differences between parent sets (what a search compares) are unchanged."""
-    frame = _ci_data(name)
-    moved = frame * np.array([3.0, 0.5, 10.0, 2.0]) + np.array([5.0, -1.0, 100.0, 0.3])
-    a, b = _make_score(name, frame), _make_score(name, moved)
+    a, b = (_make_score(name, f) for f in _shifted_and_scaled(_ci_data(name)))
     for node in range(4):
         others = [j for j in range(4) if j != node]
         da = [a.local_score(node, others[:k]) - a.local_score(node, []) for k in (1, 2, 3)]
