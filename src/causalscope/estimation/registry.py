@@ -50,7 +50,7 @@ def register_estimator(name: str, *, aliases: tuple[str, ...] = ()) -> Callable[
     def decorator(cls: C) -> C:
         for key in (name, *aliases):
             registrar(ESTIMATORS, key, kind="effect estimator", attribute="name")(cls)
-        cls.name = name  # an alias does not rename the method
+        setattr(cls, "name", name)  # an alias does not rename the method
         return cls
 
     return decorator

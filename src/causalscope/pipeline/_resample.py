@@ -108,7 +108,7 @@ def resolve_algorithm(algorithm: object, params: Mapping[str, Any]) -> Algorithm
             raise InvalidParameterError(
                 f"unknown discovery algorithm {algorithm!r}; expected one of {sorted(DISCOVERY_ALGORITHMS)}"
             )
-        cls = DISCOVERY_ALGORITHMS[algorithm]
+        cls: type = DISCOVERY_ALGORITHMS[algorithm]
         base: dict[str, Any] = {}
         name = algorithm
     elif hasattr(algorithm, "fit") and not isinstance(algorithm, type):
