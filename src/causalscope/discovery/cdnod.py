@@ -103,9 +103,11 @@ class _DomainGaussianTest(BaseCITest):
     """
 
     method = "cdnod_gaussian"
+    _data_arguments = ("frame", "codes")
 
     def __init__(self, frame: pd.DataFrame, codes: np.ndarray) -> None:
         super().__init__(frame, missing="error")
+        self._codes = codes
         vals = self._table.values
         self._c = vals.shape[1] - 1
         v = vals[:, : self._c]
@@ -127,6 +129,9 @@ class _DomainGaussianTest(BaseCITest):
             raise DataError(f"columns {bad} are constant (within every domain); CD-NOD cannot test them")
         self._corr = self._cov / np.outer(sd, sd)
         self._wcorr = self._wcov / np.outer(wsd, wsd)
+
+    def _data_values(self) -> dict[str, Any]:
+        return {"frame": self._source, "codes": self._codes}
 
     @staticmethod
     def _partial(corr: np.ndarray, cols: np.ndarray) -> np.ndarray:
