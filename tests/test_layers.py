@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "causalscope"
-ROOT_MODULES = {"exceptions", "utils", "_version"}
+ROOT_MODULES = {"exceptions", "utils", "_version", "contract"}
 LAYERS = [
     "graphs",
     "data",

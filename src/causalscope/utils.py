@@ -22,7 +22,7 @@ import logging
 import math
 import sys
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
@@ -43,6 +43,7 @@ __all__ = [
     "registrar",
     "to_jsonable",
     "lazy_exports",
+    "type_checking_exports",
     "lazy_njit",
     "lazy_import",
 ]
@@ -227,11 +228,17 @@ def track(
         reporter.close()
 
 
-def registrar(registry: dict[str, type], name: str, *, kind: str, attribute: str) -> Callable[[type], type]:
+C = TypeVar("C", bound=type)
+
+
+def registrar(registry: MutableMapping[str, Any], name: str, *, kind: str, attribute: str) -> Callable[[C], C]:
     """A class decorator that registers a class in ``registry`` under ``name``.
 
-    The one mechanism behind ``register_ci_test``, ``register_score`` and
-    ``register_algorithm``: it stores the class, sets ``cls.<attribute> = name`` and
+    The one mechanism behind ``register_ci_test``, ``register_score``,
+    ``register_algorithm`` and ``register_estimator``: the registry is typed by
+    what its classes promise (``dict[str, type[DiscoveryAlgorithm]]``, ...), and the
+    decorator returns the class unchanged (typed as itself). It stores the class,
+    sets ``cls.<attribute> = name`` and
     refuses a *different* class under a taken name. The same class defined again by a
     re-import of its module (same module and qualified name) replaces the entry.
 
@@ -251,7 +258,7 @@ def registrar(registry: dict[str, type], name: str, *, kind: str, attribute: str
     (True, 'demo')
     """
 
-    def decorator(cls: type) -> type:
+    def decorator(cls: C) -> C:
         other = registry.get(name)
         if other is not None and other is not cls and (
             other.__module__ != cls.__module__ or other.__qualname__ != cls.__qualname__
@@ -315,28 +322,50 @@ class _LazyPackage(types.ModuleType):
         super().__setattr__(name, value)
 
 
+def type_checking_exports(path: str) -> dict[str, list[str]]:
+    """The ``from .sub import name`` imports under ``if TYPE_CHECKING:`` in the file ``path``.
+
+    Returns submodule (relative, ``".pc"``) -> the names it provides (the ``as`` name where one
+    is given), in file order. :func:`lazy_exports` reads a package's public names from there.
+    """
+    import ast
+
+    with open(path, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read(), filename=path)
+    out: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for stmt in node.body:
+                if isinstance(stmt, ast.ImportFrom) and stmt.level > 0:
+                    sub = "." * stmt.level + (stmt.module or "")
+                    out.setdefault(sub, []).extend(a.asname or a.name for a in stmt.names)
+    return out
+
+
 def lazy_exports(
-    package: str, exports: Mapping[str, Sequence[str]], *, registries: Sequence[str] = ()
+    package: str, *, registries: Sequence[str] = ()
 ) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
     """Public names of a package, imported from their submodules on first access (PEP 562).
 
-    A package's ``__init__`` calls it instead of importing its submodules eagerly, so that
+    A package's ``__init__`` lists its public names once, as the imports of an
+    ``if TYPE_CHECKING:`` block (so type checkers and readers see the real objects), and
+    calls this function instead of importing its submodules eagerly, so that
     ``import causalscope.graphs`` costs nothing until a name is used and the command line
     starts fast; ``from causalscope.discovery import PC`` and ``causalscope.discovery.PC``
     keep working, and ``__all__`` and ``dir()`` list every public name::
 
-        __all__, __getattr__, __dir__ = lazy_exports(__name__, {".pc": ["PC", "pc"], ...})
+        if TYPE_CHECKING:
+            from .pc import PC, pc
+        __all__, __getattr__, __dir__ = lazy_exports(__name__)
 
     Parameters
     ----------
     package:
         The package's ``__name__``.
-    exports:
-        Submodule (relative, ``".pc"``) -> the public names it provides, in ``__all__`` order.
     registries:
         Names of registries (``"DISCOVERY_ALGORITHMS"``, ``"make_algorithm"``) that are filled
         by importing the submodules: reading one of them through the package first imports
-        every submodule in ``exports``, so that the registry is as complete as with eager
+        every submodule of the block, so that the registry is as complete as with eager
         imports.
 
     Returns
@@ -349,6 +378,8 @@ def lazy_exports(
     InvalidParameterError
         If a name is exported by two submodules.
     """
+    path = sys.modules[package].__file__
+    exports = type_checking_exports(path) if path is not None else {}
     sources: dict[str, str] = {}
     for sub, names in exports.items():
         absolute = importlib.util.resolve_name(sub, package)

@@ -16,7 +16,6 @@ Checked against:
 
 from __future__ import annotations
 
-import pickle
 import warnings
 
 import numpy as np
@@ -142,17 +141,12 @@ def _chain_frame(n=2000, seed=0):
     return pd.DataFrame({"A": a, "B": b, "C": c, "D": d})
 
 
-def test_estimator_contract_and_fitted_attributes():
-    """Fit returns self, refit is idempotent, input unchanged, pickle works; attributes by names."""
+def test_fitted_attributes():
+    """The fitted attributes by names (the generic conventions: tests/test_common.py)."""
     frame = _chain_frame()
-    copy = frame.copy()
-    est = PC()
-    assert est.fit(frame) is est
-    assert frame.equals(copy)
+    est = PC().fit(frame)
     g1 = est.graph_
     assert g1 == parse_graph("A --> C; B --> C; C --> D", kind="cpdag")
-    assert est.fit(frame).graph_ == g1
-    assert pickle.loads(pickle.dumps(est)).graph_ == g1
     assert est.sepsets_[("A", "B")] == ()
     assert set(est.pvalues_) == set(est.sepsets_)
     assert all(p > 0.05 for p in est.pvalues_.values())

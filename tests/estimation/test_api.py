@@ -53,7 +53,7 @@ def test_frontdoor_and_instrument_graphs() -> None:
     m = 1.5 * t + rng.normal(size=n)
     df = pd.DataFrame({"t": t, "m": m, "y": 2 * m + 3 * u + rng.normal(size=n)})
     fd = parse_graph("t --> m; m --> y; t <-> y", kind="admg")
-    est = estimate_effect(df, fd, treatment="t", outcome="y", n_boot=50, random_state=0)
+    est = estimate_effect(df, fd, treatment="t", outcome="y", n_bootstrap=50, random_state=0)
     assert est.method == "frontdoor" and est.ci_low < 3.0 < est.ci_high
     assert "random_common_cause" not in [r.name for r in est.refutations]
     rng = np.random.default_rng(7)
@@ -70,11 +70,11 @@ def test_not_identifiable_and_bad_parameters() -> None:
     with pytest.raises(NotIdentifiableError):
         estimate_effect(df, parse_graph("t --> y; t <-> y", kind="admg"), treatment="t", outcome="y")
     with pytest.raises(InvalidParameterError, match="not both"):
-        estimate_effect(df, G, treatment="t", outcome="y", adjust=["z1"])
+        estimate_effect(df, G, treatment="t", outcome="y", adjustment_set=["z1"])
     with pytest.raises(InvalidParameterError, match="method"):
         estimate_effect(df, treatment="t", outcome="y", method="magic")  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="ATT only"):
-        estimate_effect(df, treatment="t", outcome="y", adjust=["z1"], method="matching")
+        estimate_effect(df, treatment="t", outcome="y", adjustment_set=["z1"], method="matching")
     with pytest.raises(DataError, match="not in the data"):
         estimate_effect(df, treatment="t", outcome="nope")
 
@@ -100,10 +100,10 @@ def test_lalonde_cps_adjustment_moves_to_experimental_answer() -> None:
                                 refute=False)
     assert naive.estimate < -8000
     lo, hi = 1794.34 - 1.96 * 671, 1794.34 + 1.96 * 671
-    aipw = estimate_effect(df, treatment="treat", outcome="re78", adjust=cov, target="att", random_state=0,
+    aipw = estimate_effect(df, treatment="treat", outcome="re78", adjustment_set=cov, target="att", random_state=0,
                            refute=False)
     assert aipw.method == "aipw" and lo < aipw.estimate < hi
-    match = estimate_effect(df, treatment="treat", outcome="re78", adjust=cov, method="matching", target="att",
+    match = estimate_effect(df, treatment="treat", outcome="re78", adjustment_set=cov, method="matching", target="att",
                             refute=False)
     assert lo < match.estimate < hi
 
@@ -123,7 +123,7 @@ def test_napkin_graph_uses_plugin_estimand() -> None:
 
     truth = draw(200_000, 1)["Y"].mean() - draw(200_000, 0)["Y"].mean()  # 0.4 by construction
     napkin = parse_graph("W1 --> W2; W2 --> X; X --> Y; W1 <-> X; W1 <-> Y", kind="admg")
-    est = estimate_effect(draw(20_000), napkin, treatment="X", outcome="Y", n_boot=40, random_state=0)
+    est = estimate_effect(draw(20_000), napkin, treatment="X", outcome="Y", n_bootstrap=40, random_state=0)
     # 3 SE: the bootstrap SE (about 0.011) matches the sd over repeated samples (0.009 over 40 draws)
     assert est.method == "plugin" and abs(est.estimate - truth) < 3 * est.std_error
     with pytest.raises(DataError, match="discrete"):

@@ -48,7 +48,7 @@ def test_no_graph_no_adjustment_warns_and_says_so() -> None:
     assert d["assumptions"] == list(est.assumptions) and d["estimand"] == est.estimand
     # an empty adjustment set is the same as none
     with pytest.warns(AssumptionWarning):
-        again = estimate_effect(df, treatment="t", outcome="y", adjust=[], random_state=0)
+        again = estimate_effect(df, treatment="t", outcome="y", adjustment_set=[], random_state=0)
     assert again.to_dict() == d
 
 
@@ -66,7 +66,7 @@ def test_stated_assumption_gives_no_warning() -> None:
 
 
 def test_adjusting_for_z_recovers_zero_and_names_z() -> None:
-    est = estimate_effect(issue_example(), treatment="t", outcome="y", adjust=["z"], random_state=0)
+    est = estimate_effect(issue_example(), treatment="t", outcome="y", adjustment_set=["z"], random_state=0)
     assert abs(est.estimate) < 0.1 and est.ci_low < 0 < est.ci_high
     assert est.assumptions == ("Adjustment set given by the user: {z}; assumed sufficient: it blocks every "
                                "back-door path from t to y and holds no descendant of t.",)
@@ -103,18 +103,18 @@ def test_instrument_and_frontdoor_take_other_assumptions_and_do_not_warn() -> No
     tb = (rng.random(n) < 1 / (1 + np.exp(-u))).astype(int)
     m = 1.5 * tb + rng.normal(size=n)
     fd = pd.DataFrame({"t": tb, "m": m, "y": 2 * m + 3 * u + rng.normal(size=n)})
-    est = estimate_effect(fd, treatment="t", outcome="y", adjust=["m"], method="frontdoor", n_boot=20,
+    est = estimate_effect(fd, treatment="t", outcome="y", adjustment_set=["m"], method="frontdoor", n_bootstrap=20,
                           random_state=0, refute=False)
     assert est.assumptions[0].startswith("Mediators given by the user: {m}; assumed to satisfy the front-door")
     with pytest.raises(InvalidParameterError, match="does not combine with instruments"):
         estimate_effect(dv, treatment="t", outcome="y", instruments="z", assume_no_confounding=True)
     with pytest.raises(InvalidParameterError, match=r"does not combine with the adjustment set \{z\}"):
-        estimate_effect(dv, treatment="t", outcome="y", adjust=["z"], assume_no_confounding=True)
+        estimate_effect(dv, treatment="t", outcome="y", adjustment_set=["z"], assume_no_confounding=True)
 
 
 def test_difference_in_means_refuses_an_adjustment_set_it_would_ignore() -> None:
     with pytest.raises(InvalidParameterError, match=r"'difference' adjusts for nothing.*\{z1\}"):
-        estimate_effect(confounded(300, 0), treatment="t", outcome="y", adjust=["z1"], method="difference")
+        estimate_effect(confounded(300, 0), treatment="t", outcome="y", adjustment_set=["z1"], method="difference")
 
 
 @pytest.mark.parametrize("method", [m for m in METHODS if m in ADJUSTMENT_METHODS])
@@ -122,12 +122,12 @@ def test_empty_adjustment_set_is_written_in_every_estimand(method: str) -> None:
     binary = method != "dml"
     df = confounded(400, 2, binary=binary)
     target = "att" if method == "matching" else "ate"
-    kw = {"n_boot": 20} if method == "gcomp" else {}
+    kw = {"n_bootstrap": 20} if method == "gcomp" else {}
     empty = make_estimator(method, target=target, random_state=0, **kw).fit(df, treatment="t", outcome="y").effect_
     assert empty.estimand.endswith(f"{NO_ADJUSTMENT})")
     if method != "difference":
         full = make_estimator(method, target=target, random_state=0, **kw).fit(
-            df, treatment="t", outcome="y", adjust=["z1", "z2"]).effect_
+            df, treatment="t", outcome="y", adjustment_set=["z1", "z2"]).effect_
         assert NO_ADJUSTMENT not in full.estimand and "z1, z2" in full.estimand
 
 
@@ -136,11 +136,11 @@ def test_linear_estimand_texts() -> None:
     lin = make_estimator("linear")
     assert lin.fit(df, treatment="t", outcome="y").effect_.estimand == (
         f"E[y | do(t)] = E[y | t] ({NO_ADJUSTMENT})")
-    assert lin.fit(df, treatment="t", outcome="y", adjust=["z1"]).effect_.estimand == "E_{z1} E[y | t, z1] contrast"
+    assert lin.fit(df, treatment="t", outcome="y", adjustment_set=["z1"]).effect_.estimand == "E_{z1} E[y | t, z1] contrast"
     att = make_estimator("linear", target="att")
     assert att.fit(df, treatment="t", outcome="y").effect_.estimand == (
         f"E[y | do(t)] = E[y | t] among the treated (ATT; {NO_ADJUSTMENT})")
-    assert att.fit(df, treatment="t", outcome="y", adjust=["z1"]).effect_.estimand == (
+    assert att.fit(df, treatment="t", outcome="y", adjustment_set=["z1"]).effect_.estimand == (
         "E_{z1 | t=1} E[y | t, z1] contrast (ATT)")
 
 
@@ -169,7 +169,7 @@ def test_too_few_rows_in_a_treatment_arm() -> None:
     t[7] = 1
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        est = estimate_effect(df.assign(t=t), treatment="t", outcome="y", method="gcomp", n_boot=20,
+        est = estimate_effect(df.assign(t=t), treatment="t", outcome="y", method="gcomp", n_bootstrap=20,
                               assume_no_confounding=True, random_state=0)
     assert est.n == 30 and len(est.refutations) == 4
 

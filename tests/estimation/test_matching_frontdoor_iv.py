@@ -25,11 +25,11 @@ def test_matching_matches_brute_force() -> None:
     s = np.log(e / (1 - e))
     ctrl = np.flatnonzero(t == 0)
     diffs = [y[i] - y[ctrl[np.argmin(np.abs(s[ctrl] - s[i]))]] for i in np.flatnonzero(t == 1)]
-    est = PropensityMatching().fit(df, treatment="t", outcome="y", adjust=["z1", "z2"]).effect_
+    est = PropensityMatching().fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"]).effect_
     assert est.estimate == pytest.approx(np.mean(diffs), rel=1e-9)
     assert est.std_error > 0 and est.target == "att"
     with pytest.raises(InvalidParameterError, match="target"):
-        PropensityMatching(target="ate").fit(df, treatment="t", outcome="y", adjust=["z1"])  # type: ignore[arg-type]
+        PropensityMatching(target="ate").fit(df, treatment="t", outcome="y", adjustment_set=["z1"])  # type: ignore[arg-type]
 
 
 def _binary_frontdoor(n: int, seed: int) -> pd.DataFrame:
@@ -89,7 +89,7 @@ def test_frontdoor_continuous_mediator_and_binary_outcome() -> None:
 
     # E[Y | m, t] mixes logistic curves over U | t: a flexible classifier, not a linear shortcut
     model = make_pipeline(PolynomialFeatures(3), StandardScaler(), LogisticRegression(C=100, max_iter=5000))
-    est = FrontDoorEstimator(model=model, n_boot=60, random_state=0).fit(df, treatment="t", outcome="y", adjust=["m"]).effect_
+    est = FrontDoorEstimator(model=model, n_bootstrap=60, random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=["m"]).effect_
     assert est.ci_low < truth < est.ci_high
     with pytest.raises(InvalidParameterError, match="mediators"):
         FrontDoorEstimator().fit(df, treatment="t", outcome="y")
@@ -111,7 +111,7 @@ def test_2sls_closed_forms_and_statsmodels() -> None:
     assert wald.method == "wald" and wald.estimate == pytest.approx(ratio, rel=1e-9)
     assert wald.estimate == pytest.approx(np.cov(z1, y)[0, 1] / np.cov(z1, t)[0, 1], rel=1e-9)
     est = TwoStageLeastSquares(instruments=["z1", "z2"], robust=False).fit(
-        df, treatment="t", outcome="y", adjust=["w"]).effect_
+        df, treatment="t", outcome="y", adjustment_set=["w"]).effect_
     iv2sls = pytest.importorskip("statsmodels.sandbox.regression.gmm").IV2SLS
     exog = np.column_stack([np.ones(n), t, w])
     inst = np.column_stack([np.ones(n), z1, z2, w])
@@ -136,7 +136,7 @@ def test_iv_and_frontdoor_coverage() -> None:
         df = pd.DataFrame({"z": z, "t": t, "y": 1.5 * t - 2 * u + rng.normal(size=n) * (1 + np.abs(z))})
         e = TwoStageLeastSquares(instruments="z").fit(df, treatment="t", outcome="y").effect_
         hits_iv += e.ci_low <= 1.5 <= e.ci_high
-        fd = FrontDoorEstimator(n_boot=60, random_state=s).fit(_binary_frontdoor(1500, 900 + s), treatment="T",
-                                                               outcome="Y", adjust=["M"]).effect_
+        fd = FrontDoorEstimator(n_bootstrap=60, random_state=s).fit(_binary_frontdoor(1500, 900 + s), treatment="T",
+                                                               outcome="Y", adjustment_set=["M"]).effect_
         hits_fd += fd.ci_low <= 0.315 <= fd.ci_high
     assert hits_iv / reps >= 0.86 and hits_fd / reps >= 0.86, (hits_iv, hits_fd)

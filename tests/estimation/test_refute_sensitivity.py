@@ -47,14 +47,14 @@ def test_placebo_detects_fake_effect() -> None:
     fake = broken.estimate_frame(df, "t", "y", ["z1", "z2"], 0)
     res = {r.name: r for r in refute(broken, df, fake, random_state=0)}
     assert not res["placebo_treatment"].passed and abs(res["placebo_treatment"].statistic) > 5
-    good = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjust=["z1", "z2"])
+    good = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"])
     res = {r.name: r for r in refute(good, df, good.effect_, random_state=0)}
     assert res["placebo_treatment"].passed and res["dummy_outcome"].passed
 
 
 def test_random_common_cause_leaves_correct_estimate_unchanged() -> None:
     df = confounded(2000, 1)
-    est = AIPW(random_state=0).fit(df, treatment="t", outcome="y", adjust=["z1", "z2"])
+    est = AIPW(random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"])
     (rcc,) = refute(est, df, est.effect_, refuters=["random_common_cause"], random_state=3)
     assert rcc.passed and abs(rcc.new_estimate - est.effect_.estimate) < 0.2 * est.effect_.std_error
     (sub,) = refute(est, df, est.effect_, refuters=["data_subset"], random_state=3)
@@ -68,17 +68,17 @@ def test_negative_control_outcome_flags_unmeasured_confounding() -> None:
     u, z = rng.normal(size=n), rng.normal(size=n)
     t = (rng.random(n) < 1 / (1 + np.exp(-(u + z)))).astype(int)
     df = pd.DataFrame({"z": z, "u": u, "t": t, "y": t + u + z + rng.normal(size=n), "n": u + rng.normal(size=n)})
-    est = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjust=["z"])
+    est = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjustment_set=["z"])
     (nc,) = refute(est, df, est.effect_, refuters=[], negative_control="n", random_state=0)
     assert nc.name == "negative_control_outcome" and not nc.passed
-    est_u = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjust=["z", "u"])
+    est_u = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjustment_set=["z", "u"])
     (nc,) = refute(est_u, df, est_u.effect_, refuters=[], negative_control="n", random_state=0)
     assert nc.passed
 
 
 def test_refutations_are_seeded() -> None:
     df = confounded(500, 2)
-    est = AIPW(random_state=0).fit(df, treatment="t", outcome="y", adjust=["z1", "z2"])
+    est = AIPW(random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"])
     a = refute(est, df, est.effect_, random_state=11)
     b = refute(est, df, est.effect_, random_state=11)
     assert a == b

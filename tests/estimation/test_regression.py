@@ -43,7 +43,7 @@ def test_ols_badly_scaled_columns() -> None:
 
 def test_linear_ate_equals_treatment_coefficient_and_covers() -> None:
     df = confounded(2000, 0)
-    est = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjust=["z1", "z2"]).effect_
+    est = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"]).effect_
     x = np.column_stack([np.ones(2000), df[["t", "z1", "z2"]].to_numpy(float)])
     assert est.estimate == pytest.approx(np.linalg.lstsq(x, df["y"].to_numpy(), rcond=None)[0][1], rel=1e-10)
     assert est.ci_low < 2.0 < est.ci_high
@@ -53,18 +53,18 @@ def test_linear_ate_equals_treatment_coefficient_and_covers() -> None:
 def test_linear_att_equals_linear_gcomputation() -> None:
     """Algebra: with linear per-arm models, g-computation's ATT = mean_treated(Y - Z'beta_0) (Kline 2011)."""
     df = confounded(800, 1)
-    lin = LinearRegressionEstimator(target="att").fit(df, treatment="t", outcome="y", adjust=["z1", "z2"]).effect_
-    g = GComputation(target="att", n_boot=20, random_state=0).fit(df, treatment="t", outcome="y", adjust=["z1", "z2"])
+    lin = LinearRegressionEstimator(target="att").fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"]).effect_
+    g = GComputation(target="att", n_bootstrap=20, random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"])
     assert lin.estimate == pytest.approx(g.effect_.estimate, rel=1e-8)
     # the influence-function SE agrees with the bootstrap's to within bootstrap noise
-    gb = GComputation(target="att", n_boot=300, random_state=0).fit(df, treatment="t", outcome="y", adjust=["z1", "z2"])
+    gb = GComputation(target="att", n_bootstrap=300, random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"])
     assert lin.std_error == pytest.approx(gb.effect_.std_error, rel=0.2)
 
 
 def test_gcomputation_continuous_treatment_and_seed() -> None:
     df = confounded(1000, 2, binary=False)
-    a = GComputation(n_boot=30, random_state=5).fit(df, treatment="t", outcome="y", adjust=["z1", "z2"]).effect_
-    b = GComputation(n_boot=30, random_state=5, n_jobs=2).fit(df, treatment="t", outcome="y", adjust=["z1", "z2"]).effect_
+    a = GComputation(n_bootstrap=30, random_state=5).fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"]).effect_
+    b = GComputation(n_bootstrap=30, random_state=5, n_jobs=2).fit(df, treatment="t", outcome="y", adjustment_set=["z1", "z2"]).effect_
     assert a.estimate == pytest.approx(2.0, abs=0.1)
     assert (a.ci_low, a.ci_high) == (b.ci_low, b.ci_high)  # same seed, same answer, any n_jobs
 
@@ -82,9 +82,9 @@ def test_bad_inputs() -> None:
     bad = df.copy()
     bad.loc[3, "y"] = np.nan
     with pytest.raises(DataError, match="missing values.*dropna"):
-        LinearRegressionEstimator().fit(bad, treatment="t", outcome="y", adjust=["z1"])
+        LinearRegressionEstimator().fit(bad, treatment="t", outcome="y", adjustment_set=["z1"])
     with pytest.raises(DataError, match="'nope' is not in the data"):
-        LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjust=["nope"])
+        LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjustment_set=["nope"])
     with pytest.raises(InvalidParameterError, match="target"):
         LinearRegressionEstimator(target="cate").fit(df, treatment="t", outcome="y")  # type: ignore[arg-type]
     cont = df.assign(t=df["z1"] + 0.1)

@@ -46,7 +46,7 @@ def test_ipw_hajek_by_hand() -> None:
     e = default_classifier().fit(z, t).predict_proba(z)[:, 1]
     mu1 = np.sum(t * y / e) / np.sum(t / e)
     mu0 = np.sum((1 - t) * y / (1 - e)) / np.sum((1 - t) / (1 - e))
-    got = IPW().fit(df, treatment="t", outcome="y", adjust=Z).effect_
+    got = IPW().fit(df, treatment="t", outcome="y", adjustment_set=Z).effect_
     assert got.estimate == pytest.approx(mu1 - mu0, rel=1e-9)
     assert got.diagnostics["ess_treated"] <= (t == 1).sum()
 
@@ -62,8 +62,8 @@ def test_aipw_is_doubly_robust_on_nonlinear_confounding() -> None:
     t = (rng.random(n) < 1 / (1 + np.exp(-(0.5 * z + 0.8 * z**2 - 0.8)))).astype(int)
     df = pd.DataFrame({"z": z, "t": t, "y": 2.0 * t + 1.5 * z**2 + z + rng.normal(size=n)})
     ps = make_pipeline(PolynomialFeatures(2), LogisticRegression(C=1e4, max_iter=5000))
-    lin = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjust=["z"]).effect_
-    aipw = AIPW(propensity_model=ps, random_state=0).fit(df, treatment="t", outcome="y", adjust=["z"]).effect_
+    lin = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjustment_set=["z"]).effect_
+    aipw = AIPW(propensity_model=ps, random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=["z"]).effect_
     assert abs(lin.estimate - 2.0) > 0.3
     assert aipw.ci_low < 2.0 < aipw.ci_high
 
@@ -72,8 +72,8 @@ def test_dml_linear_nuisances_close_to_ols() -> None:
     """Frisch-Waugh-Lovell: with linear nuisances the residual-on-residual slope is the OLS coefficient
     (exactly without cross-fitting; up to the fold split with it)."""
     df = confounded(3000, 3, binary=False)
-    ols = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjust=Z).effect_
-    dml = PartiallyLinearDML(random_state=0).fit(df, treatment="t", outcome="y", adjust=Z).effect_
+    ols = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjustment_set=Z).effect_
+    dml = PartiallyLinearDML(random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=Z).effect_
     assert dml.estimate == pytest.approx(ols.estimate, abs=0.01)
     assert dml.std_error == pytest.approx(ols.std_error, rel=0.1)
 
@@ -81,23 +81,23 @@ def test_dml_linear_nuisances_close_to_ols() -> None:
 def test_typed_errors_with_advice() -> None:
     df = confounded(500, 4)
     with pytest.raises(DataError, match="must be binary 0/1.*dml"):
-        AIPW().fit(df.assign(t=df["z1"]), treatment="t", outcome="y", adjust=["z2"])
+        AIPW().fit(df.assign(t=df["z1"]), treatment="t", outcome="y", adjustment_set=["z2"])
     sep = df.assign(t=(df["z1"] > 0).astype(int))  # treatment determined by z1: propensities 0/1
     for est in (AIPW(random_state=0), IPW(), PropensityMatching()):
         with pytest.raises(DataError, match="no overlap.*trim"):
-            est.fit(sep, treatment="t", outcome="y", adjust=Z)
+            est.fit(sep, treatment="t", outcome="y", adjustment_set=Z)
     miss = df.copy()
     miss.loc[0, "y"] = np.nan
     with pytest.raises(DataError, match="outcome column.*missing values"):
-        AIPW().fit(miss, treatment="t", outcome="y", adjust=Z)
+        AIPW().fit(miss, treatment="t", outcome="y", adjustment_set=Z)
 
 
 def test_trimming_and_att_clip_only_above() -> None:
     df = confounded(1000, 5)
-    est = IPW(trim=0.1, trimming="drop").fit(df, treatment="t", outcome="y", adjust=Z).effect_
+    est = IPW(trim=0.1, trimming="drop").fit(df, treatment="t", outcome="y", adjustment_set=Z).effect_
     assert est.diagnostics["n_dropped"] > 0 and est.n == 1000 - est.diagnostics["n_dropped"]
-    att = AIPW(target="att", trim=0.4, random_state=0).fit(df, treatment="t", outcome="y", adjust=Z).effect_
-    ate = AIPW(target="ate", trim=0.4, random_state=0).fit(df, treatment="t", outcome="y", adjust=Z).effect_
+    att = AIPW(target="att", trim=0.4, random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=Z).effect_
+    ate = AIPW(target="ate", trim=0.4, random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=Z).effect_
     assert att.diagnostics["n_clipped"] < ate.diagnostics["n_clipped"]
 
 
@@ -105,7 +105,7 @@ def _coverage(make, n: int, reps: int, **sim) -> float:
     hits = 0
     for s in range(reps):
         df = confounded(n, 1000 + s, **sim)
-        e = make(s).fit(df, treatment="t", outcome="y", adjust=Z).effect_
+        e = make(s).fit(df, treatment="t", outcome="y", adjustment_set=Z).effect_
         hits += e.ci_low <= 2.0 <= e.ci_high
     return hits / reps
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -105,15 +103,6 @@ def test_bad_options_raise(frame: pd.DataFrame) -> None:
         FisherZ(np.zeros((3, 3)))
 
 
-def test_batch_equals_single_tests_and_keeps_order(frame: pd.DataFrame) -> None:
-    t = FisherZ(frame)
-    queries = [("A", "C", ["B"]), ("A", "D", []), ("B", "D", ["A", "C"]), ("C", "A", [])]
-    batch = t.test_batch(queries)
-    assert batch == [t.test(*q) for q in queries]
-    ps = t.p_values(np.array([0, 1]), np.array([2, 3]), np.array([[1], [0]]))
-    assert ps == pytest.approx([batch[0].p_value, t.test("B", "D", ["A"]).p_value], rel=1e-12)
-
-
 def test_index_fast_path_validates(frame: pd.DataFrame) -> None:
     t = FisherZ(frame)
     with pytest.raises(InvalidParameterError):
@@ -136,12 +125,6 @@ def test_cache_counts_tests_and_hits(frame: pd.DataFrame) -> None:
     assert len(cached) == 2
     cached.clear()
     assert (cached.n_tests, cached.n_cache_hits, len(cached)) == (0, 0, 0)
-
-
-def test_tests_pickle(frame: pd.DataFrame) -> None:
-    t = FisherZ(frame)
-    again = pickle.loads(pickle.dumps(t))
-    assert again.test("A", "C", ["B"]) == t.test("A", "C", ["B"])
 
 
 def test_d_separation_oracle() -> None:

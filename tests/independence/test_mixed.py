@@ -13,7 +13,6 @@ References used:
 
 from __future__ import annotations
 
-import pickle
 import warnings
 
 import numpy as np
@@ -217,15 +216,12 @@ def test_bad_queries_raise_typed_errors(
         MixedLRTest(_mixed_frame(50, 9)).test(x, y, z)
 
 
-def test_bad_options_and_pickle() -> None:
+def test_bad_options() -> None:
     frame = _mixed_frame(100, 10)
     with pytest.raises(InvalidParameterError, match="min_samples_per_param"):
         MixedLRTest(frame, min_samples_per_param=-1)
     with pytest.raises(InvalidParameterError, match="max_iter"):
         MixedLRTest(frame, max_iter=0)
-    t = MixedLRTest(frame)
-    r = t.test("D1", "C2", ["D2"])
-    assert pickle.loads(pickle.dumps(t)).test("D1", "C2", ["D2"]) == r
 
 
 def test_fit_multinomial_logit_separated_classes_do_not_converge() -> None:

@@ -17,24 +17,24 @@ from typing import TYPE_CHECKING
 
 from ..utils import lazy_exports
 
-# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
-__all__, __getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        ".expressions": ["Expression", "ExpressionError", "parse_expression"],
-        ".model": ["CausalModel", "CyclicModelError", "Endogenous", "ModelError", "load_model", "parse_assignment"],
-        ".halpern_pearl": [
-            "ActualCauses", "CauseResult", "Witness", "actual_causes", "is_actual_cause", "is_but_for_cause"
-        ],
-        ".examples": ["example_expected", "list_examples", "load_example"],
-        ".responsibility": ["Blame", "Responsibility", "blame", "responsibility"],
-        ".probabilities": [
-            "Bounds", "Experimental", "Observational", "PCBounds", "PCValues", "pc_bounds", "pc_bounds_lp",
-            "pc_exogenous_monotonic", "pc_monotonic"
-        ],
-        ".acreason": ["ACReasonVerdict", "CausalFactors", "Event", "Scenario", "ac_reason", "causal_factors"],
-    },
-)
+if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
+    from .expressions import Expression, ExpressionError, parse_expression
+    from .model import CausalModel, CyclicModelError, Endogenous, ModelError, load_model, parse_assignment
+    from .halpern_pearl import ActualCauses, CauseResult, Witness, actual_causes, is_actual_cause, is_but_for_cause
+    from .examples import example_expected, list_examples, load_example
+    from .responsibility import Blame, Responsibility, blame, responsibility
+    from .probabilities import (
+        Bounds,
+        Experimental,
+        Observational,
+        PCBounds,
+        PCValues,
+        pc_bounds,
+        pc_bounds_lp,
+        pc_exogenous_monotonic,
+        pc_monotonic,
+    )
+    from .acreason import ACReasonVerdict, CausalFactors, Event, Scenario, ac_reason, causal_factors
 
-if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
-    from .responsibility import responsibility as responsibility
+__all__, __getattr__, __dir__ = lazy_exports(__name__)
+

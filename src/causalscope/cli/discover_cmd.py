@@ -25,12 +25,12 @@ with a warning.
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import Any, Literal
 
 import typer
 
+from ..contract import parameter_names
 from ._io import RichProgress, output_path, progress_wanted
 
 __all__ = ["discover"]
@@ -90,9 +90,7 @@ def _find_algorithm(name: str) -> type | None:
 
 
 def _accepted(cls: type) -> tuple[set[str], bool]:
-    params = inspect.signature(cls.__init__).parameters  # type: ignore[misc]
-    var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    return {n for n in params if n != "self"}, var_kw
+    return set(parameter_names(cls)), False
 
 
 def discover(

@@ -88,7 +88,7 @@ def effect(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AssumptionWarning)
         result = estimate_effect(
-            dataset, g, treatment=treatment, outcome=outcome, adjust=adj if graph is None else None,
+            dataset, g, treatment=treatment, outcome=outcome, adjustment_set=adj if graph is None else None,
             assume_no_confounding=assume_no_confounding, method=method, target=target,  # type: ignore[arg-type]
             instruments=_split(instruments) or None, negative_control=_split(negative_control) or None,
             alpha=alpha, random_state=seed, n_jobs=n_jobs, refute=not no_refute,

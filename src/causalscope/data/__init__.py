@@ -5,22 +5,26 @@ See ``docs/data.md`` for the user guide.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
-# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
-__all__, __getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        ".dataset": ["Dataset"],
-        ".kinds": ["MAX_INFERRED_LEVELS", "MISSING_POLICIES", "ColumnKind", "MissingPolicy"],
-        ".readers": ["SUPPORTED_EXTENSIONS", "read_csv", "read_data", "read_parquet"],
-        ".profile": [
-            "DataProfile", "Flag", "MissingnessProfile", "PairProfile", "Regime", "VariableProfile", "profile_data"
-        ],
-        ".deterministic": [
-            "DEFAULT_DETERMINISTIC_POLICY", "DETERMINISTIC_TOL", "DETERMINISTIC_POLICIES", "MAX_FUNCTIONAL_LEVELS",
-            "DeterministicPolicy", "DeterministicRelation", "DeterministicReport", "find_deterministic",
-            "resolve_deterministic"
-        ],
-    },
-)
+if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
+    from .dataset import Dataset
+    from .kinds import MAX_INFERRED_LEVELS, MISSING_POLICIES, ColumnKind, MissingPolicy
+    from .readers import SUPPORTED_EXTENSIONS, read_csv, read_data, read_parquet
+    from .profile import DataProfile, Flag, MissingnessProfile, PairProfile, Regime, VariableProfile, profile_data
+    from .deterministic import (
+        DEFAULT_DETERMINISTIC_POLICY,
+        DETERMINISTIC_TOL,
+        DETERMINISTIC_POLICIES,
+        MAX_FUNCTIONAL_LEVELS,
+        DeterministicPolicy,
+        DeterministicRelation,
+        DeterministicReport,
+        find_deterministic,
+        resolve_deterministic,
+    )
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__)
+

@@ -16,18 +16,28 @@ from typing import TYPE_CHECKING
 
 from ..utils import lazy_exports
 
-# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
-__all__, __getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        ".examples": [
-            "SACHS_COLUMNS", "SACHS_CONDITIONS", "DagittyExample", "Example", "NetworkStructure", "example_names",
-            "list_dagitty", "list_networks", "load_dagitty", "load_example", "load_lalonde", "load_network",
-            "load_sachs", "parse_dagitty", "sachs_column_name", "sachs_ground_truth", "sachs_tiers", "load_bayesnet"
-        ],
-        ".simulate": ["Simulation", "random_dag", "simulate"],
-    },
-)
+if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
+    from .examples import (
+        SACHS_COLUMNS,
+        SACHS_CONDITIONS,
+        DagittyExample,
+        Example,
+        NetworkStructure,
+        example_names,
+        list_dagitty,
+        list_networks,
+        load_dagitty,
+        load_example,
+        load_lalonde,
+        load_network,
+        load_sachs,
+        parse_dagitty,
+        sachs_column_name,
+        sachs_ground_truth,
+        sachs_tiers,
+        load_bayesnet,
+    )
+    from .simulate import Simulation, random_dag, simulate
 
-if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
-    from .simulate import simulate as simulate
+__all__, __getattr__, __dir__ = lazy_exports(__name__)
+

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ..contract import DiscoveryAlgorithm
 from ..exceptions import DataError, InvalidParameterError
-from ..independence import CI_TESTS, CachedCITest, make_ci_test
+from ..independence import CI_TESTS, CachedCITest, MissingPolicy, make_ci_test
 from ..utils import registrar
 
 __all__ = [
@@ -30,7 +31,7 @@ __all__ = [
     "check_alpha",
 ]
 
-DISCOVERY_ALGORITHMS: dict[str, type[Any]] = {}
+DISCOVERY_ALGORITHMS: dict[str, type[DiscoveryAlgorithm]] = {}
 """Registry of discovery algorithm classes by name (filled by :func:`register_algorithm`)."""
 
 T = TypeVar("T", bound=type)
@@ -42,7 +43,10 @@ _DISCRETE_KINDS = ("discrete", "binary", "ordinal")
 def register_algorithm(name: str) -> Callable[[T], T]:
     """Class decorator: register a discovery algorithm in :data:`DISCOVERY_ALGORITHMS`.
 
-    Sets ``cls.name = name``.
+    Sets ``cls.name = name``. The class should derive from
+    :class:`~causalscope.contract.Component` (hyperparameters, ``clone``, ``repr``)
+    and follow :class:`~causalscope.contract.DiscoveryAlgorithm`; the common tests
+    (``tests/test_common.py``) check every registered class.
 
     Raises
     ------
@@ -56,10 +60,10 @@ def register_algorithm(name: str) -> Callable[[T], T]:
     True
     """
 
-    return registrar(DISCOVERY_ALGORITHMS, name, kind="discovery algorithm", attribute="name")  # type: ignore[return-value]
+    return registrar(DISCOVERY_ALGORITHMS, name, kind="discovery algorithm", attribute="name")
 
 
-def make_algorithm(name: str, **kwargs: Any) -> Any:
+def make_algorithm(name: str, **kwargs: Any) -> DiscoveryAlgorithm:
     """Build the registered discovery algorithm ``name`` with keyword hyperparameters.
 
     Raises
@@ -112,7 +116,7 @@ def _column_kinds(data: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def resolve_ci_test(
-    ci_test: object, data: object, *, missing: str = "error"
+    ci_test: object, data: object, *, missing: MissingPolicy = "error"
 ) -> tuple[CachedCITest, tuple[str, ...]]:
     """Turn a ``ci_test`` argument into a fresh cached CI test and the variable names.
 

@@ -61,12 +61,14 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from ..contract import Component
 from ..data import Dataset
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import CPDAG
 from ..graphs.equivalence import apply_meek_rules
 from ..graphs.marks import ARROW, TAIL
 from ..graphs.reach import directed_edges, has_directed_cycle, reaches
+from ..independence import MissingPolicy
 from ..independence.domain import DomainGaussianTest
 from ..independence.hsic import IndependentChangeMethod, independent_change_dependence
 from ..utils import get_logger
@@ -184,7 +186,7 @@ def _segments(t: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------------- the estimator
 @register_algorithm("cdnod")
-class CDNOD:
+class CDNOD(Component):
     """CD-NOD: a CPDAG and the changing mechanisms from multi-domain or nonstationary data.
 
     Parameters
@@ -318,7 +320,7 @@ class CDNOD:
         orient_by_independent_change: bool = True,
         independent_change: IndependentChangeMethod = "parametric",
         independent_change_margin: float = 0.0,
-        missing: Literal["error", "testwise"] = "error",
+        missing: MissingPolicy = "error",
         n_jobs: int = 1,
         progress: Any = None,
     ) -> None:
@@ -337,17 +339,6 @@ class CDNOD:
         self.missing = missing
         self.n_jobs = n_jobs
         self.progress = progress
-
-    def get_params(self) -> dict[str, Any]:
-        """The hyperparameters, as given."""
-        return {k: getattr(self, k) for k in (
-            "domain_column", "ci_test", "alpha", "max_cond_size", "stable", "collider_rule",
-            "conflict", "knowledge", "domain_encoding", "orient_by_independent_change",
-            "independent_change", "independent_change_margin", "missing", "n_jobs", "progress",
-        )}
-
-    def __repr__(self) -> str:
-        return f"CDNOD(domain_column={self.domain_column!r}, ci_test={self.ci_test!r}, alpha={self.alpha!r})"
 
     # -- helpers -----------------------------------------------------------------
     def _build_test(

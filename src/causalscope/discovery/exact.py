@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from ..contract import Component
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import CPDAG, DAG, dag_to_cpdag
 from ..scores import make_score
@@ -292,7 +293,7 @@ def dag_from_parent_masks(names: tuple[str, ...], parents: list[int]) -> DAG:
 
 # ----------------------------------------------------------------------------- estimator
 @register_algorithm("exact")
-class ExactSearch:
+class ExactSearch(Component):
     """The score-optimal DAG by dynamic programming over subsets (Silander & Myllymäki 2006).
 
     Parameters
@@ -399,11 +400,6 @@ class ExactSearch:
         _log.debug("exact search: p=%d, score %.6f (DP %.6f)", p, self.score_, total)
         return self
 
-    def __repr__(self) -> str:
-        return (
-            f"ExactSearch(score={self.score!r}, max_parents={self.max_parents!r}, "
-            f"knowledge={self.knowledge!r}, allow_large={self.allow_large!r})"
-        )
 
 
 def exact_search(

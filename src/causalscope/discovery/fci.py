@@ -84,6 +84,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..contract import Component
 from ..exceptions import InvalidParameterError
 from ..graphs import PAG
 from ..graphs.fci_rules import (
@@ -96,6 +97,7 @@ from ..graphs.fci_rules import (
 )
 from ..graphs.marks import ARROW, CIRCLE, NO_EDGE, TAIL
 from ..graphs.reach import directed_edges, find_directed_cycle
+from ..independence import MissingPolicy
 from ..parallel import check_n_jobs
 from ..utils import as_progress, get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
@@ -169,7 +171,7 @@ def _check_rules(rules: Iterable[str] | None) -> tuple[FCIRule, ...]:
 
 
 @register_algorithm("fci")
-class FCI:
+class FCI(Component):
     """Fast Causal Inference: a PAG from data that may have hidden confounders.
 
     Parameters
@@ -337,7 +339,7 @@ class FCI:
         max_path_length: int | None = None,
         possible_dsep: PossibleDsepMode | bool = "full",
         rules: Iterable[FCIRule] | None = None,
-        missing: str = "error",
+        missing: MissingPolicy = "error",
         n_jobs: int = 1,
         progress: Any = None,
     ) -> None:
@@ -352,13 +354,6 @@ class FCI:
         self.missing = missing
         self.n_jobs = n_jobs
         self.progress = progress
-
-    def get_params(self) -> dict[str, Any]:
-        """The hyperparameters, as given."""
-        return {k: getattr(self, k) for k in (
-            "ci_test", "alpha", "max_cond_size", "stable", "knowledge", "max_path_length",
-            "possible_dsep", "rules", "missing", "n_jobs", "progress",
-        )}
 
     def fit(self, data: Any = None) -> FCI:
         """Learn the PAG from ``data`` (or from the CI test object when ``data`` is ``None``).
@@ -478,8 +473,6 @@ class FCI:
             _log.info("FCI: %d conflicting tails on directed cycles turned into circles", len(relaxed))
         return out, relaxed
 
-    def __repr__(self) -> str:
-        return f"FCI(ci_test={self.ci_test!r}, alpha={self.alpha!r})"
 
 
 def _r1_r2_by_node(m: np.ndarray, use_r1: bool, use_r2: bool) -> bool:

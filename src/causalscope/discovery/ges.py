@@ -50,6 +50,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..contract import Component
 from ..exceptions import InvalidParameterError
 from ..graphs import CPDAG, DAG
 from ..graphs.equivalence import apply_meek_rules, cpdag_marks_of_dag
@@ -222,7 +223,7 @@ def _is_clique(nodes: Sequence[int], adj: np.ndarray) -> bool:
 
 # ---------------------------------------------------------------------- the estimator
 @register_algorithm("ges")
-class GES:
+class GES(Component):
     """Greedy Equivalence Search (Chickering 2002) with cached score differences.
 
     Parameters
@@ -251,6 +252,8 @@ class GES:
 
     Attributes
     ----------
+    variables_ : tuple of str
+        The variable names, in column order.
     graph_ : CPDAG
         The CPDAG found (maximally oriented under knowledge).
     dag_ : DAG
@@ -402,6 +405,7 @@ class GES:
             knowledge.validate(names)
         search = _Search(score, names, knowledge, self.max_parents, as_progress(self.progress))
         search.run(bool(self.turning))
+        self.variables_ = names
         self.graph_ = CPDAG.from_mark_matrix(names, search.state.marks())
         ext = _extension(search.state.d, search.state.u)
         self.dag_ = DAG(names, [f"{names[i]} --> {names[j]}" for i, j in zip(*np.nonzero(ext))])  # type: ignore[arg-type]  # a CPDAG always has an extension

@@ -37,6 +37,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..contract import Component
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import DAG
 from ..utils import RandomState, as_progress, check_random_state, get_logger, lazy_njit
@@ -316,7 +317,7 @@ class LiNGAMResult:
 
 
 @register_algorithm("lingam")
-class DirectLiNGAM:
+class DirectLiNGAM(Component):
     """DirectLiNGAM (Shimizu et al. 2011) with the pairwise likelihood-ratio measure.
 
     Parameters
@@ -351,6 +352,8 @@ class DirectLiNGAM:
 
     Attributes
     ----------
+    variables_ : tuple of str
+        The variable names, in column order.
     causal_order_ : tuple of str
         Variable names, causes first.
     adjacency_matrix_ : numpy.ndarray
@@ -455,6 +458,7 @@ class DirectLiNGAM:
         before = _precedence(names, knowledge)
         order = _causal_order(x, before, self.progress, names)
         b = _estimate_weights(x, order, self.prune, float(self.threshold), names, knowledge)
+        self.variables_ = tuple(names)
         self.causal_order_ = tuple(names[i] for i in order)
         self.adjacency_matrix_ = b
         self.weights_ = pd.DataFrame(b, index=list(names), columns=list(names))

@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..contract import Component
 from ..exceptions import InvalidParameterError
 from ..graphs.equivalence import apply_meek_rules
 from ..graphs.marks import ARROW as _ARROW
@@ -45,6 +46,7 @@ from ..graphs.marks import NO_EDGE as _NONE
 from ..graphs.marks import TAIL as _TAIL
 from ..graphs.reach import directed_edges, reaches
 from ..graphs.types import CPDAG
+from ..independence import MissingPolicy
 from ..utils import as_progress, get_logger
 from .base import check_alpha, register_algorithm, resolve_ci_test
 from .knowledge import as_knowledge
@@ -61,7 +63,7 @@ _CONFLICT_RULES = ("existing", "overwrite", "strongest")
 
 
 @register_algorithm("pc")
-class PC:
+class PC(Component):
     """The PC algorithm (stable variant by default); see the module docstring.
 
     Parameters
@@ -161,7 +163,7 @@ class PC:
         collider_rule: ColliderRule = "sepset",
         conflict: ConflictRule = "existing",
         knowledge: Any = None,
-        missing: Literal["error", "testwise"] = "error",
+        missing: MissingPolicy = "error",
         n_jobs: int | None = 1,
         progress: Any = None,
     ) -> None:
@@ -175,9 +177,6 @@ class PC:
         self.missing = missing
         self.n_jobs = n_jobs
         self.progress = progress
-
-    def __repr__(self) -> str:
-        return f"PC(ci_test={self.ci_test!r}, alpha={self.alpha!r})"
 
     def _check(self) -> float:
         alpha = check_alpha(self.alpha)

@@ -43,6 +43,7 @@ from typing import Any, Literal
 import numpy as np
 from scipy.special import gammaln, logsumexp
 
+from ..contract import Component
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import CPDAG, DAG, count_dags, dag_to_cpdag
 from ..scores.base import LocalScore, popcount
@@ -412,7 +413,7 @@ def _posterior_from_tables(
 
 
 @register_algorithm("exact_posterior")
-class ExactPosterior:
+class ExactPosterior(Component):
     """Estimator form of :func:`edge_posteriors` (the exact posterior of every edge).
 
     Parameters
@@ -489,11 +490,6 @@ class ExactPosterior:
         self.variables_ = names
         return self
 
-    def __repr__(self) -> str:
-        return (
-            f"ExactPosterior(score={self.score!r}, max_parents={self.max_parents!r}, "
-            f"prior={self.prior!r}, knowledge={self.knowledge!r}, allow_large={self.allow_large!r})"
-        )
 
 
 # ----------------------------------------------------------------------------- enumeration

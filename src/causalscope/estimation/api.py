@@ -6,7 +6,7 @@ treatment and outcome. With a graph it identifies the effect through
 adjustment estimators, a front-door set to the front-door estimator, and when
 neither exists an instrument (:func:`~causalscope.identification.find_instruments`)
 to two-stage least squares. Without a graph the adjustment set is given
-(``adjust=``, empty for a randomised treatment), or instruments / mediators with
+(``adjustment_set=``, empty for a randomised treatment), or instruments / mediators with
 the matching method. An effect identified only by the general ID formula is
 estimated on discrete data by plugging frequencies into the estimand
 (``method="plugin"`` forces this for any identified effect); on continuous data an
@@ -33,29 +33,29 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..contract import renamed_arguments
 from ..exceptions import AssumptionWarning, DataError, InvalidParameterError, NotIdentifiableError
 from ..graphs import MixedGraph
 from ..utils import RandomState, spawn_seeds
+from . import frontdoor, iv, matching, plugin, regression, weighting  # noqa: F401  (they register the estimators)
 from ._common import as_frame, columns, is_binary, names, with_intercept
 from .base import NO_ADJUSTMENT, BaseEffectEstimator
-from .frontdoor import FrontDoorEstimator
-from .iv import TwoStageLeastSquares
-from .matching import PropensityMatching
-from .plugin import EstimandPlugin
 from .refute import REFUTERS
 from .refute import refute as _refute
-from .regression import DifferenceInMeans, GComputation, LinearRegressionEstimator, ols
+from .registry import ESTIMATORS, estimator_methods
+from .regression import ols
 from .result import EffectEstimate
 from .sensitivity import ovb_sensitivity
-from .weighting import AIPW, IPW, PartiallyLinearDML
 
 __all__ = ["estimate_effect", "make_estimator", "METHODS", "MIN_ROWS", "MIN_ROWS_PER_ARM"]
 
 Method = Literal[
     "auto", "aipw", "ipw", "linear", "gcomp", "dml", "matching", "difference", "frontdoor", "2sls", "wald", "plugin"
 ]
-ADJUSTMENT_METHODS = ("aipw", "ipw", "linear", "gcomp", "dml", "matching", "difference")
-METHODS = ("auto", *ADJUSTMENT_METHODS, "frontdoor", "2sls", "wald", "plugin")
+#: The registered methods that estimate an adjustment estimand (from :data:`ESTIMATORS`).
+ADJUSTMENT_METHODS = estimator_methods("adjustment")
+#: ``"auto"`` and every registered method name (from :data:`ESTIMATORS`).
+METHODS = ("auto", *ESTIMATORS)
 
 #: Fewest rows :func:`estimate_effect` accepts (as the copilot requires before it estimates).
 MIN_ROWS = 10
@@ -63,54 +63,43 @@ MIN_ROWS = 10
 MIN_ROWS_PER_ARM = 2
 
 
+@renamed_arguments(n_boot="n_bootstrap")
 def make_estimator(
     method: str, *, target: str = "ate", outcome_model: Any = None, propensity_model: Any = None,
-    instruments: Sequence[str] = (), n_boot: int = 200, n_folds: int = 5, alpha: float = 0.05,
+    instruments: Sequence[str] = (), n_bootstrap: int = 200, n_folds: int = 5, alpha: float = 0.05,
     n_jobs: int | None = None, random_state: RandomState = None, progress: Any = None, estimand: Any = None,
     variables: Sequence[str] | None = None,
 ) -> BaseEffectEstimator:
-    """The estimator object for a method name (see :data:`METHODS`).
+    """The estimator object for a method name (a key of :data:`~causalscope.estimation.ESTIMATORS`).
+
+    The registered class is built by its ``from_options``: every option its
+    constructor takes is passed (``outcome_model`` is the ``model`` of
+    g-computation and the front-door estimator, ``propensity_model`` the
+    ``treatment_model`` of DML); a method that estimates one target only refuses
+    another ``target``.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an unknown method, or a target the method does not estimate.
 
     Examples
     --------
     >>> make_estimator("aipw", target="att")
-    AIPW(outcome_model=None, propensity_model=None, target='att', n_folds=5, trim=0.01, alpha=0.05, random_state=None)
+    AIPW(target='att')
     """
-    kw: dict[str, Any] = {"alpha": alpha, "random_state": random_state}
-    if method == "aipw":
-        return AIPW(outcome_model=outcome_model, propensity_model=propensity_model, target=target,  # type: ignore[arg-type]
-                    n_folds=n_folds, **kw)
-    if method == "ipw":
-        return IPW(propensity_model=propensity_model, target=target, **kw)  # type: ignore[arg-type]
-    if method == "linear":
-        return LinearRegressionEstimator(target=target, **kw)  # type: ignore[arg-type]
-    if method == "gcomp":
-        return GComputation(model=outcome_model, target=target, n_boot=n_boot, n_jobs=n_jobs, progress=progress, **kw)  # type: ignore[arg-type]
-    if method == "dml":
-        _only_ate(method, target)
-        return PartiallyLinearDML(outcome_model=outcome_model, treatment_model=propensity_model, n_folds=n_folds, **kw)
-    if method == "matching":
-        if target != "att":
-            raise InvalidParameterError(f"method 'matching' estimates the ATT only; got target={target!r} (use target='att')")
-        return PropensityMatching(propensity_model=propensity_model, **kw)
-    if method == "difference":
-        return DifferenceInMeans(target=target, alpha=alpha)  # type: ignore[arg-type]
-    if method == "frontdoor":
-        _only_ate(method, target)
-        return FrontDoorEstimator(model=outcome_model, n_boot=n_boot, n_jobs=n_jobs, progress=progress, **kw)
-    if method in ("2sls", "wald"):
-        _only_ate(method, target)
-        return TwoStageLeastSquares(instruments=list(instruments), **kw)
-    if method == "plugin":
-        _only_ate(method, target)
-        return EstimandPlugin(estimand=estimand, variables=variables, n_boot=n_boot, n_jobs=n_jobs,
-                              progress=progress, **kw)
-    raise InvalidParameterError(f"method must be one of {list(METHODS)}; got {method!r}")
-
-
-def _only_ate(method: str, target: str) -> None:
-    if target != "ate":
-        raise InvalidParameterError(f"method {method!r} estimates the ATE only; got target={target!r}")
+    cls = ESTIMATORS.get(method) if isinstance(method, str) else None
+    if cls is None:
+        raise InvalidParameterError(f"method must be one of {list(METHODS)}; got {method!r}")
+    estimator = cls.from_options(
+        method, target=target, outcome_model=outcome_model, propensity_model=propensity_model,
+        instruments=list(instruments), n_bootstrap=n_bootstrap, n_folds=n_folds, alpha=alpha, n_jobs=n_jobs,
+        random_state=random_state, progress=progress, estimand=estimand, variables=variables,
+    )
+    if not isinstance(estimator, BaseEffectEstimator):  # estimate_effect needs the shared estimate and refutations
+        raise InvalidParameterError(f"the estimator registered as {method!r} must derive from BaseEffectEstimator; "
+                                    f"got {type(estimator).__name__}")
+    return estimator
 
 
 def _identify(
@@ -156,13 +145,14 @@ def _identify(
     return "iv", sorted(best.conditioning), [best.instrument], f"instrument {best}"
 
 
+@renamed_arguments(adjust="adjustment_set", n_boot="n_bootstrap")
 def estimate_effect(
     data: Any,
     graph: MixedGraph | None = None,
     *,
     treatment: str,
     outcome: str,
-    adjust: str | Sequence[str] | None = None,
+    adjustment_set: str | Sequence[str] | None = None,
     assume_no_confounding: bool = False,
     method: Method = "auto",
     target: Literal["ate", "att"] = "ate",
@@ -170,7 +160,7 @@ def estimate_effect(
     outcome_model: Any = None,
     propensity_model: Any = None,
     negative_control: str | Sequence[str] | None = None,
-    n_boot: int = 200,
+    n_bootstrap: int = 200,
     n_folds: int = 5,
     alpha: float = 0.05,
     random_state: RandomState = None,
@@ -191,9 +181,10 @@ def estimate_effect(
         when given the adjustment set / mediators / instrument come from it.
     treatment, outcome:
         Column names.
-    adjust:
+    adjustment_set:
         Adjustment set without a graph (front-door: the mediators; IV: the
-        covariates). Not allowed together with ``graph``. Without a graph and
+        covariates). Not allowed together with ``graph``. ``adjust=`` is its
+        deprecated spelling (one release). Without a graph and
         without an adjustment set (``None`` or empty) no confounder is adjusted
         for: the estimate is the unadjusted contrast, and an
         :class:`~causalscope.exceptions.AssumptionWarning` says so unless
@@ -213,8 +204,9 @@ def estimate_effect(
         scikit-learn models for the nuisance functions (cloned).
     negative_control:
         Column(s) known to be unaffected by the treatment (adds a refutation).
-    n_boot, n_folds, alpha:
-        Bootstrap replicates, cross-fitting folds, ``1 -`` interval level.
+    n_bootstrap, n_folds, alpha:
+        Bootstrap replicates (``n_boot=`` is the deprecated spelling), cross-fitting
+        folds, ``1 -`` interval level.
     random_state, n_jobs:
         Seed; parallel workers for the bootstrap.
     refute, sensitivity:
@@ -242,7 +234,7 @@ def estimate_effect(
         than :data:`MIN_ROWS_PER_ARM` rows in an arm of a binary treatment, a
         non-binary treatment for a binary-treatment method, no overlap.
     InvalidParameterError
-        Unknown method, incompatible method and target, both graph and adjust,
+        Unknown method, incompatible method and target, both graph and adjustment_set,
         ``assume_no_confounding`` with a graph or an adjustment set, method
         ``"difference"`` with a non-empty adjustment set.
 
@@ -293,7 +285,7 @@ def estimate_effect(
     _check_rows(len(frame))
     inst = names(instruments)
     if graph is not None:
-        if adjust is not None or inst:
+        if adjustment_set is not None or inst:
             raise InvalidParameterError("give either a graph or an adjustment set / instruments, not both")
         if assume_no_confounding:
             raise InvalidParameterError(
@@ -316,7 +308,7 @@ def estimate_effect(
     else:
         if method == "plugin":
             raise InvalidParameterError("method 'plugin' needs a graph to identify the estimand from")
-        adj = names(adjust)
+        adj = names(adjustment_set)
         kind = "iv" if (inst or method in ("2sls", "wald")) else "frontdoor" if method == "frontdoor" else "adjustment"
         estimand = ""
         estimand_obj = None
@@ -352,7 +344,7 @@ def estimate_effect(
     seeds = spawn_seeds(random_state, 2)
     est_obj = make_estimator(
         method, target=target, outcome_model=outcome_model, propensity_model=propensity_model, instruments=inst,
-        n_boot=n_boot, n_folds=n_folds, alpha=alpha, n_jobs=n_jobs, random_state=seeds[0], progress=progress,
+        n_bootstrap=n_bootstrap, n_folds=n_folds, alpha=alpha, n_jobs=n_jobs, random_state=seeds[0], progress=progress,
         estimand=estimand_obj, variables=plug_vars if kind == "plugin" else None,
     )
     effect = est_obj.estimate_frame(frame, treatment, outcome, adj, seeds[0])

@@ -32,6 +32,7 @@ import numpy as np
 from scipy import stats
 from sklearn.base import clone
 
+from ..contract import Component, renamed_arguments
 from ..exceptions import InvalidParameterError
 from ..utils import RandomState, check_random_state
 from ._common import (
@@ -81,7 +82,7 @@ def _crossfit(t: np.ndarray, y: np.ndarray, x: np.ndarray, om: Any, pm: Any, k: 
     return np.clip(e, trim, 1 - trim), mu0, mu1
 
 
-class CATELearner:
+class CATELearner(Component):
     """S-, T-, X- or DR-learner of the CATE on any scikit-learn regressor.
 
     Parameters
@@ -121,7 +122,7 @@ class CATELearner:
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=2000); t = rng.integers(0, 2, 2000)
     >>> df = pd.DataFrame({"x": x, "t": t, "y": (1 + x) * t + x + rng.normal(size=2000)})
-    >>> cl = CATELearner(learner="dr", random_state=0).fit(df, treatment="t", outcome="y", covariates=["x"])
+    >>> cl = CATELearner(learner="dr", random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=["x"])
     >>> tau = cl.effect(pd.DataFrame({"x": [-1.0, 0.0, 1.0]}))   # truth 0, 1, 2
     >>> bool(np.all(np.abs(tau - [0.0, 1.0, 2.0]) < 0.2))
     True
@@ -139,14 +140,18 @@ class CATELearner:
         self.trim = trim
         self.random_state = random_state
 
-    def fit(self, data: Any, *, treatment: str, outcome: str, covariates: str | Sequence[str]) -> CATELearner:
-        """Fit the learner; returns self."""
+    @renamed_arguments(covariates="adjustment_set")
+    def fit(self, data: Any, *, treatment: str, outcome: str, adjustment_set: str | Sequence[str]) -> CATELearner:
+        """Fit the learner on the adjustment set (also the features the CATE varies with); returns self.
+
+        ``covariates=`` is the deprecated spelling of ``adjustment_set`` (one release).
+        """
         if self.learner not in ("s", "t", "x", "dr"):
             raise InvalidParameterError(f"learner must be 's', 't', 'x' or 'dr'; got {self.learner!r}")
         frame = as_frame(data)
-        cov = names(covariates)
+        cov = names(adjustment_set)
         if not cov:
-            raise InvalidParameterError("covariates must name at least one column for a conditional effect")
+            raise InvalidParameterError("adjustment_set (the covariates) must name at least one column for a conditional effect")
         t = check_binary(columns(frame, [treatment], "treatment")[:, 0], treatment, f"{self.learner}-learner")
         y = columns(frame, [outcome], "outcome")[:, 0]
         x = columns(frame, cov, "covariate")
@@ -215,8 +220,9 @@ class BestLinearProjection:
         ]}
 
 
+@renamed_arguments(covariates="adjustment_set")
 def best_linear_projection(
-    data: Any, *, treatment: str, outcome: str, covariates: str | Sequence[str], features: str | Sequence[str] | None = None,
+    data: Any, *, treatment: str, outcome: str, adjustment_set: str | Sequence[str], features: str | Sequence[str] | None = None,
     outcome_model: Any = None, propensity_model: Any = None, n_folds: int = 5, trim: float = 0.01,
     alpha: float = 0.05, random_state: RandomState = None,
 ) -> BestLinearProjection:
@@ -238,12 +244,12 @@ def best_linear_projection(
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=3000); t = rng.integers(0, 2, 3000)
     >>> df = pd.DataFrame({"x": x, "t": t, "y": (1 + 2 * x) * t + x + rng.normal(size=3000)})
-    >>> blp = best_linear_projection(df, treatment="t", outcome="y", covariates=["x"], random_state=0)
+    >>> blp = best_linear_projection(df, treatment="t", outcome="y", adjustment_set=["x"], random_state=0)
     >>> blp.terms, [round(c, 1) for c in blp.coef]
     (('intercept', 'x'), [1.0, 2.0])
     """
     frame = as_frame(data)
-    cov = names(covariates)
+    cov = names(adjustment_set)
     feats = names(features) if features is not None else cov
     t = check_binary(columns(frame, [treatment], "treatment")[:, 0], treatment, "best_linear_projection")
     y = columns(frame, [outcome], "outcome")[:, 0]
@@ -297,8 +303,9 @@ class CATEEvaluation:
         return dict(self.__dict__)
 
 
+@renamed_arguments(covariates="adjustment_set")
 def evaluate_cate(
-    learner: CATELearner, data: Any, *, treatment: str, outcome: str, covariates: str | Sequence[str],
+    learner: CATELearner, data: Any, *, treatment: str, outcome: str, adjustment_set: str | Sequence[str],
     true_cate: np.ndarray | None = None, test_size: float = 0.3, outcome_model: Any = None,
     propensity_model: Any = None, random_state: RandomState = None,
 ) -> CATEEvaluation:
@@ -313,7 +320,7 @@ def evaluate_cate(
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=3000); t = rng.integers(0, 2, 3000); tau = 1 + 2 * x
     >>> df = pd.DataFrame({"x": x, "t": t, "y": tau * t + x + rng.normal(size=3000)})
-    >>> ev = evaluate_cate(CATELearner(learner="t"), df, treatment="t", outcome="y", covariates=["x"],
+    >>> ev = evaluate_cate(CATELearner(learner="t"), df, treatment="t", outcome="y", adjustment_set=["x"],
     ...                    true_cate=tau, random_state=0)
     >>> abs(ev.calibration_slope - 1) < 0.2, ev.pehe < 0.2
     (True, True)
@@ -321,14 +328,14 @@ def evaluate_cate(
     if not 0 < test_size < 1:
         raise InvalidParameterError(f"test_size must be in (0, 1); got {test_size!r}")
     frame = as_frame(data).reset_index(drop=True)
-    cov = names(covariates)
+    cov = names(adjustment_set)
     rng = check_random_state(random_state)
     t_all = check_binary(columns(frame, [treatment], "treatment")[:, 0], treatment, "evaluate_cate")
     order = rng.permutation(len(frame))
     test = np.zeros(len(frame), bool)
     test[order[: int(round(test_size * len(frame)))]] = True
     train_f, test_f = frame[~test], frame[test]
-    fitted = clone_learner(learner).fit(train_f, treatment=treatment, outcome=outcome, covariates=cov)
+    fitted = clone_learner(learner).fit(train_f, treatment=treatment, outcome=outcome, adjustment_set=cov)
     tau_hat = fitted.effect(test_f)
     t = t_all[~test]
     y = columns(train_f, [outcome], "outcome")[:, 0]
@@ -352,7 +359,5 @@ def evaluate_cate(
 
 
 def clone_learner(learner: CATELearner) -> CATELearner:
-    """An unfitted copy with the same hyperparameters."""
-    return CATELearner(learner=learner.learner, model=learner.model, effect_model=learner.effect_model,
-                       propensity_model=learner.propensity_model, n_folds=learner.n_folds, trim=learner.trim,
-                       random_state=learner.random_state)
+    """An unfitted copy with the same hyperparameters (:meth:`CATELearner.clone`)."""
+    return learner.clone()

@@ -25,11 +25,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from ..contract import renamed_arguments
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import RandomState
 from ._common import columns, default_regressor, is_binary
 from .base import BaseEffectEstimator, Raw
 from .bootstrap import bootstrap
+from .registry import register_estimator
 
 __all__ = ["FrontDoorEstimator", "frontdoor_effect"]
 
@@ -123,6 +125,7 @@ def frontdoor_effect(
     return vals[1] - vals[0]
 
 
+@register_estimator("frontdoor")
 class FrontDoorEstimator(BaseEffectEstimator):
     """Front-door adjustment (see the module docstring); ``adjust`` names the mediators.
 
@@ -136,7 +139,7 @@ class FrontDoorEstimator(BaseEffectEstimator):
         Force the plug-in (True) or regression (False) form; default by cardinality.
     levels:
         Treatment levels compared (default 0 and 1).
-    n_boot, n_jobs, alpha, random_state:
+    n_bootstrap, n_jobs, alpha, random_state:
         Bootstrap settings.
     progress:
         Progress reporter or callback for the bootstrap (see :mod:`causalscope.utils`).
@@ -152,23 +155,25 @@ class FrontDoorEstimator(BaseEffectEstimator):
     >>> u = rng.normal(size=3000); t = (rng.random(3000) < 1 / (1 + np.exp(-u))).astype(int)
     >>> m = 1.5 * t + rng.normal(size=3000)
     >>> df = pd.DataFrame({"t": t, "m": m, "y": 2 * m + 3 * u + rng.normal(size=3000)})
-    >>> est = FrontDoorEstimator(n_boot=50, random_state=0).fit(df, treatment="t", outcome="y", adjust=["m"]).effect_
+    >>> est = FrontDoorEstimator(n_bootstrap=50, random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=["m"]).effect_
     >>> est.ci_low < 3.0 < est.ci_high
     True
     """
 
-    name = "frontdoor"
+    option_names = {"outcome_model": "model"}
+    estimand_kind = "frontdoor"
     targets = ("ate",)
 
+    @renamed_arguments(n_boot="n_bootstrap")
     def __init__(
         self, *, model: Any = None, discrete_mediators: bool | None = None, levels: tuple[float, float] = (0.0, 1.0),
-        n_boot: int = 200, n_jobs: int | None = None, alpha: float = 0.05, random_state: RandomState = None, progress: Any = None,
+        n_bootstrap: int = 200, n_jobs: int | None = None, alpha: float = 0.05, random_state: RandomState = None, progress: Any = None,
     ) -> None:
         self.progress = progress
         self.model = model
         self.discrete_mediators = discrete_mediators
         self.levels = levels
-        self.n_boot = n_boot
+        self.n_bootstrap = n_bootstrap
         self.n_jobs = n_jobs
         self.alpha = alpha
         self.random_state = random_state
@@ -176,7 +181,7 @@ class FrontDoorEstimator(BaseEffectEstimator):
 
     def _compute(self, frame: pd.DataFrame, treatment: str, outcome: str, adjust: list[str], rng: Any) -> Raw:
         if not adjust:
-            raise InvalidParameterError("front-door estimation needs the mediators (adjust=[...]); got none")
+            raise InvalidParameterError("front-door estimation needs the mediators (adjustment_set=[...]); got none")
         t = columns(frame, [treatment], "treatment")[:, 0]
         y = columns(frame, [outcome], "outcome")[:, 0]
         m = columns(frame, adjust, "mediator")
@@ -191,7 +196,7 @@ class FrontDoorEstimator(BaseEffectEstimator):
             return frontdoor_effect(t[i], m[i], y[i], levels=lv, discrete_mediators=self.discrete_mediators, model=model)  # type: ignore[arg-type]  # levels is a checked pair
 
         est = fn(np.arange(len(y)))
-        se, lo, hi, _ = bootstrap(fn, len(y), n_boot=self.n_boot, alpha=self.alpha, random_state=rng,
+        se, lo, hi, _ = bootstrap(fn, len(y), n_boot=self.n_bootstrap, alpha=self.alpha, random_state=rng,
                                   n_jobs=self.n_jobs, progress=self.progress)
         return Raw(est, se, lo, hi, len(y), {"interval": "bootstrap", "mediators": list(adjust)})
 

@@ -23,6 +23,7 @@ from ..exceptions import DataError, InvalidParameterError
 from ..utils import RandomState
 from ._common import columns, names, normal_ci, with_intercept
 from .base import BaseEffectEstimator, Raw
+from .registry import register_estimator
 
 __all__ = ["TwoStageLeastSquares", "two_stage_least_squares"]
 
@@ -87,6 +88,7 @@ def two_stage_least_squares(
     return beta, cov, f
 
 
+@register_estimator("2sls", aliases=("wald",))
 class TwoStageLeastSquares(BaseEffectEstimator):
     """Instrumental-variable estimation by 2SLS (Wald ratio in the simplest case).
 
@@ -123,7 +125,7 @@ class TwoStageLeastSquares(BaseEffectEstimator):
     ('wald', True)
     """
 
-    name = "2sls"
+    estimand_kind = "iv"
     targets = ("ate",)
 
     def __init__(

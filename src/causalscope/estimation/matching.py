@@ -24,10 +24,12 @@ from ..exceptions import DataError, InvalidParameterError
 from ..utils import RandomState
 from ._common import check_binary, check_overlap, columns, default_classifier, fit_predict_proba, normal_ci
 from .base import BaseEffectEstimator, Raw
+from .registry import register_estimator
 
 __all__ = ["PropensityMatching"]
 
 
+@register_estimator("matching")
 class PropensityMatching(BaseEffectEstimator):
     """Propensity-score nearest-neighbour matching with replacement (ATT).
 
@@ -59,12 +61,11 @@ class PropensityMatching(BaseEffectEstimator):
     >>> rng = np.random.default_rng(0)
     >>> z = rng.normal(size=2000); t = (rng.random(2000) < 1 / (1 + np.exp(1 - z))).astype(int)
     >>> df = pd.DataFrame({"z": z, "t": t, "y": 2 * t + 2 * z + rng.normal(size=2000)})
-    >>> est = PropensityMatching().fit(df, treatment="t", outcome="y", adjust=["z"]).effect_
+    >>> est = PropensityMatching().fit(df, treatment="t", outcome="y", adjustment_set=["z"]).effect_
     >>> est.ci_low < 2 < est.ci_high
     True
     """
 
-    name = "matching"
     targets = ("att",)
 
     def __init__(

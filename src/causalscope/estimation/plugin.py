@@ -16,15 +16,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..contract import renamed_arguments
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import RandomState
 from ._common import columns
 from .base import BaseEffectEstimator, Raw
 from .bootstrap import bootstrap
+from .registry import register_estimator
 
 __all__ = ["EstimandPlugin"]
 
 
+@register_estimator("plugin")
 class EstimandPlugin(BaseEffectEstimator):
     """Evaluate an identified :class:`~causalscope.identification.Estimand` on discrete data.
 
@@ -36,7 +39,7 @@ class EstimandPlugin(BaseEffectEstimator):
         The observed columns the estimand involves (default: all columns of the data).
     levels:
         Treatment levels compared (default 0 and 1).
-    n_boot, n_jobs, alpha, random_state, progress:
+    n_bootstrap, n_jobs, alpha, random_state, progress:
         Bootstrap settings.
 
     References
@@ -54,23 +57,24 @@ class EstimandPlugin(BaseEffectEstimator):
     >>> y = (rng.random(4000) < 0.1 + 0.3 * t + 0.4 * z).astype(int)
     >>> df = pd.DataFrame({"z": z, "t": t, "y": y})
     >>> est = identify(parse_graph("z --> t; z --> y; t --> y"), "t", "y").estimand
-    >>> e = EstimandPlugin(estimand=est, n_boot=30, random_state=0).fit(df, treatment="t", outcome="y").effect_
+    >>> e = EstimandPlugin(estimand=est, n_bootstrap=30, random_state=0).fit(df, treatment="t", outcome="y").effect_
     >>> e.ci_low < 0.3 < e.ci_high
     True
     """
 
-    name = "plugin"
+    estimand_kind = "plugin"
     targets = ("ate",)
 
+    @renamed_arguments(n_boot="n_bootstrap")
     def __init__(
         self, *, estimand: Any = None, variables: Sequence[str] | None = None, levels: tuple[float, float] = (0, 1),
-        n_boot: int = 200, n_jobs: int | None = None, alpha: float = 0.05, random_state: RandomState = None,
+        n_bootstrap: int = 200, n_jobs: int | None = None, alpha: float = 0.05, random_state: RandomState = None,
         progress: Any = None,
     ) -> None:
         self.estimand = estimand
         self.variables = variables
         self.levels = levels
-        self.n_boot = n_boot
+        self.n_bootstrap = n_bootstrap
         self.n_jobs = n_jobs
         self.alpha = alpha
         self.random_state = random_state
@@ -80,6 +84,8 @@ class EstimandPlugin(BaseEffectEstimator):
     def _compute(self, frame: pd.DataFrame, treatment: str, outcome: str, adjust: list[str], rng: Any) -> Raw:
         if self.estimand is None:
             raise InvalidParameterError("estimand must be given (an Estimand from causalscope.identification)")
+        columns(frame, [treatment], "treatment")
+        columns(frame, [outcome], "outcome")
         cols = list(self.variables) if self.variables is not None else list(frame.columns)
         arr = columns(frame, cols, "estimand variable")
         if not np.all(arr == np.round(arr)) or any(np.unique(arr[:, j]).size > 20 for j in range(arr.shape[1])):
@@ -102,7 +108,7 @@ class EstimandPlugin(BaseEffectEstimator):
             return val
 
         est = fn(np.arange(len(data)))
-        se, lo, hi, _ = bootstrap(fn, len(data), n_boot=self.n_boot, alpha=self.alpha, random_state=rng,
+        se, lo, hi, _ = bootstrap(fn, len(data), n_boot=self.n_bootstrap, alpha=self.alpha, random_state=rng,
                                   n_jobs=self.n_jobs, progress=self.progress)
         return Raw(est, se, lo, hi, len(data), {"interval": "bootstrap", "variables": cols})
 

@@ -135,7 +135,7 @@ def refute(
     >>> rng = np.random.default_rng(0)
     >>> z = rng.normal(size=1000); t = z + rng.normal(size=1000)
     >>> df = pd.DataFrame({"z": z, "t": t, "y": t + z + rng.normal(size=1000)})
-    >>> est = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjust=["z"])
+    >>> est = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjustment_set=["z"])
     >>> res = refute(est, df, est.effect_, random_state=0)
     >>> [(r.name, r.passed) for r in res]  # doctest: +NORMALIZE_WHITESPACE
     [('placebo_treatment', True), ('random_common_cause', True), ('data_subset', True), ('dummy_outcome', True)]

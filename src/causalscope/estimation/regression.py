@@ -18,11 +18,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..contract import renamed_arguments
 from ..exceptions import InvalidParameterError
 from ..utils import RandomState
 from ._common import check_binary, columns, default_regressor, fit_predict, is_binary, with_intercept
 from .base import NO_ADJUSTMENT, BaseEffectEstimator, Raw
 from .bootstrap import bootstrap
+from .registry import register_estimator
 
 __all__ = ["LinearRegressionEstimator", "GComputation", "DifferenceInMeans", "ols"]
 
@@ -88,6 +90,7 @@ def ols(x: np.ndarray, y: np.ndarray, *, cov_type: CovType = "HC1") -> tuple[np.
     return beta, cov, res
 
 
+@register_estimator("linear")
 class LinearRegressionEstimator(BaseEffectEstimator):
     """Linear regression adjustment with a robust standard error.
 
@@ -120,12 +123,11 @@ class LinearRegressionEstimator(BaseEffectEstimator):
     >>> rng = np.random.default_rng(0)
     >>> z = rng.normal(size=2000); t = z + rng.normal(size=2000)
     >>> df = pd.DataFrame({"z": z, "t": t, "y": 2 * t + 3 * z + rng.normal(size=2000)})
-    >>> est = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjust=["z"]).effect_
+    >>> est = LinearRegressionEstimator().fit(df, treatment="t", outcome="y", adjustment_set=["z"]).effect_
     >>> round(est.estimate, 1)
     2.0
     """
 
-    name = "linear"
 
     def __init__(
         self, *, target: Literal["ate", "att"] = "ate", cov_type: CovType = "HC1", alpha: float = 0.05,
@@ -166,6 +168,7 @@ class LinearRegressionEstimator(BaseEffectEstimator):
         return Raw(tau, se, tau - zq * se, tau + zq * se, n, {"interval": "analytic (influence function)"})
 
 
+@register_estimator("gcomp")
 class GComputation(BaseEffectEstimator):
     """G-computation (regression standardisation) with any scikit-learn regressor.
 
@@ -184,7 +187,7 @@ class GComputation(BaseEffectEstimator):
         ``"ate"`` or ``"att"`` (binary treatment).
     delta:
         Shift for a continuous treatment.
-    n_boot, n_jobs:
+    n_bootstrap, n_jobs:
         Bootstrap replicates and parallel workers.
     progress:
         Progress reporter or callback for the bootstrap (see :mod:`causalscope.utils`).
@@ -204,22 +207,23 @@ class GComputation(BaseEffectEstimator):
     >>> df = pd.DataFrame({"z": z, "t": t, "y": 1.5 * t + z**2 + rng.normal(size=1000)})
     >>> from sklearn.ensemble import RandomForestRegressor
     >>> g = GComputation(model=RandomForestRegressor(n_estimators=30, min_samples_leaf=20, random_state=0),
-    ...                  n_boot=20, random_state=0)
-    >>> abs(g.fit(df, treatment="t", outcome="y", adjust=["z"]).effect_.estimate - 1.5) < 0.3
+    ...                  n_bootstrap=20, random_state=0)
+    >>> abs(g.fit(df, treatment="t", outcome="y", adjustment_set=["z"]).effect_.estimate - 1.5) < 0.3
     True
     """
 
-    name = "gcomp"
+    option_names = {"outcome_model": "model"}
 
+    @renamed_arguments(n_boot="n_bootstrap")
     def __init__(
-        self, *, model: Any = None, target: Literal["ate", "att"] = "ate", delta: float = 1.0, n_boot: int = 200,
+        self, *, model: Any = None, target: Literal["ate", "att"] = "ate", delta: float = 1.0, n_bootstrap: int = 200,
         n_jobs: int | None = None, alpha: float = 0.05, random_state: RandomState = None, progress: Any = None,
     ) -> None:
         self.progress = progress
         self.model = model
         self.target = target
         self.delta = delta
-        self.n_boot = n_boot
+        self.n_bootstrap = n_bootstrap
         self.n_jobs = n_jobs
         self.alpha = alpha
         self.random_state = random_state
@@ -251,13 +255,14 @@ class GComputation(BaseEffectEstimator):
             t = check_binary(t, treatment, "gcomp (att)")
         est = self._point(t, y, z, binary)
         se, lo, hi, _ = bootstrap(
-            lambda i: self._point(t[i], y[i], z[i], binary), len(y), n_boot=self.n_boot, alpha=self.alpha,
+            lambda i: self._point(t[i], y[i], z[i], binary), len(y), n_boot=self.n_bootstrap, alpha=self.alpha,
             strata=t if binary else None, random_state=rng, n_jobs=self.n_jobs, progress=self.progress,
         )
-        return Raw(est, se, lo, hi, len(y), {"interval": "bootstrap", "n_boot": int(self.n_boot),
+        return Raw(est, se, lo, hi, len(y), {"interval": "bootstrap", "n_boot": int(self.n_bootstrap),
                                               "treatment_kind": "binary" if binary else "continuous"})
 
 
+@register_estimator("difference")
 class DifferenceInMeans(BaseEffectEstimator):
     """Unadjusted difference in mean outcome, treated minus control (Welch SE).
 
@@ -271,7 +276,6 @@ class DifferenceInMeans(BaseEffectEstimator):
     3.0
     """
 
-    name = "difference"
 
     def __init__(self, *, target: Literal["ate", "att"] = "ate", alpha: float = 0.05) -> None:
         self.target = target

@@ -37,6 +37,7 @@ from ._common import (
     normal_ci,
 )
 from .base import NO_ADJUSTMENT, BaseEffectEstimator, Raw
+from .registry import register_estimator
 
 __all__ = ["IPW", "AIPW", "PartiallyLinearDML"]
 
@@ -53,6 +54,7 @@ def _check_trim(trim: float | None) -> float | None:
     return float(trim)
 
 
+@register_estimator("ipw")
 class IPW(BaseEffectEstimator):
     """Inverse propensity weighting (binary treatment).
 
@@ -92,11 +94,10 @@ class IPW(BaseEffectEstimator):
     >>> rng = np.random.default_rng(0)
     >>> z = rng.normal(size=3000); t = (rng.random(3000) < 1 / (1 + np.exp(-z))).astype(int)
     >>> df = pd.DataFrame({"z": z, "t": t, "y": 2 * t + 2 * z + rng.normal(size=3000)})
-    >>> round(IPW().fit(df, treatment="t", outcome="y", adjust=["z"]).effect_.estimate, 0)
+    >>> round(IPW().fit(df, treatment="t", outcome="y", adjustment_set=["z"]).effect_.estimate, 0)
     2.0
     """
 
-    name = "ipw"
 
     def __init__(
         self, *, propensity_model: Any = None, target: Literal["ate", "att"] = "ate", stabilized: bool = True,
@@ -155,6 +156,7 @@ class IPW(BaseEffectEstimator):
         return Raw(float(est), se, lo, hi, n, diag)
 
 
+@register_estimator("aipw")
 class AIPW(BaseEffectEstimator):
     """Augmented IPW (doubly robust) with K-fold cross-fitting, binary treatment.
 
@@ -195,12 +197,11 @@ class AIPW(BaseEffectEstimator):
     >>> rng = np.random.default_rng(0)
     >>> z = rng.normal(size=3000); t = (rng.random(3000) < 1 / (1 + np.exp(-z))).astype(int)
     >>> df = pd.DataFrame({"z": z, "t": t, "y": 2 * t + 2 * z + rng.normal(size=3000)})
-    >>> est = AIPW(random_state=0).fit(df, treatment="t", outcome="y", adjust=["z"]).effect_
+    >>> est = AIPW(random_state=0).fit(df, treatment="t", outcome="y", adjustment_set=["z"]).effect_
     >>> abs(est.estimate - 2) < 0.15, est.ci_low < 2 < est.ci_high
     (True, True)
     """
 
-    name = "aipw"
 
     def __init__(
         self, *, outcome_model: Any = None, propensity_model: Any = None, target: Literal["ate", "att"] = "ate",
@@ -261,6 +262,7 @@ class AIPW(BaseEffectEstimator):
         return Raw(est, se, lo, hi, n, diag)
 
 
+@register_estimator("dml")
 class PartiallyLinearDML(BaseEffectEstimator):
     """Partially linear double machine learning for a continuous (or binary) treatment.
 
@@ -293,11 +295,11 @@ class PartiallyLinearDML(BaseEffectEstimator):
     >>> from sklearn.ensemble import RandomForestRegressor
     >>> rf = RandomForestRegressor(n_estimators=50, min_samples_leaf=20, random_state=0)
     >>> dml = PartiallyLinearDML(outcome_model=rf, treatment_model=rf, random_state=0)
-    >>> round(dml.fit(df, treatment="t", outcome="y", adjust=["z"]).effect_.estimate, 1)
+    >>> round(dml.fit(df, treatment="t", outcome="y", adjustment_set=["z"]).effect_.estimate, 1)
     0.5
     """
 
-    name = "dml"
+    option_names = {"propensity_model": "treatment_model"}
     targets = ("ate",)
 
     def __init__(

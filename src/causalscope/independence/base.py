@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
+from ..contract import Component
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import registrar
 from ._table import Table, as_table
@@ -108,7 +109,7 @@ class CITest(Protocol):
     def p_values(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> np.ndarray: ...
 
 
-CI_TESTS: dict[str, type] = {}
+CI_TESTS: dict[str, type[CITest]] = {}
 """Registry of CI test classes by name (filled by :func:`register_ci_test`)."""
 
 T = TypeVar("T", bound=type)
@@ -123,7 +124,7 @@ def register_ci_test(name: str) -> Callable[[T], T]:
         If another class is already registered under ``name``.
     """
 
-    return registrar(CI_TESTS, name, kind="CI test", attribute="method")  # type: ignore[return-value]
+    return registrar(CI_TESTS, name, kind="CI test", attribute="method")
 
 
 def make_ci_test(name: str, data: object, **kwargs: Any) -> CITest:
@@ -145,12 +146,12 @@ def make_ci_test(name: str, data: object, **kwargs: Any) -> CITest:
         raise InvalidParameterError(
             f"unknown CI test {name!r}; expected one of {sorted(CI_TESTS)}"
         )
-    return CI_TESTS[name](data, **kwargs)
+    return CI_TESTS[name](data, **kwargs)  # type: ignore[call-arg]
 
 
 @dataclass
-class _Batch:
-    """Arrays of results for queries of one conditioning-set size (internal)."""
+class ResultBatch:
+    """Arrays of results for queries of one conditioning-set size: what a CI test's batch kernel fills in."""
 
     statistic: np.ndarray
     p_value: np.ndarray
@@ -160,7 +161,7 @@ class _Batch:
     notes: list[str] | None = None
 
     @classmethod
-    def empty(cls, m: int) -> _Batch:
+    def empty(cls, m: int) -> ResultBatch:
         return cls(
             np.zeros(m), np.ones(m), np.full(m, np.nan), np.zeros(m, dtype=np.int64),
             np.ones(m, dtype=bool), None,
@@ -179,18 +180,23 @@ class _Batch:
         )
 
 
-class BaseCITest:
+class BaseCITest(Component):
     """Shared machinery of the data-driven tests: names, validation, batching.
 
     A subclass sets ``method`` (by registering) and implements
-    ``_evaluate(xs, ys, zs) -> _Batch`` for integer arrays of one conditioning
+    ``_evaluate(xs, ys, zs) -> ResultBatch`` for integer arrays of one conditioning
     size; everything else (name resolution, typed errors, grouping a batch by
-    ``|Z|``) lives here.
+    ``|Z|``) lives here. A test is a :class:`~causalscope.contract.Component`
+    built on its data: its keyword options are the hyperparameters
+    (``get_params``), and ``clone()`` builds a fresh test (empty caches) on the
+    same data.
     """
 
     method: ClassVar[str] = "base"
+    _data_arguments: ClassVar[tuple[str, ...]] = ("data",)
 
     def __init__(self, data: object, *, missing: MissingPolicy = "error") -> None:
+        self._source = data
         if missing not in ("error", "testwise"):
             raise InvalidParameterError(
                 f"missing must be 'error' or 'testwise'; got {missing!r}"
@@ -206,6 +212,9 @@ class BaseCITest:
                 f"{type(self).__name__}: columns {cols} have missing values; "
                 "pass missing='testwise' to use, per test, the rows complete in x, y and Z"
             )
+
+    def _data_values(self) -> dict[str, Any]:
+        return {"data": self._source}
 
     # -- names ---------------------------------------------------------------------
     @property
@@ -272,7 +281,7 @@ class BaseCITest:
         return xs, ys, zs
 
     # -- evaluation ----------------------------------------------------------------
-    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> _Batch:
+    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> ResultBatch:
         raise NotImplementedError  # pragma: no cover
 
     def test(self, x: str, y: str, z: Iterable[str] = ()) -> CITestResult:

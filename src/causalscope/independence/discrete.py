@@ -43,7 +43,7 @@ import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import lazy_import
-from .base import BaseCITest, MissingPolicy, _Batch, register_ci_test
+from .base import BaseCITest, MissingPolicy, ResultBatch, register_ci_test
 
 if TYPE_CHECKING:
     from scipy.stats import chi2
@@ -273,11 +273,11 @@ class DiscreteCITest(BaseCITest):
                 "ordinal variables; use 'fisherz', 'kci' or 'mixed' for continuous data"
             )
 
-    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> _Batch:
+    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> ResultBatch:
         m, k = zs.shape
         cols = np.column_stack([xs, ys, zs])
         self._check_kinds(cols.reshape(-1))
-        out = _Batch.empty(m)
+        out = ResultBatch.empty(m)
         g = np.zeros(m)
         x2 = np.zeros(m)
         dof_adj = np.zeros(m)

@@ -21,14 +21,14 @@ B. Huang et al. (2020). Causal discovery from heterogeneous/nonstationary data.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError
 from ..utils import lazy_import
-from .base import BaseCITest, _Batch
+from .base import BaseCITest, ResultBatch
 
 if TYPE_CHECKING:
     from scipy.stats import f as f_dist
@@ -81,9 +81,11 @@ class DomainGaussianTest(BaseCITest):
     """
 
     method = "cdnod_gaussian"
+    _data_arguments = ("frame", "codes")
 
     def __init__(self, frame: pd.DataFrame, codes: np.ndarray) -> None:
         super().__init__(frame, missing="error")
+        self._codes = codes
         vals = self._table.values
         self._c = vals.shape[1] - 1
         v = vals[:, : self._c]
@@ -105,6 +107,9 @@ class DomainGaussianTest(BaseCITest):
             raise DataError(f"columns {bad} are constant (within every domain); CD-NOD cannot test them")
         self._corr = self._cov / np.outer(sd, sd)
         self._wcorr = self._wcov / np.outer(wsd, wsd)
+
+    def _data_values(self) -> dict[str, Any]:
+        return {"frame": self._source, "codes": self._codes}
 
     @staticmethod
     def _partial(corr: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -130,9 +135,9 @@ class DomainGaussianTest(BaseCITest):
             coef = np.einsum("qij,qj->qi", np.linalg.pinv(szz), szv)
         return base - np.einsum("qi,qi->q", szv, coef)
 
-    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> _Batch:
+    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> ResultBatch:
         q, k = zs.shape
-        out = _Batch.empty(q)
+        out = ResultBatch.empty(q)
         n, m, c = self._n, self._m, self._c
         has_c_xy = (xs == c) | (ys == c)
         has_c_z = (zs == c).any(axis=1) if k else np.zeros(q, dtype=bool)

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import lazy_import
-from .base import BaseCITest, MissingPolicy, _Batch, register_ci_test
+from .base import BaseCITest, MissingPolicy, ResultBatch, register_ci_test
 
 if TYPE_CHECKING:
     from scipy.special import ndtr
@@ -132,9 +132,9 @@ class FisherZ(BaseCITest):
         self._corr_cache[pattern] = (c, n)
         return c, n
 
-    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> _Batch:
+    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> ResultBatch:
         m, k = zs.shape
-        out = _Batch.empty(m)
+        out = ResultBatch.empty(m)
         notes: list[str] | None = None
         for pattern, members in self._missing_groups(xs, ys, zs):
             c, n = self._correlation(pattern)

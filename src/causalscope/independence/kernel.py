@@ -35,7 +35,7 @@ import numpy as np
 
 from ..exceptions import InvalidParameterError
 from ..utils import RandomState, check_random_state, lazy_import
-from .base import BaseCITest, MissingPolicy, _Batch, register_ci_test
+from .base import BaseCITest, MissingPolicy, ResultBatch, register_ci_test
 
 if TYPE_CHECKING:
     from scipy.stats import chi2, gamma
@@ -207,8 +207,8 @@ class KCI(BaseCITest):
         shape, scale = mean**2 / var, var / mean
         return t, float(gamma.sf(t, shape, scale=scale))
 
-    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> _Batch:
-        out = _Batch.empty(xs.shape[0])
+    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> ResultBatch:
+        out = ResultBatch.empty(xs.shape[0])
         for pattern, members in self._missing_groups(xs, ys, zs):
             rows = self._complete_rows(pattern)
             vals = self._table.values if rows is None else self._table.values[rows]
@@ -355,8 +355,8 @@ class RCoT(BaseCITest):
         k1, k2, k3 = _null_cumulants(prod)
         return t, _hbe_sf(t, c * k1, c * c * k2, c**3 * k3)
 
-    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> _Batch:
-        out = _Batch.empty(xs.shape[0])
+    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> ResultBatch:
+        out = ResultBatch.empty(xs.shape[0])
         for pattern, members in self._missing_groups(xs, ys, zs):
             rows = self._complete_rows(pattern)
             vals = self._table.values if rows is None else self._table.values[rows]

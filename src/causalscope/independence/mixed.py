@@ -45,7 +45,7 @@ import numpy as np
 
 from ..exceptions import InvalidParameterError
 from ..utils import lazy_import
-from .base import BaseCITest, MissingPolicy, _Batch, register_ci_test
+from .base import BaseCITest, MissingPolicy, ResultBatch, register_ci_test
 
 if TYPE_CHECKING:
     from scipy.linalg import qr
@@ -385,8 +385,8 @@ class MixedLRTest(BaseCITest):
             )
         return stat, p, dof, n, enough, note
 
-    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> _Batch:
-        out = _Batch.empty(xs.shape[0])
+    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> ResultBatch:
+        out = ResultBatch.empty(xs.shape[0])
         notes = [""] * xs.shape[0]
         for pattern, members in self._missing_groups(xs, ys, zs):
             for q in members:

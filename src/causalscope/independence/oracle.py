@@ -11,13 +11,14 @@ are tested.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs.base import MixedGraph
 from ..graphs.separation import d_separated
-from .base import BaseCITest, CITestResult, Query, _Batch, register_ci_test
+from .base import BaseCITest, CITestResult, Query, ResultBatch, register_ci_test
 
 __all__ = ["DSeparationOracle"]
 
@@ -67,8 +68,14 @@ class DSeparationOracle(BaseCITest):
             )
         self.graph = graph
         self.missing = "error"
+        self._source = None
         self._names = tuple(str(v) for v in graph.nodes)
         self._index = {name: j for j, name in enumerate(self._names)}
+
+    _data_arguments: ClassVar[tuple[str, ...]] = ("graph",)
+
+    def _data_values(self) -> dict[str, Any]:
+        return {"graph": self.graph}
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -98,9 +105,9 @@ class DSeparationOracle(BaseCITest):
             raise InvalidParameterError("a query has x == y, or x or y inside its Z")
         return xs, ys, zs
 
-    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> _Batch:
+    def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> ResultBatch:
         m = xs.shape[0]
-        out = _Batch.empty(m)
+        out = ResultBatch.empty(m)
         names = self._names
         for q in range(m):
             sep = d_separated(self.graph, names[xs[q]], names[ys[q]], [names[c] for c in zs[q]])

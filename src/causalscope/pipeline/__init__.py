@@ -7,21 +7,24 @@ score's ``penalty_discount`` from the data.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
-# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
-__all__, __getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        ".stability": [
-            "EdgeConfidence", "StabilitySelectionResult", "bootstrap_edges", "stability_error_bound",
-            "stability_selection"
-        ],
-        ".tuning": ["TuningResult", "dag_in_class", "default_grid", "heldout_loglik", "tune"],
-        ".choose": ["CONSENSUS_THRESHOLD", "MethodChoice", "bootstrap_size", "choose_method"],
-        ".analysis": ["Analysis", "Step", "analyze"],
-        ".missing": ["MissingPlan", "enough_complete_rows", "plan_missing"],
-        ".effects": ["causal_path"],
-        ".summary": ["analysis_summary"],
-    },
-)
+if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
+    from .stability import (
+        EdgeConfidence,
+        StabilitySelectionResult,
+        bootstrap_edges,
+        stability_error_bound,
+        stability_selection,
+    )
+    from .tuning import TuningResult, dag_in_class, default_grid, heldout_loglik, tune
+    from .choose import CONSENSUS_THRESHOLD, MethodChoice, bootstrap_size, choose_method
+    from .analysis import Analysis, Step, analyze
+    from .missing import MissingPlan, enough_complete_rows, plan_missing
+    from .effects import causal_path
+    from .summary import analysis_summary
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__)
+

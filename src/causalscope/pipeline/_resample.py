@@ -10,7 +10,6 @@ and time columns).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..contract import parameter_names
 from ..data import Dataset
 from ..discovery import DISCOVERY_ALGORITHMS
 from ..exceptions import InvalidParameterError
@@ -29,13 +29,8 @@ __all__ = ["AlgorithmSpec", "resolve_algorithm", "n_rows", "take_rows", "check_d
 _MANAGED = ("random_state", "progress")
 
 
-def _init_parameters(cls: type[Any]) -> tuple[str, ...]:
-    sig = inspect.signature(cls.__init__)
-    return tuple(
-        name
-        for name, prm in sig.parameters.items()
-        if name != "self" and prm.kind in (prm.KEYWORD_ONLY, prm.POSITIONAL_OR_KEYWORD)
-    )
+def _init_parameters(cls: type) -> tuple[str, ...]:
+    return parameter_names(cls)
 
 
 @dataclass(frozen=True)
@@ -113,7 +108,7 @@ def resolve_algorithm(algorithm: object, params: Mapping[str, Any]) -> Algorithm
             raise InvalidParameterError(
                 f"unknown discovery algorithm {algorithm!r}; expected one of {sorted(DISCOVERY_ALGORITHMS)}"
             )
-        cls = DISCOVERY_ALGORITHMS[algorithm]
+        cls: type = DISCOVERY_ALGORITHMS[algorithm]
         base: dict[str, Any] = {}
         name = algorithm
     elif hasattr(algorithm, "fit") and not isinstance(algorithm, type):

@@ -27,7 +27,6 @@ and limitations ``analyze`` concatenates, in that order.
 
 from __future__ import annotations
 
-import inspect
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -297,7 +296,7 @@ def apply_setting(params: dict[str, Any], setting: Mapping[str, Any], algorithm:
     """Merge a tuned setting into constructor arguments (score hyperparameters go into ``score_params``)."""
     from ..discovery import DISCOVERY_ALGORITHMS
 
-    accepted = inspect.signature(DISCOVERY_ALGORITHMS[algorithm].__init__).parameters
+    accepted = DISCOVERY_ALGORITHMS[algorithm].param_names()
     out = dict(params)
     for key, value in setting.items():
         if key not in accepted and key in _SCORE_PARAMETERS and "score_params" in accepted:
@@ -312,7 +311,7 @@ def seeded(algorithm: str, params: dict[str, Any], seed: int | None) -> dict[str
     from ..discovery import DISCOVERY_ALGORITHMS
 
     out = dict(params)
-    if seed is not None and "random_state" in inspect.signature(DISCOVERY_ALGORITHMS[algorithm].__init__).parameters:
+    if seed is not None and "random_state" in DISCOVERY_ALGORITHMS[algorithm].param_names():
         out["random_state"] = seed
     return out
 
@@ -374,7 +373,7 @@ def time_effect_proxy(frame: pd.DataFrame, treatment: str, outcome: str, seed: i
         ts = time.perf_counter()
         try:
             estimate_effect(frame.loc[ok].reset_index(drop=True), treatment=treatment, outcome=outcome,
-                            adjust=adjust, random_state=seed, n_jobs=1, refute=False, sensitivity=False,
+                            adjustment_set=adjust, random_state=seed, n_jobs=1, refute=False, sensitivity=False,
                             assume_no_confounding=not adjust)  # a timing proxy: no assumption is reported
         except CausalScopeError:
             continue

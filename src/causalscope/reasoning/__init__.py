@@ -16,22 +16,24 @@ from typing import TYPE_CHECKING
 
 from ..utils import lazy_exports
 
-# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
-__all__, __getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        ".families": ["FAMILIES", "FAMILY_NAMES", "GraphFamily", "get_family", "random_family"],
-        ".stories": ["Story", "load_stories", "nonsense_story", "parse_stories"],
-        ".items": ["Item", "items_to_jsonl", "read_items", "write_items"],
-        ".generator": ["QUERY_TYPES", "QuestionGenerator", "generate_questions", "model_from_dict", "model_to_dict"],
-        ".axioms": ["AxiomItem", "transitivity_items"],
-        ".evaluate": [
-            "BACKENDS", "Backend", "BackendError", "EvaluationReport", "OpenAIBackend", "evaluate", "make_backend",
-            "oracle_answer", "parse_answer"
-        ],
-        ".loaders": ["load_bbh_causal_judgement", "load_benchmark", "load_calm", "load_cladder", "load_copa"],
-    },
-)
+if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
+    from .families import FAMILIES, FAMILY_NAMES, GraphFamily, get_family, random_family
+    from .stories import Story, load_stories, nonsense_story, parse_stories
+    from .items import Item, items_to_jsonl, read_items, write_items
+    from .generator import QUERY_TYPES, QuestionGenerator, generate_questions, model_from_dict, model_to_dict
+    from .axioms import AxiomItem, transitivity_items
+    from .evaluate import (
+        BACKENDS,
+        Backend,
+        BackendError,
+        EvaluationReport,
+        OpenAIBackend,
+        evaluate,
+        make_backend,
+        oracle_answer,
+        parse_answer,
+    )
+    from .loaders import load_bbh_causal_judgement, load_benchmark, load_calm, load_cladder, load_copa
 
-if TYPE_CHECKING:  # names that are also submodules: type checkers must see the object, as at run time
-    from .evaluate import evaluate as evaluate
+__all__, __getattr__, __dir__ = lazy_exports(__name__)
+

@@ -13,14 +13,14 @@ would make the file grow with p times the drawing).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
-# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
-__all__, __getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "..pipeline.summary": ["analysis_summary"],
-        ".json": ["analysis_document", "versions", "write_analysis_json"],
-        ".html": ["LARGE_GRAPH_NODES", "ReportPaths", "graph_path", "render_html", "write_report"],
-    },
-)
+if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
+    from ..pipeline.summary import analysis_summary
+    from .json import analysis_document, versions, write_analysis_json
+    from .html import LARGE_GRAPH_NODES, ReportPaths, graph_path, render_html, write_report
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__)
+

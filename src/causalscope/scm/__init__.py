@@ -7,28 +7,43 @@ inference; the small query language ``P(Y=y | X=x, do(Z=z))``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
-# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
-__all__, __getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        ".cpt": ["CPT", "InvalidCPTError"],
-        ".query": ["Query", "QueryError", "QuerySyntaxError", "parse_query"],
-        ".inference": [
-            "DiscreteDistribution", "QueryResult", "ZeroProbabilityError", "evaluate_query", "min_fill_order",
-            "variable_elimination"
-        ],
-        ".bayesnet": ["DiscreteBN", "fit_bayesnet"],
-        ".bif": ["BIFError", "parse_bif", "read_bif", "to_bif_string", "write_bif"],
-        ".mechanisms": [
-            "AdditiveNoise", "CategoricalFunction", "CategoricalRoot", "Classifier", "Constant", "EmpiricalRoot",
-            "FunctionalMechanism", "GaussianRoot", "InvertibleMechanism", "LinearGaussian",
-            "MechanismNotFittedError", "NoisePosteriorMechanism", "NonInvertibleMechanismError", "PostNonlinear",
-            "StochasticMechanism"
-        ],
-        ".counterfactual": ["CounterfactualDistribution"],
-        ".model": ["SCM", "MechanismChoice", "Shift", "fit_scm", "shift"],
-        ".selection": ["choose_mechanism"],
-    },
-)
+if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
+    from .cpt import CPT, InvalidCPTError
+    from .query import Query, QueryError, QuerySyntaxError, parse_query
+    from .inference import (
+        DiscreteDistribution,
+        QueryResult,
+        ZeroProbabilityError,
+        evaluate_query,
+        min_fill_order,
+        variable_elimination,
+    )
+    from .bayesnet import DiscreteBN, fit_bayesnet
+    from .bif import BIFError, parse_bif, read_bif, to_bif_string, write_bif
+    from .mechanisms import (
+        AdditiveNoise,
+        CategoricalFunction,
+        CategoricalRoot,
+        Classifier,
+        Constant,
+        EmpiricalRoot,
+        FunctionalMechanism,
+        GaussianRoot,
+        InvertibleMechanism,
+        LinearGaussian,
+        MechanismNotFittedError,
+        NoisePosteriorMechanism,
+        NonInvertibleMechanismError,
+        PostNonlinear,
+        StochasticMechanism,
+    )
+    from .counterfactual import CounterfactualDistribution
+    from .model import SCM, MechanismChoice, Shift, fit_scm, shift
+    from .selection import choose_mechanism
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__)
+

@@ -8,15 +8,14 @@ for a data set and answers ``local_score(node, parents)`` (higher is better),
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..utils import lazy_exports
 
-# Public names, imported from their submodule on first use (PEP 562): importing the package is cheap.
-__all__, __getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        ".base": ["SCORES", "BaseScore", "LocalScore", "make_score", "register_score"],
-        ".gaussian": ["BGe", "GaussianBIC"],
-        ".discrete": ["BDeu"],
-    },
-    registries=["SCORES", "make_score"],
-)
+if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
+    from .base import SCORES, BaseScore, LocalScore, make_score, register_score
+    from .gaussian import BGe, GaussianBIC
+    from .discrete import BDeu
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, registries=["SCORES", "make_score"])
+

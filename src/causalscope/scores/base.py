@@ -30,6 +30,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
+from ..contract import Component
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import registrar
 
@@ -45,7 +46,7 @@ __all__ = [
     "masks_to_sets",
 ]
 
-SCORES: dict[str, type] = {}
+SCORES: dict[str, type[LocalScore]] = {}
 """Registry of score classes by name (filled by :func:`register_score`)."""
 
 T = TypeVar("T", bound=type)
@@ -60,7 +61,7 @@ def register_score(name: str) -> Callable[[T], T]:
         If another class is already registered under ``name``.
     """
 
-    return registrar(SCORES, name, kind="score", attribute="method")  # type: ignore[return-value]
+    return registrar(SCORES, name, kind="score", attribute="method")
 
 
 def make_score(name: str, data: object, **kwargs: Any) -> LocalScore:
@@ -81,7 +82,7 @@ def make_score(name: str, data: object, **kwargs: Any) -> LocalScore:
     """
     if not isinstance(name, str) or name not in SCORES:
         raise InvalidParameterError(f"unknown score {name!r}; expected one of {sorted(SCORES)}")
-    return SCORES[name](data, **kwargs)
+    return SCORES[name](data, **kwargs)  # type: ignore[call-arg]
 
 
 @runtime_checkable
@@ -165,7 +166,7 @@ def masks_to_sets(masks: np.ndarray, members: np.ndarray, size: int) -> np.ndarr
     return out.reshape(len(masks), size)
 
 
-class BaseScore:
+class BaseScore(Component):
     """Shared machinery of the scores: names, validation, cache, batching.
 
     A subclass sets ``method`` (by registering) and implements
@@ -179,9 +180,14 @@ class BaseScore:
         Local scores actually computed (cache misses) through ``local_score(s)``.
     n_cache_hits:
         Local scores answered from the cache.
+
+    A score is a :class:`~causalscope.contract.Component` built on its data: its
+    keyword options are the hyperparameters (``get_params``), and ``clone()``
+    builds a fresh score (empty cache) on the same data set.
     """
 
     method: ClassVar[str] = "base"
+    _data_arguments: ClassVar[tuple[str, ...]] = ("data",)
 
     def __init__(self, data: object) -> None:
         """Validate ``data``: enough rows (:meth:`_min_samples`), at least one variable, no missing values."""
@@ -206,6 +212,9 @@ class BaseScore:
         self._cache: dict[tuple[int, frozenset[int]], float] = {}
         self.n_computed = 0
         self.n_cache_hits = 0
+
+    def _data_values(self) -> dict[str, Any]:
+        return {"data": self._data}
 
     def _min_samples(self) -> tuple[int, str]:
         """The fewest rows the score is defined on, and why (checked before the column kinds)."""
