@@ -98,9 +98,9 @@ def test_bootstrap_reports_progress_and_is_seeded() -> None:
 
     y = np.random.default_rng(0).normal(size=300)
     seen: list[tuple[int, int | None]] = []
-    a = bootstrap(lambda i: float(y[i].mean()), 300, n_boot=40, random_state=2,
+    a = bootstrap(lambda i: float(y[i].mean()), 300, n_bootstrap=40, random_state=2,
                   progress=lambda done, total, desc: seen.append((done, total)))
-    b = bootstrap(lambda i: float(y[i].mean()), 300, n_boot=40, random_state=2, n_jobs=2)
+    b = bootstrap(lambda i: float(y[i].mean()), 300, n_bootstrap=40, random_state=2, n_jobs=2)
     np.testing.assert_array_equal(a[3], b[3])
     assert seen and seen[-1] == (40, 40)
     assert a[0] == pytest.approx(y.std() / np.sqrt(300), rel=0.3)

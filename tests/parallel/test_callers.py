@@ -60,8 +60,8 @@ def test_stability_edge_frequencies(small: Any) -> None:
 def test_bootstrap_intervals() -> None:
     y = np.random.default_rng(0).normal(size=200)
     t = np.arange(200) % 2
-    one = bootstrap(lambda i: float(y[i].mean()), 200, n_boot=24, strata=t, random_state=3, n_jobs=1)
-    two = bootstrap(lambda i: float(y[i].mean()), 200, n_boot=24, strata=t, random_state=3, n_jobs=2)
+    one = bootstrap(lambda i: float(y[i].mean()), 200, n_bootstrap=24, strata=t, random_state=3, n_jobs=1)
+    two = bootstrap(lambda i: float(y[i].mean()), 200, n_bootstrap=24, strata=t, random_state=3, n_jobs=2)
     assert one[:3] == two[:3]
     np.testing.assert_array_equal(one[3], two[3])
 
@@ -80,7 +80,7 @@ def test_an_executor_passed_as_n_jobs_is_used_and_left_open(small: Any) -> None:
 
     mine = Mine()
     y = np.arange(50.0)
-    ref = bootstrap(lambda i: float(y[i].mean()), 50, n_boot=5, random_state=0)
-    assert bootstrap(lambda i: float(y[i].mean()), 50, n_boot=5, random_state=0, n_jobs=mine)[:3] == ref[:3]
+    ref = bootstrap(lambda i: float(y[i].mean()), 50, n_bootstrap=5, random_state=0)
+    assert bootstrap(lambda i: float(y[i].mean()), 50, n_bootstrap=5, random_state=0, n_jobs=mine)[:3] == ref[:3]
     conf = bootstrap_edges(small, "pc", n_bootstrap=2, random_state=1, n_jobs=mine)
     assert conf.n_replicates == 2 and mine.maps == 2 and mine.closed == 0

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
+from ..graphs.reach import find_directed_cycle
 
 __all__ = ["Knowledge", "as_knowledge"]
 
@@ -359,32 +360,15 @@ class Knowledge:
 
 
 def _find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
-    children: dict[str, list[str]] = {}
-    for u, v in sorted(edges):
-        children.setdefault(u, []).append(v)
-    state: dict[str, int] = {}
-    stack_path: list[str] = []
-
-    def visit(u: str) -> list[str] | None:
-        state[u] = 1
-        stack_path.append(u)
-        for w in children.get(u, ()):
-            if state.get(w) == 1:
-                return stack_path[stack_path.index(w):] + [w]
-            if w not in state:
-                found = visit(w)
-                if found:
-                    return found
-        stack_path.pop()
-        state[u] = 2
-        return None
-
-    for u in sorted(children):
-        if u not in state:
-            found = visit(u)
-            if found:
-                return found
-    return None
+    """A directed cycle among ``edges`` (names in sorted order searched first), or ``None``."""
+    pairs = sorted(edges)
+    names = sorted({n for e in pairs for n in e})
+    index = {n: k for k, n in enumerate(names)}
+    directed = np.zeros((len(names), len(names)), dtype=bool)
+    for u, v in pairs:
+        directed[index[u], index[v]] = True
+    cycle = find_directed_cycle(directed)
+    return None if cycle is None else [names[k] for k in cycle]
 
 
 def as_knowledge(obj: object) -> Knowledge | None:

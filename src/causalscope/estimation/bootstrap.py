@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..contract import renamed_arguments
 from ..exceptions import InvalidParameterError
 from ..parallel import NJobs, open_executor
 from ..utils import Progress, RandomState, spawn_seeds
@@ -37,11 +38,12 @@ def _replicate(
         return float("nan")
 
 
+@renamed_arguments(n_boot="n_bootstrap")
 def bootstrap(
     fn: Callable[[np.ndarray], float],
     n: int,
     *,
-    n_boot: int = 200,
+    n_bootstrap: int = 200,
     alpha: float = 0.05,
     strata: np.ndarray | None = None,
     random_state: RandomState = None,
@@ -56,7 +58,7 @@ def bootstrap(
         Maps an array of row indices (a resample) to the estimate.
     n:
         Number of rows.
-    n_boot:
+    n_bootstrap:
         Number of replicates.
     alpha:
         The interval has level ``1 - alpha``.
@@ -79,7 +81,7 @@ def bootstrap(
     Raises
     ------
     InvalidParameterError
-        For ``n_boot < 2``, an invalid ``n_jobs``, or when fewer than two
+        For ``n_bootstrap < 2``, an invalid ``n_jobs``, or when fewer than two
         replicates could be computed.
 
     References
@@ -90,13 +92,13 @@ def bootstrap(
     --------
     >>> import numpy as np
     >>> y = np.random.default_rng(0).normal(size=400)
-    >>> se, lo, hi, reps = bootstrap(lambda i: y[i].mean(), 400, n_boot=300, random_state=1)
+    >>> se, lo, hi, reps = bootstrap(lambda i: y[i].mean(), 400, n_bootstrap=300, random_state=1)
     >>> round(se, 2), round(float(y.std()) / 20, 2)
     (0.05, 0.05)
     """
-    if int(n_boot) < 2:
-        raise InvalidParameterError(f"n_boot must be at least 2; got {n_boot!r}")
-    seeds = spawn_seeds(random_state, int(n_boot))
+    if int(n_bootstrap) < 2:
+        raise InvalidParameterError(f"n_bootstrap must be at least 2; got {n_bootstrap!r}")
+    seeds = spawn_seeds(random_state, int(n_bootstrap))
     groups = None if strata is None else [np.flatnonzero(strata == v) for v in np.unique(strata)]
     with open_executor(n_jobs) as executor:
         reps = executor.map(_replicate, seeds, context=(fn, n, groups), progress=progress, description="bootstrap")

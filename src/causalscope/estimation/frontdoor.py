@@ -196,7 +196,7 @@ class FrontDoorEstimator(BaseEffectEstimator):
             return frontdoor_effect(t[i], m[i], y[i], levels=lv, discrete_mediators=self.discrete_mediators, model=model)  # type: ignore[arg-type]  # levels is a checked pair
 
         est = fn(np.arange(len(y)))
-        se, lo, hi, _ = bootstrap(fn, len(y), n_boot=self.n_bootstrap, alpha=self.alpha, random_state=rng,
+        se, lo, hi, _ = bootstrap(fn, len(y), n_bootstrap=self.n_bootstrap, alpha=self.alpha, random_state=rng,
                                   n_jobs=self.n_jobs, progress=self.progress)
         return Raw(est, se, lo, hi, len(y), {"interval": "bootstrap", "mediators": list(adjust)})
 

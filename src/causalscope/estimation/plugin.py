@@ -108,7 +108,7 @@ class EstimandPlugin(BaseEffectEstimator):
             return val
 
         est = fn(np.arange(len(data)))
-        se, lo, hi, _ = bootstrap(fn, len(data), n_boot=self.n_bootstrap, alpha=self.alpha, random_state=rng,
+        se, lo, hi, _ = bootstrap(fn, len(data), n_bootstrap=self.n_bootstrap, alpha=self.alpha, random_state=rng,
                                   n_jobs=self.n_jobs, progress=self.progress)
         return Raw(est, se, lo, hi, len(data), {"interval": "bootstrap", "variables": cols})
 

@@ -255,7 +255,7 @@ class GComputation(BaseEffectEstimator):
             t = check_binary(t, treatment, "gcomp (att)")
         est = self._point(t, y, z, binary)
         se, lo, hi, _ = bootstrap(
-            lambda i: self._point(t[i], y[i], z[i], binary), len(y), n_boot=self.n_bootstrap, alpha=self.alpha,
+            lambda i: self._point(t[i], y[i], z[i], binary), len(y), n_bootstrap=self.n_bootstrap, alpha=self.alpha,
             strata=t if binary else None, random_state=rng, n_jobs=self.n_jobs, progress=self.progress,
         )
         return Raw(est, se, lo, hi, len(y), {"interval": "bootstrap", "n_boot": int(self.n_bootstrap),
