@@ -626,7 +626,8 @@ def _bitsets(a: np.ndarray) -> list[int]:
     """The rows of a boolean matrix as Python integers (bit ``j`` of row ``i`` is ``a[i, j]``)."""
     p = a.shape[1]
     if p <= 62:  # one machine word per row: a product with the powers of two
-        return (a @ _POWERS[:p]).tolist()  # type: ignore[no-any-return]
+        one_word: list[int] = (a @ _POWERS[:p]).tolist()
+        return one_word
     words = (p + 63) // 64
     padded = np.zeros((a.shape[0], 64 * words), dtype=bool)
     padded[:, :p] = a
