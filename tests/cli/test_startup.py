@@ -70,6 +70,22 @@ def test_discover_pc_loads_neither_numba_nor_sklearn_nor_scipy_stats(tmp_path: P
     assert "scipy.stats" not in modules
 
 
+@pytest.mark.parametrize("algorithm", ["ges", "exact"])
+def test_discover_with_the_bic_score_loads_neither_numba_nor_scipy(tmp_path: Path, algorithm: str) -> None:
+    """GES's consistent extension is plain Python and the BIC needs no ``gammaln``: no numba, no scipy."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(200, 4))
+    x[:, 2] += x[:, 0] - x[:, 1]
+    csv = tmp_path / "tiny.csv"
+    np.savetxt(csv, x, delimiter=",", header="a,b,c,d", comments="")
+    out = tmp_path / "g.json"
+    code = (f"from causalscope.cli import main\n"
+            f"assert main(['discover', {str(csv)!r}, '--algorithm', {algorithm!r}, '--out', {str(out)!r}]) == 0")
+    modules = _loaded(code)
+    assert json.loads(out.read_text())["nodes"] == ["a", "b", "c", "d"]
+    assert _heavy(modules, ("numba", "scipy", "sklearn", "networkx")) == []
+
+
 def test_cli_modules_never_import_the_app() -> None:
     """The commands read the global options from ``cli/_io.py``: no import circle with ``cli/app.py``."""
     import ast

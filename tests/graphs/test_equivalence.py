@@ -21,7 +21,9 @@ from causalscope.exceptions import GraphError, InvalidParameterError
 from causalscope.graphs import CPDAG, DAG, MixedGraph, parse_graph
 from causalscope.graphs.equivalence import (
     apply_meek_rules,
+    consistent_extension,
     count_dags,
+    cpdag_marks_of_dag,
     cpdag_to_dag,
     dag_to_cpdag,
     enumerate_dags,
@@ -494,3 +496,65 @@ def test_v_structures() -> None:
     for seed in range(10):
         dag = random_dag(seed)
         assert v_structures(dag) == dag.v_structures()
+
+
+# --------------------------------------------------------------- consistent_extension
+def _dor_tarsi_reference(d: np.ndarray, u: np.ndarray) -> np.ndarray | None:
+    """Dor & Tarsi's rule in plain Python: remove the first qualifying node, again and again."""
+    p = d.shape[0]
+    adj = [[bool(d[i, j] or d[j, i] or u[i, j]) for j in range(p)] for i in range(p)]
+    out = d.copy()
+    alive = set(range(p))
+    while alive:
+        for x in sorted(alive):
+            if any(d[x, z] for z in alive):
+                continue
+            nbu = [y for y in alive if u[x, y]]
+            if all(adj[y][z] for y in nbu for z in alive if z not in (x, y) and adj[x][z]):
+                break
+        else:
+            return None
+        for y in nbu:
+            out[y, x] = True
+        alive.remove(x)
+    return out
+
+
+def _random_pdag(rng: np.random.Generator, p: int) -> tuple[np.ndarray, np.ndarray]:
+    """A CPDAG of a random DAG, some undirected edges oriented at random, some added (often no extension)."""
+    order = rng.permutation(p)
+    dag = np.zeros((p, p), dtype=bool)
+    dag[np.ix_(order, order)] = np.triu(rng.random((p, p)) < min(1.0, 3.0 / p), 1)
+    marks = cpdag_marks_of_dag(dag)
+    d, u = (marks == 2) & (marks.T == 1), (marks == 1) & (marks.T == 1)
+    for i, j in np.argwhere(np.triu(u)):
+        if rng.random() < 0.25:
+            u[i, j] = u[j, i] = False
+            d[(i, j) if rng.random() < 0.5 else (j, i)] = True
+    if rng.random() < 0.5:  # a few undirected edges more, between non-adjacent nodes
+        free = np.argwhere(np.triu(~(d | d.T | u), 1))
+        for i, j in free[rng.random(len(free)) < 2.0 / max(p, 1)]:
+            u[i, j] = u[j, i] = True
+    return d, u
+
+
+@pytest.mark.parametrize("p", [1, 2, 5, 12, 30, 62, 63, 64, 65, 130])
+def test_consistent_extension_matches_dor_tarsi_reference(p: int) -> None:
+    rng = np.random.default_rng(p)
+    outcomes = set()
+    for _ in range(15 if p > 60 else 40):
+        d, u = _random_pdag(rng, p)
+        d0, u0 = d.copy(), u.copy()
+        got, want = consistent_extension(d, u), _dor_tarsi_reference(d, u)
+        assert np.array_equal(d, d0) and np.array_equal(u, u0)  # inputs untouched
+        outcomes.add(want is None)
+        if want is None:
+            assert got is None
+        else:
+            assert got is not None and got.dtype == bool and np.array_equal(got, want)
+    if p >= 12:
+        assert outcomes == {True, False}
+
+
+def test_consistent_extension_of_empty_graph() -> None:
+    assert consistent_extension(np.zeros((0, 0), dtype=bool), np.zeros((0, 0), dtype=bool)).shape == (0, 0)

@@ -153,22 +153,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
 from ..exceptions import DataError, InvalidParameterError
-from ..utils import get_logger, lazy_import
+from ..utils import get_logger
 from ._encode import format_columns, object_numeric
 from .dataset import Dataset
 from .kinds import ColumnKind
-
-if TYPE_CHECKING:
-    from scipy.linalg import solve_triangular
-else:  # imported on first use, not at every command's start
-    solve_triangular = lazy_import("scipy.linalg", "solve_triangular")
 
 __all__ = [
     "DEFAULT_DETERMINISTIC_POLICY",
@@ -726,6 +721,9 @@ def _linear(cols: list[_Column], n: int, key: Any, protect: set[str], tol: float
 
     order = sorted(range(p), key=lambda j: key(names[j]))
     chol = np.zeros((p, p))
+    # proj[:k, c] = chol[:k, :k]^-1 corr[kept, c] for every column c, one row added per kept
+    # column (forward substitution for all columns at once, in numpy: no scipy at start-up)
+    proj = np.zeros((p, p))
     kept: list[int] = []
     unchecked: list[str] = []
     for j in order:
@@ -734,12 +732,13 @@ def _linear(cols: list[_Column], n: int, key: Any, protect: set[str], tol: float
         k = len(kept)
         if k == 0:
             chol[0, 0] = 1.0
+            proj[0] = corr[j]
             kept.append(j)
             continue
         if n_used - k - 1 < _MIN_RESIDUAL_DOF:
             unchecked.append(names[j])
             continue
-        w = solve_triangular(chol[:k, :k], corr[kept, j], lower=True, check_finite=False)
+        w = proj[:k, j].copy()
         resid = 1.0 - float(w @ w)
         if resid < tol:
             relations.append(_linear_relation(j, kept, w, chol[:k, :k], corr, names, mean, sd, tol,
@@ -747,6 +746,7 @@ def _linear(cols: list[_Column], n: int, key: Any, protect: set[str], tol: float
             continue
         chol[k, :k] = w
         chol[k, k] = math.sqrt(resid)
+        proj[k] = (corr[j] - w @ proj[:k]) / chol[k, k]
         kept.append(j)
     if unchecked:
         notes.append(f"not checked for linear dependence (too few complete rows for that many columns): "
@@ -783,11 +783,29 @@ def _complete(cols: list[_Column], n: int) -> tuple[np.ndarray | None, int]:
     return rows, int(rows.size)
 
 
+def _solve_lower(lower: np.ndarray, b: np.ndarray, *, transpose: bool = False) -> np.ndarray:
+    """Solve ``lower @ x = b`` (or ``lower.T @ x = b``) for a square lower-triangular ``lower`` by substitution.
+
+    Plain numpy (a loop over the rows), for the small systems of a relation found;
+    rounding differs from LAPACK's in the last bits, which the ``1 - R^2 < tol``
+    decisions and the reported coefficients do not feel.
+    """
+    k = lower.shape[0]
+    x = np.zeros(k)
+    if transpose:  # back substitution with the upper-triangular lower.T
+        for i in range(k - 1, -1, -1):
+            x[i] = (b[i] - lower[i + 1:, i] @ x[i + 1:]) / lower[i, i]
+    else:
+        for i in range(k):
+            x[i] = (b[i] - lower[i, :i] @ x[:i]) / lower[i, i]
+    return x
+
+
 def _linear_relation(j: int, kept: list[int], w: np.ndarray, chol: np.ndarray, corr: np.ndarray,
                      names: list[str], mean: np.ndarray, sd: np.ndarray, tol: float, n_used: int,
                      protect: set[str]) -> DeterministicRelation:
     """The relation of column ``j`` on a minimal subset of ``kept``."""
-    beta = solve_triangular(chol, w, lower=True, trans="T", check_finite=False)
+    beta = _solve_lower(chol, w, transpose=True)
     support: list[int] = []
     sub = np.zeros((len(kept), len(kept)))
     wj = np.zeros(len(kept))
@@ -795,7 +813,7 @@ def _linear_relation(j: int, kept: list[int], w: np.ndarray, chol: np.ndarray, c
     for i in np.argsort(-np.abs(beta), kind="stable"):
         q = kept[int(i)]
         t = len(support)
-        row = solve_triangular(sub[:t, :t], corr[support, q], lower=True, check_finite=False) if t else np.zeros(0)
+        row = _solve_lower(sub[:t, :t], corr[support, q])
         diag = math.sqrt(max(1.0 - float(row @ row), 1e-300))
         sub[t, :t], sub[t, t] = row, diag
         wj[t] = (corr[q, j] - float(row @ wj[:t])) / diag
@@ -804,7 +822,7 @@ def _linear_relation(j: int, kept: list[int], w: np.ndarray, chol: np.ndarray, c
         if resid < tol:
             break
     t = len(support)
-    std_coef = solve_triangular(sub[:t, :t], wj[:t], lower=True, trans="T", check_finite=False)
+    std_coef = _solve_lower(sub[:t, :t], wj[:t], transpose=True)
     by_position = sorted(range(t), key=lambda i: support[i])
     dets = tuple(names[support[i]] for i in by_position)
     coefs = tuple(float(std_coef[i] * sd[j] / sd[support[i]]) for i in by_position)

@@ -53,11 +53,11 @@ import numpy as np
 from ..contract import Component
 from ..exceptions import InvalidParameterError
 from ..graphs import CPDAG, DAG
-from ..graphs.equivalence import apply_meek_rules, cpdag_marks_of_dag
+from ..graphs.equivalence import apply_meek_rules, consistent_extension, cpdag_marks_of_dag
 from ..graphs.reach import reaches, transitive_closure
 from ..scores import make_score
 from ..scores.base import LocalScore
-from ..utils import Progress, as_progress, get_logger, lazy_njit
+from ..utils import Progress, as_progress, get_logger
 from .base import register_algorithm
 from .knowledge import Knowledge, as_knowledge
 
@@ -137,61 +137,6 @@ class _State:
     def set_marks(self, m: np.ndarray) -> None:
         self.d = (m == 2) & (m.T == 1)
         self.u = (m == 1) & (m.T == 1)
-
-
-def _extension(d: np.ndarray, u: np.ndarray) -> np.ndarray | None:
-    """A consistent extension of the PDAG ``(d, u)`` (Dor & Tarsi 1992), as a directed matrix.
-
-    Repeatedly remove a node ``x`` with no outgoing directed edge to the
-    remaining nodes whose undirected neighbours are each adjacent to every other
-    node adjacent to ``x``, orienting its undirected edges into it; the first
-    qualifying node in column order is taken. Returns ``None`` if no extension
-    exists.
-    """
-    out, ok = _extension_kernel(np.ascontiguousarray(d), np.ascontiguousarray(u))
-    return out if ok else None
-
-
-@lazy_njit(cache=True)
-def _extension_kernel(d: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, bool]:  # pragma: no cover - compiled
-    p = d.shape[0]
-    out = d.copy()
-    adj = np.zeros((p, p), dtype=np.bool_)
-    for i in range(p):
-        for j in range(p):
-            adj[i, j] = d[i, j] or d[j, i] or u[i, j]
-    alive = np.ones(p, dtype=np.bool_)
-    for _ in range(p):
-        chosen = -1
-        for x in range(p):
-            if not alive[x]:
-                continue
-            ok = True
-            for z in range(p):
-                if alive[z] and d[x, z]:
-                    ok = False
-                    break
-            if not ok:
-                continue
-            for y in range(p):
-                if not (alive[y] and u[x, y]):
-                    continue
-                for z in range(p):
-                    if z != y and alive[z] and adj[x, z] and not adj[y, z]:
-                        ok = False
-                        break
-                if not ok:
-                    break
-            if ok:
-                chosen = x
-                break
-        if chosen < 0:
-            return out, False
-        for y in range(p):
-            if alive[y] and u[chosen, y]:
-                out[y, chosen] = True
-        alive[chosen] = False
-    return out, True
 
 
 def _cliques(cands: Sequence[int], adj: np.ndarray, limit: int, max_size: int) -> Iterator[tuple[int, ...]]:
@@ -407,7 +352,7 @@ class GES(Component):
         search.run(bool(self.turning))
         self.variables_ = names
         self.graph_ = CPDAG.from_mark_matrix(names, search.state.marks())
-        ext = _extension(search.state.d, search.state.u)
+        ext = consistent_extension(search.state.d, search.state.u)
         self.dag_ = DAG(names, [f"{names[i]} --> {names[j]}" for i, j in zip(*np.nonzero(ext))])  # type: ignore[arg-type]  # a CPDAG always has an extension
         self.score_ = float(search.total_score(ext))
         self.trajectory_ = list(search.trajectory)
@@ -454,7 +399,7 @@ class _Search:
         if self.required.any():
             self.state.d |= self.required
             self._complete()
-        self.current = self.total_score(_extension(self.state.d, self.state.u))
+        self.current = self.total_score(consistent_extension(self.state.d, self.state.u))
 
     # -- scores -----------------------------------------------------------------------
     def total_score(self, d: np.ndarray | None) -> float:
@@ -487,7 +432,7 @@ class _Search:
     # -- completion -------------------------------------------------------------------
     def _complete(self) -> None:
         """Turn the PDAG back into a CPDAG (extension, then its CPDAG), then apply knowledge."""
-        d = _extension(self.state.d, self.state.u)
+        d = consistent_extension(self.state.d, self.state.u)
         if d is None:  # pragma: no cover - guaranteed by the validity conditions
             raise RuntimeError("GES produced a PDAG without consistent extension")
         m = cpdag_marks_of_dag(d)
@@ -506,7 +451,7 @@ class _Search:
         oriented = apply_meek_rules(oriented)
         d = (oriented == 2) & (oriented.T == 1)
         u = (oriented == 1) & (oriented.T == 1)
-        if _extension(d, u) is None:
+        if consistent_extension(d, u) is None:
             # the knowledge cannot be honoured inside this class (it would need a
             # cycle or a new v-structure): keep the class's own orientations
             _log.debug("GES: knowledge orientations not applicable to the current class; left unoriented")
@@ -541,10 +486,14 @@ class _Search:
         self.progress.advance(1)
 
     # -- forward ------------------------------------------------------------------------
-    def _best_inserts(self, y: int, xs: Sequence[int], reach: np.ndarray) -> dict[int, tuple[float, tuple[int, ...]]]:
-        """Best valid ``Insert(x, y, T)`` for every ``x`` in ``xs``: ``{x: (gain, T)}``."""
+    def _best_inserts(self, y: int, xs: Sequence[int], reach: np.ndarray, adj: np.ndarray,
+                      step: np.ndarray) -> dict[int, tuple[float, tuple[int, ...]]]:
+        """Best valid ``Insert(x, y, T)`` for every ``x`` in ``xs``: ``{x: (gain, T)}``.
+
+        ``reach``, ``adj`` and ``step`` (``d | u``) describe the current state; they are
+        computed once per rescoring, for all its targets.
+        """
         st = self.state
-        adj = st.adj
         pa = tuple(int(i) for i in np.flatnonzero(st.d[:, y]))
         room = self.max_parents - len(pa) - 1
         if room < 0:
@@ -561,7 +510,6 @@ class _Search:
                 return {}
             gains = self._gains(y, [tuple(sorted(pa + (int(x),))) for x in xv], [pa] * len(xv))
             return {int(x): (float(g), ()) for x, g in zip(xv, gains)}
-        step = st.d | st.u
         cands: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
         for x in np.flatnonzero(ok):
             x = int(x)
@@ -612,10 +560,12 @@ class _Search:
 
         def rescore(targets: Mapping[int, Sequence[int]]) -> None:
             st = self.state
-            reach = transitive_closure(st.d | st.u)
+            step = st.d | st.u
+            reach = transitive_closure(step)
+            adj = st.adj
             for y, xs in targets.items():
                 gain[list(xs), y] = -np.inf
-                for x, (g, t) in self._best_inserts(y, xs, reach).items():
+                for x, (g, t) in self._best_inserts(y, xs, reach, adj, step).items():
                     gain[x, y] = g
                     subset[(x, y)] = t
 
@@ -719,7 +669,7 @@ class _Search:
     # -- turning ----------------------------------------------------------------------------
     def _turning(self) -> bool:
         """Apply the best improving edge reversal of a consistent extension, if any."""
-        d = _extension(self.state.d, self.state.u)
+        d = consistent_extension(self.state.d, self.state.u)
         if d is None:  # pragma: no cover
             return False
         best: tuple[float, int, int] | None = None

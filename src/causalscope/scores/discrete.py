@@ -22,12 +22,18 @@ parent sets of one size is encoded and sorted as one ``(n, m)`` array.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.special import gammaln
 
 from ..exceptions import InvalidParameterError
+from ..utils import lazy_import
 from .base import BaseScore, register_score
+
+if TYPE_CHECKING:
+    from scipy.special import gammaln
+else:  # scipy imported on first use (BDeu), not with the scores: GES with BIC needs none
+    gammaln = lazy_import("scipy.special", "gammaln")
 
 __all__ = ["BDeu"]
 

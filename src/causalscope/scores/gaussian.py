@@ -13,13 +13,18 @@ nodes.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import gammaln
 
 from ..exceptions import InvalidParameterError
+from ..utils import lazy_import
 from .base import BaseScore, masks_to_sets, popcount, register_score, subset_masks
+
+if TYPE_CHECKING:
+    from scipy.special import gammaln
+else:  # scipy imported on first use (BGe, BDeu), not with the scores: GES with BIC needs none
+    gammaln = lazy_import("scipy.special", "gammaln")
 
 __all__ = ["GaussianBIC", "BGe"]
 
