@@ -86,6 +86,25 @@ def test_discover_with_the_bic_score_loads_neither_numba_nor_scipy(tmp_path: Pat
     assert _heavy(modules, ("numba", "scipy", "sklearn", "networkx")) == []
 
 
+def test_discover_cdnod_loads_neither_scipy_stats_nor_numba(tmp_path: Path) -> None:
+    """CD-NOD's domain test takes its normal and F tails from scipy.special, not scipy.stats (0.3 s to import)."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(200, 3))
+    x[:, 1] += x[:, 0]
+    domain = np.arange(200) % 2
+    x[:, 2] += domain
+    csv = tmp_path / "tinyd.csv"
+    np.savetxt(csv, np.column_stack([x, domain]), delimiter=",", header="a,b,c,domain", comments="")
+    out = tmp_path / "g.json"
+    code = (f"from causalscope.cli import main\n"
+            f"assert main(['discover', {str(csv)!r}, '--algorithm', 'cdnod', '--domain-column', 'domain', "
+            f"'--out', {str(out)!r}]) == 0")
+    modules = _loaded(code)
+    assert "a" in json.loads(out.read_text())["nodes"]
+    assert _heavy(modules, ("numba", "sklearn", "networkx")) == []
+    assert "scipy.stats" not in modules
+
+
 def test_cli_modules_never_import_the_app() -> None:
     """The commands read the global options from ``cli/_io.py``: no import circle with ``cli/app.py``."""
     import ast
