@@ -9,7 +9,10 @@ values; they hold no algorithm of their own.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
+import threading
 from collections.abc import Sequence
 
 import typer
@@ -129,5 +132,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:  # pragma: no cover - console-script entry
-    """Console-script entry point."""
-    raise SystemExit(main())
+    """Console-script entry point.
+
+    When the command is done and nothing is left for the interpreter's exit handlers (no other
+    thread, no child process, no process pool), the process ends at once with
+    :func:`os._exit` after flushing the output streams and the logging handlers: tearing down
+    numpy, pandas and typer module by module costs about 0.1 s of every command's wall time.
+    Otherwise (a pool of workers was started, say) it exits normally.
+    """
+    code = main()
+    if _nothing_left_at_exit():
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        logging.shutdown()
+        os._exit(code)
+    raise SystemExit(code)
+
+
+def _nothing_left_at_exit() -> bool:
+    """No other thread, no child process and no process pool: exit handlers would have nothing to do."""
+    if threading.active_count() > 1 or "joblib.externals.loky" in sys.modules:
+        return False
+    multiprocessing = sys.modules.get("multiprocessing")
+    return multiprocessing is None or not multiprocessing.active_children()

@@ -68,8 +68,9 @@ def _load_algorithms() -> dict[str, type]:
 def _find_algorithm(name: str) -> type | None:
     """The class registered as ``name``: from the module of the same name when it registers it, else any module.
 
-    The fast path imports only ``causalscope.discovery.<name>`` (``pc`` does not load
-    the score-based or kernel modules); a name registered elsewhere, or unknown, falls
+    The fast path imports only ``causalscope.discovery.<name>``, or the module named by the
+    name's last word (``exact_posterior`` lives in ``posterior.py``), so ``pc`` does not
+    load the score-based or kernel modules; a name registered elsewhere, or unknown, falls
     back to importing every discovery module (:func:`_load_algorithms`).
     """
     import importlib
@@ -78,14 +79,15 @@ def _find_algorithm(name: str) -> type | None:
     from ..discovery.base import DISCOVERY_ALGORITHMS
 
     if name.isidentifier() and not name.startswith("_"):
-        module = f"{__package__.rsplit('.', 1)[0]}.discovery.{name}"
-        try:
-            if importlib.util.find_spec(module) is not None:
-                importlib.import_module(module)
-        except ImportError:  # an optional dependency is missing: reported with the full registry below
-            pass
-        if name in DISCOVERY_ALGORITHMS:
-            return DISCOVERY_ALGORITHMS[name]
+        for stem in dict.fromkeys((name, name.rsplit("_", 1)[-1])):
+            module = f"{__package__.rsplit('.', 1)[0]}.discovery.{stem}"
+            try:
+                if importlib.util.find_spec(module) is not None:
+                    importlib.import_module(module)
+            except ImportError:  # an optional dependency is missing: reported with the full registry below
+                pass
+            if name in DISCOVERY_ALGORITHMS:
+                return DISCOVERY_ALGORITHMS[name]
     return _load_algorithms().get(name)
 
 
