@@ -80,11 +80,19 @@ def _clone_value(value: object) -> object:
     if isinstance(value, Component):
         return value.clone()
     if not isinstance(value, type) and hasattr(value, "get_params") and hasattr(value, "set_params"):
-        try:  # a scikit-learn style estimator: unfitted copy with the same parameters
-            return type(value)(**value.get_params(deep=False))
+        from sklearn.base import clone  # loaded already: the value is a scikit-learn style estimator
+
+        try:  # unfitted deep copy with the same parameters (a Pipeline's steps too)
+            return clone(value)
         except TypeError:
             return value
     return value
+
+
+def _init_parameters(cls: type) -> list[inspect.Parameter]:
+    """The named constructor arguments of ``cls`` (no ``self``, ``*args`` or ``**kwargs``)."""
+    params = list(inspect.signature(cls.__init__).parameters.values())[1:]  # type: ignore[misc]
+    return [p for p in params if p.kind not in _SKIPPED_KINDS]
 
 
 def parameter_names(cls: type) -> tuple[str, ...]:
@@ -101,8 +109,7 @@ def parameter_names(cls: type) -> tuple[str, ...]:
     own = getattr(cls, "param_names", None)
     if isinstance(cls, type) and issubclass(cls, Component) and callable(own):
         return tuple(own())
-    params = list(inspect.signature(cls.__init__).parameters.values())[1:]  # type: ignore[misc]
-    return tuple(p.name for p in params if p.kind not in _SKIPPED_KINDS)
+    return tuple(p.name for p in _init_parameters(cls))
 
 
 class Component:
@@ -136,8 +143,7 @@ class Component:
     # -- the signature ---------------------------------------------------------------
     @classmethod
     def _signature(cls) -> list[inspect.Parameter]:
-        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
-        return [p for p in params if p.kind not in _SKIPPED_KINDS]
+        return _init_parameters(cls)
 
     @classmethod
     def param_names(cls) -> tuple[str, ...]:

@@ -9,7 +9,6 @@ values; they hold no algorithm of their own.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import threading
@@ -142,9 +141,14 @@ def run() -> None:  # pragma: no cover - console-script entry
     """
     code = main()
     if _nothing_left_at_exit():
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        logging.shutdown()
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe (``| head``): leave it to the normal exit
+            raise SystemExit(code) from None
+        logging_module = sys.modules.get("logging")  # flush handlers, if logging was ever used
+        if logging_module is not None:
+            logging_module.shutdown()
         os._exit(code)
     raise SystemExit(code)
 

@@ -91,10 +91,6 @@ def _find_algorithm(name: str) -> type | None:
     return _load_algorithms().get(name)
 
 
-def _accepted(cls: type) -> tuple[set[str], bool]:
-    return set(parameter_names(cls)), False
-
-
 def discover(
     data: Path = typer.Argument(..., help="Data file (.csv, .csv.gz or .parquet)."),
     algorithm: str = typer.Option(..., "--algorithm", "-a", help="Registered algorithm: pc, fci, cdnod, ges, ..."),
@@ -130,7 +126,7 @@ def discover(
             param_hint="'--algorithm'",
         )
     cls = found
-    accepted, var_kw = _accepted(cls)
+    accepted = set(parameter_names(cls))
     given: dict[str, Any] = {
         "--ci-test": ci_test,
         "--score": score,
@@ -147,7 +143,7 @@ def discover(
         if value is None:
             continue
         param = _OPTION_TO_PARAM[option]
-        if param not in accepted and not var_kw:
+        if param not in accepted:
             if option == "--seed":
                 continue  # deterministic algorithm: nothing to seed
             raise typer.BadParameter(

@@ -532,7 +532,7 @@ class Dataset:
                             f"dtype {idx.dtype}")
         n = self.n_samples
         if idx.size and (idx.min() < -n or idx.max() >= n):
-            raise DataError(f"take: row positions must lie in [0, {n}); got {int(idx.min())}..{int(idx.max())}")
+            raise DataError(f"take: row positions must lie in [-{n}, {n}); got {int(idx.min())}..{int(idx.max())}")
         idx = idx.astype(np.int64, copy=False)
         state = self._state()
         state["values"] = self._values[idx]

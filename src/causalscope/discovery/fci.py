@@ -368,7 +368,7 @@ class FCI(Component):
         max_path = _check_optional_int(self.max_path_length, "max_path_length", 1)
         rules = _check_rules(self.rules)
         mode = _check_mode(self.possible_dsep)
-        n_jobs = check_n_jobs(self.n_jobs)
+        check_n_jobs(self.n_jobs)  # validated before any work
         test, names = resolve_ci_test(self.ci_test, data, missing=self.missing)
         names = tuple(names)
         knowledge = as_knowledge(self.knowledge)
@@ -407,7 +407,7 @@ class FCI(Component):
             marks = orient_unshielded_colliders(
                 np.where(adj, CIRCLE, NO_EDGE).astype(np.int8), collider_oracle_from_sepsets(members)
             )
-            counter = BatchEvaluator(test, n_jobs)
+            counter = BatchEvaluator(test, self.n_jobs)  # an executor passed as n_jobs is used as given
             try:
                 if mode == "full":
                     pds_sets = {i: possible_dsep(marks, i, max_path_length=max_path) for i in range(p)}

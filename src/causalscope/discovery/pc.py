@@ -247,11 +247,11 @@ class PC(Component):
             trial = marks.copy()
             _orient(trial, x, y)
             _orient(trial, z, y)
-            if _reaches(trial, y, x) or _reaches(trial, y, z):
+            d = directed_edges(trial)
+            if reaches(d, y, x) or reaches(d, y, z):
                 continue  # would close a directed cycle
             marks = trial
-        amb = {(x, y, z) for x, y, z in ambiguous} | {(z, y, x) for x, y, z in ambiguous}
-        marks = apply_meek_rules(marks, ambiguous=amb, allowed=allowed, schedule="sequential")
+        marks = apply_meek_rules(marks, ambiguous=ambiguous, allowed=allowed, schedule="sequential")
         self.variables_ = names
         self.skeleton_ = skel
         self.graph_ = CPDAG.from_mark_matrix(names, marks)
@@ -378,11 +378,6 @@ def _orient(m: np.ndarray, i: int, j: int) -> None:
 
 def _directed(m: np.ndarray, i: int, j: int) -> bool:
     return bool(m[i, j] == _ARROW and m[j, i] == _TAIL)
-
-
-def _reaches(m: np.ndarray, src: int, dst: int) -> bool:
-    """Whether a directed path ``src --> ... --> dst`` exists."""
-    return reaches(directed_edges(m), src, dst)
 
 
 def pc(data: Any = None, **kwargs: Any) -> CPDAG:

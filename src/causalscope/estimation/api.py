@@ -28,7 +28,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -52,10 +52,18 @@ __all__ = ["estimate_effect", "make_estimator", "METHODS", "MIN_ROWS", "MIN_ROWS
 Method = Literal[
     "auto", "aipw", "ipw", "linear", "gcomp", "dml", "matching", "difference", "frontdoor", "2sls", "wald", "plugin"
 ]
+
+
+def _in_order(names: Sequence[str]) -> tuple[str, ...]:
+    """Registered method names in the order of :data:`Method` (names registered later go last)."""
+    known = get_args(Method)
+    return tuple(sorted(names, key=lambda m: (known.index(m) if m in known else len(known), m)))
+
+
 #: The registered methods that estimate an adjustment estimand (from :data:`ESTIMATORS`).
-ADJUSTMENT_METHODS = estimator_methods("adjustment")
+ADJUSTMENT_METHODS = _in_order(estimator_methods("adjustment"))
 #: ``"auto"`` and every registered method name (from :data:`ESTIMATORS`).
-METHODS = ("auto", *ESTIMATORS)
+METHODS = ("auto", *_in_order(list(ESTIMATORS)))
 
 #: Fewest rows :func:`estimate_effect` accepts (as the copilot requires before it estimates).
 MIN_ROWS = 10
@@ -109,7 +117,8 @@ def _identify(
     from ..identification import find_instruments, identify
 
     if method == "plugin":
-        return "plugin", [], [], identify(graph, treatment, outcome).estimand
+        ident = identification if identification is not None else identify(graph, treatment, outcome)
+        return "plugin", [], [], ident.estimand
     want_iv = method in ("2sls", "wald")
     if not want_iv:
         try:

@@ -39,6 +39,7 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 
 from ..exceptions import GraphError
+from .marks import ARROW, CIRCLE, TAIL
 from .syntax import format_notation, split_edge
 
 __all__ = ["Endpoint", "Edge", "EdgeLike", "MixedGraph", "check_mark_matrix", "parse_edge"]
@@ -65,7 +66,7 @@ class Endpoint(enum.Enum):
             raise GraphError(f"mark code must be 1 (tail), 2 (arrow) or 3 (circle); got {code}") from None
 
 
-_CODE = {Endpoint.TAIL: 1, Endpoint.ARROW: 2, Endpoint.CIRCLE: 3}
+_CODE = {Endpoint.TAIL: TAIL, Endpoint.ARROW: ARROW, Endpoint.CIRCLE: CIRCLE}
 _FROM_CODE = {v: k for k, v in _CODE.items()}
 
 # Mark pairs (left, right) -> notation. Each unordered pair has one canonical

@@ -45,7 +45,6 @@ here and from :mod:`causalscope.graphs`.
 from __future__ import annotations
 
 from .io_causallearn import from_causallearn, to_causallearn
-from .io_common import KindLike as KindLike  # re-exported: it was defined here
 from .io_dot import from_dot, to_dot
 from .io_files import read_graph, write_graph
 from .io_json import graph_from_json, graph_to_json

@@ -89,8 +89,8 @@ def parse_graph(text: str, *, kind: str | type[MixedGraph] | None = None) -> Mix
         # The guessed type, then PAG (which admits every mark), then MixedGraph (no
         # structural checks, e.g. for a directed cycle): the first that accepts the graph.
         last: GraphError | None = None
-        cls: type[MixedGraph]
-        for cls in dict.fromkeys((infer_graph_type(edges), PAG, MixedGraph)):  # type: ignore[assignment]  # mypy joins the three classes to object
+        candidates: tuple[type[MixedGraph], ...] = tuple(dict.fromkeys((infer_graph_type(edges), PAG, MixedGraph)))
+        for cls in candidates:
             try:
                 return cls(list(nodes), edges)
             except GraphError as exc:

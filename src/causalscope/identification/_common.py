@@ -70,25 +70,6 @@ def require_admg(graph: MixedGraph, what: str) -> MixedGraph:
     return ADMG(graph.nodes, graph.edges)
 
 
-def ancestors_within(graph: MixedGraph, nodes: Iterable[str], within: frozenset[str]) -> frozenset[str]:
-    """Ancestors of ``nodes`` (included) in the subgraph induced by ``within``."""
-    seen = set(nodes)
-    stack = list(seen)
-    while stack:
-        v = stack.pop()
-        for p in graph.parents(v):
-            if p in within and p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return frozenset(seen)
-
-
-def descendants_of(graph: MixedGraph, nodes: Iterable[str]) -> frozenset[str]:
-    """Descendants of ``nodes`` including themselves (directed edges only)."""
-    nodes = frozenset(nodes)
-    return graph.descendants(nodes, include_self=True) if nodes else frozenset()
-
-
 def natural_key(name: str) -> list[Any]:
     """Sort key that orders the digits in a name as numbers (``X2`` before ``X10``)."""
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
@@ -132,5 +113,4 @@ def is_pdag(graph: MixedGraph) -> bool:
 
 def proper_backdoor_graph(graph: MixedGraph, x: frozenset[str], cn: frozenset[str]) -> MixedGraph:
     """``graph`` without the directed edges from ``x`` into ``cn`` (the proper back-door graph), as an ADMG."""
-    drop = [e for e in graph.edges if e.is_directed and e.source in x and e.target in cn]
-    return ADMG(graph.nodes, [e for e in graph.edges if e not in set(drop)])
+    return ADMG(graph.nodes, [e for e in graph.edges if not (e.is_directed and e.source in x and e.target in cn)])

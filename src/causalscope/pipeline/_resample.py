@@ -29,10 +29,6 @@ __all__ = ["AlgorithmSpec", "resolve_algorithm", "n_rows", "take_rows", "check_d
 _MANAGED = ("random_state", "progress")
 
 
-def _init_parameters(cls: type) -> tuple[str, ...]:
-    return parameter_names(cls)
-
-
 @dataclass(frozen=True)
 class AlgorithmSpec:
     """A picklable recipe for a fresh discovery estimator.
@@ -48,7 +44,7 @@ class AlgorithmSpec:
 
     @property
     def parameters(self) -> tuple[str, ...]:
-        return _init_parameters(self.cls)
+        return parameter_names(self.cls)
 
     @property
     def takes_random_state(self) -> bool:
@@ -113,7 +109,7 @@ def resolve_algorithm(algorithm: object, params: Mapping[str, Any]) -> Algorithm
         name = algorithm
     elif hasattr(algorithm, "fit") and not isinstance(algorithm, type):
         cls = type(algorithm)
-        base = {p: getattr(algorithm, p) for p in _init_parameters(cls) if hasattr(algorithm, p)}
+        base = {p: getattr(algorithm, p) for p in parameter_names(cls) if hasattr(algorithm, p)}
         base.pop("progress", None)
         name = str(getattr(cls, "name", cls.__name__))
     else:
@@ -121,7 +117,7 @@ def resolve_algorithm(algorithm: object, params: Mapping[str, Any]) -> Algorithm
             "algorithm must be a discovery algorithm name "
             f"({sorted(DISCOVERY_ALGORITHMS)}) or an estimator with fit(); got {type(algorithm).__name__}"
         )
-    allowed = _init_parameters(cls)
+    allowed = parameter_names(cls)
     for key in params:
         if key not in allowed or key == "progress":
             raise InvalidParameterError(

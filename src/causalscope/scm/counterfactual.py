@@ -85,8 +85,6 @@ class CounterfactualDistribution:
         for lab, p in zip(self.labels, self.probabilities):
             if lab == label:
                 return p
-        from ..exceptions import InvalidParameterError
-
         raise InvalidParameterError(
             f"{label!r} is not a category of {self.target!r}; expected one of {list(self.labels)}"
         )

@@ -50,7 +50,6 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InvalidParameterError
-from .factors import MAX_FACTOR_CELLS as MAX_FACTOR_CELLS  # re-exported: it was defined here
 from .factors import Factor, factor_product, is_hard_value
 from .query import Query, QueryError, state_number
 
