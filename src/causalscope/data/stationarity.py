@@ -66,7 +66,7 @@ import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
 from ._encode import format_columns
-from .timeseries import TimeSeriesData, as_time_series
+from .timeseries import TimeSeriesData, ensure_time_series
 
 __all__ = ["UnitRootTest", "adf_test", "kpss_test", "mackinnon_p_value", "ADF_REGRESSIONS", "KPSS_REGRESSIONS"]
 
@@ -239,7 +239,7 @@ def adf_test(
     >>> res.rejects(0.05).tolist()
     [False, True]
     """
-    ts = _as_series(data)
+    ts = ensure_time_series(data)
     regression = _check_choice(regression, ADF_REGRESSIONS, "regression")  # type: ignore[assignment]
     if autolag is not None and autolag not in ("AIC", "BIC"):
         raise InvalidParameterError(f"autolag must be 'AIC', 'BIC' or None; got {autolag!r}")
@@ -376,7 +376,7 @@ def kpss_test(
     >>> res.rejects(0.05).tolist()
     [True, False]
     """
-    ts = _as_series(data)
+    ts = ensure_time_series(data)
     regression = _check_choice(regression, KPSS_REGRESSIONS, "regression")  # type: ignore[assignment]
     x = ts.values
     n, p = x.shape
@@ -437,14 +437,6 @@ def _kpss_bandwidth(e: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _as_series(data: TimeSeriesData | np.ndarray) -> TimeSeriesData:
-    if isinstance(data, TimeSeriesData):
-        return data
-    if isinstance(data, np.ndarray):
-        return as_time_series(data)
-    raise DataError(f"expected a TimeSeriesData or a numpy array; got {type(data).__name__}")
 
 
 def _check_choice(value: str, choices: tuple[str, ...], name: str) -> str:

@@ -52,7 +52,7 @@ from ..exceptions import DataError, InvalidParameterError
 from ._encode import format_columns, format_rows, json_label, object_numeric, time_values
 from .dataset import Dataset
 
-__all__ = ["TimeGap", "TimeSeriesData", "as_time_series", "min_time_series_length"]
+__all__ = ["TimeGap", "TimeSeriesData", "as_time_series", "ensure_time_series", "min_time_series_length"]
 
 _N_SHOWN = 5
 
@@ -255,12 +255,7 @@ def as_time_series(
     values = _numeric_values(names, columns)
     _check_constant(names, values)
     n, p = values.shape
-    need = min_time_series_length(p, tau)
-    if n < need:
-        raise DataError(
-            f"the time series has {n} rows; with {p} variable(s) and tau_max={tau} it needs at least {need} "
-            f"(T - tau_max > p * tau_max + 2); lower tau_max or use a longer series"
-        )
+    _check_length(n, p, tau)
     regular: bool = True
     gaps: tuple[TimeGap, ...] = ()
     step: Any = None
@@ -274,7 +269,33 @@ def as_time_series(
                           regular=regular, gaps=gaps, step=step)
 
 
+def ensure_time_series(data: TimeSeriesData | pd.DataFrame | np.ndarray | Dataset, *, tau_max: int = 0) -> TimeSeriesData:
+    """``data`` if it is a :class:`TimeSeriesData` long enough for ``tau_max``, else :func:`as_time_series` of it.
+
+    For functions that take either a validated series or raw data.
+
+    Raises
+    ------
+    DataError
+        As :func:`as_time_series`; for a :class:`TimeSeriesData`, only the length check.
+    """
+    if isinstance(data, TimeSeriesData):
+        _check_length(data.n_samples, data.n_variables, _check_tau_max(tau_max))
+        return data
+    return as_time_series(data, tau_max=tau_max)
+
+
 # --------------------------------------------------------------------------- helpers
+
+
+def _check_length(n: int, p: int, tau: int) -> None:
+    need = min_time_series_length(p, tau)
+    if n < need:
+        raise DataError(
+            f"the time series has {n} rows; with {p} variable(s) and tau_max={tau} it needs at least {need} "
+            f"(T - tau_max > p * tau_max + 2); lower tau_max or use a longer series"
+        )
+
 
 
 def _check_tau_max(tau_max: Any) -> int:
