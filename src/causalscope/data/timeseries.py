@@ -34,8 +34,9 @@ checks below are made in one place:
 
 A :class:`~causalscope.data.Dataset` is accepted as it is: its values (category
 codes for categorical columns) are the variables and its time role is the time
-column (the Dataset already checked that it increases; its encoding of dates and
-numbers is reused).
+column (its encoding of dates and numbers is reused). A Dataset with a domain
+column holds one sequence per domain; its rows must still form one increasing
+sequence here (otherwise the error says to make one series per domain).
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ class TimeSeriesData:
             and self.time_column == other.time_column
             and self.regular == other.regular
             and self.gaps == other.gaps
+            and self.step == other.step
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -260,7 +262,8 @@ def as_time_series(
     gaps: tuple[TimeGap, ...] = ()
     step: Any = None
     if time is not None and tcol is not None:
-        _check_order(tcol, time)
+        domain = data.domain_column if isinstance(data, Dataset) else None
+        _check_order(tcol, time, domain)
         regular, gaps, step = _spacing(time)
         time = np.array(time, copy=True)
         time.flags.writeable = False
@@ -427,7 +430,7 @@ def _check_constant(names: list[str], values: np.ndarray) -> None:
                         "a constant series has no variance: drop it")
 
 
-def _check_order(name: str, t: np.ndarray) -> None:
+def _check_order(name: str, t: np.ndarray, domain: str | None = None) -> None:
     """Strictly increasing stamps, else a DataError naming the first repeated or decreasing pair."""
     if t.shape[0] < 2:
         return
@@ -439,18 +442,22 @@ def _check_order(name: str, t: np.ndarray) -> None:
     if bad.size == 0:
         return
     i = int(bad[0])
+    hint = "" if domain is None else (
+        f" (the dataset has the domain column {domain!r}: a time series is one sequence, so make one "
+        "series per domain)"
+    )
     if d_same[i]:
         n_dup = int(d_same.sum())
         raise DataError(
             f"time column {name!r} has duplicated time stamps: {format_rows(np.array([i, i + 1]))} both hold "
-            f"{_plain(t[i])!r} ({n_dup} repeat(s) in all); each time point must appear once "
-            "(aggregate the repeated rows first; nothing is dropped for you)"
+            f"{_show(t[i])} ({n_dup} repeat(s) in all); each time point must appear once "
+            f"(aggregate the repeated rows first; nothing is dropped for you){hint}"
         )
     n_down = int(d_down.sum())
     raise DataError(
         f"time column {name!r} is not sorted: {format_rows(np.array([i, i + 1]))} go back in time "
-        f"({_plain(t[i])!r} then {_plain(t[i + 1])!r}; {n_down} decrease(s) in all); sort the table by "
-        f"{name!r} first (rows are never reordered for you)"
+        f"({_show(t[i])} then {_show(t[i + 1])}; {n_down} decrease(s) in all); sort the table by "
+        f"{name!r} first (rows are never reordered for you){hint}"
     )
 
 
@@ -478,6 +485,13 @@ def _spacing(t: np.ndarray) -> tuple[bool, tuple[TimeGap, ...], Any]:
 def _round_missing(x: float) -> float:
     r = round(x)
     return float(r) if abs(x - r) < 1e-9 * max(1.0, abs(x)) else float(x)
+
+
+def _show(value: Any) -> str:
+    """A time stamp for a message: dates as ``2024-01-05 00:00:00``, numbers as they are."""
+    if isinstance(value, np.datetime64):
+        return str(pd.Timestamp(value))
+    return repr(_plain(value))
 
 
 def _plain(value: Any) -> Any:
