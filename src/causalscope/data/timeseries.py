@@ -41,6 +41,7 @@ sequence here (otherwise the error says to make one series per domain).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,8 +128,8 @@ class TimeSeriesData:
 
     @property
     def n_variables(self) -> int:
-        """The number of variables ``p``."""
-        return int(self.values.shape[1])
+        """The number of variables ``p`` (``len(variables)``)."""
+        return len(self.variables)
 
     def column(self, name: str) -> np.ndarray:
         """The series of one variable (a read-only view).
@@ -364,7 +365,7 @@ def _select(names: list[str], cols: list[Any], variables: Sequence[str]) -> tupl
     wanted = [variables] if isinstance(variables, str) else list(variables)
     if not wanted:
         raise InvalidParameterError("variables must name at least one column; got an empty list")
-    dups = sorted({v for v in wanted if wanted.count(v) > 1})
+    dups = sorted(v for v, count in Counter(wanted).items() if count > 1)
     if dups:
         raise InvalidParameterError(f"variables names column(s) more than once: {format_columns(dups)}")
     unknown = [v for v in wanted if v not in names]

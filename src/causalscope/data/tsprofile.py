@@ -67,6 +67,7 @@ import numpy as np
 from ..exceptions import DataError, InvalidParameterError
 from ..utils import to_jsonable
 from . import _profile_stats as st
+from ._encode import format_columns
 from .stationarity import adf_test, kpss_test
 from .timeseries import TimeSeriesData, ensure_time_series
 
@@ -204,10 +205,11 @@ class TimeSeriesProfile:
         DataError
             If ``name`` is not a profiled variable.
         """
-        for v in self.variables:
-            if v.name == name:
-                return v
-        raise DataError(f"unknown variable {name!r}; the profiled variables are {[v.name for v in self.variables]}")
+        found = [v for v in self.variables if v.name == name]
+        if not found:
+            raise DataError(f"unknown variable {name!r}; the profiled variables are "
+                            f"{format_columns(v.name for v in self.variables)}")
+        return found[0]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (NaN becomes None; tuples become lists)."""
