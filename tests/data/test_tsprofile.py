@@ -132,3 +132,13 @@ def test_profile_bad_parameters() -> None:
         profile_timeseries(x, tau_max=2, alpha=1.5)
     with pytest.raises(DataError, match="needs at least 63"):
         profile_timeseries(as_time_series(x), tau_max=10)
+
+
+def test_exact_trend_gives_nan_kpss_and_no_warning() -> None:
+    """An exact linear trend leaves no residual: KPSS around the trend is NaN (no division warning,
+    warnings are errors here), and the verdict is trend-stationary."""
+    x = np.column_stack([np.arange(60.0), np.random.default_rng(7).normal(size=60)])
+    prof = profile_timeseries(x, tau_max=2)
+    assert np.isnan(prof.variable("X0").kpss_trend_p)
+    assert prof.variable("X0").stationarity == "trend_stationary"
+    assert json.loads(json.dumps(prof.to_dict(), allow_nan=False))["variables"][0]["kpss_trend_p"] is None

@@ -10,8 +10,8 @@
 
   1. ADF rejects a unit root and KPSS does not reject level stationarity ->
      ``"stationary"``;
-  2. the same with the trend regressions -> ``"trend_stationary"`` (detrend, do
-     not difference);
+  2. the same with the trend regressions (or an exact linear trend, which leaves
+     no residual) -> ``"trend_stationary"`` (detrend, do not difference);
   3. ADF does not reject a unit root and KPSS rejects level stationarity ->
      ``"unit_root"``: differencing is suggested (:attr:`SeriesProfile.difference_suggested`);
   4. otherwise ``"inconclusive"`` (the two tests disagree: too little data, or a
@@ -413,7 +413,7 @@ def _stationarity_verdicts(adf_c: np.ndarray, kpss_c: np.ndarray, adf_ct: np.nda
     for a, k, at, kt in zip(adf_c, kpss_c, adf_ct, kpss_ct):
         if a < alpha and k >= alpha:
             out.append("stationary")
-        elif at < alpha and kt >= alpha:
+        elif (at < alpha and kt >= alpha) or np.isnan(kt):  # NaN: an exact linear trend, no residual
             out.append("trend_stationary")
         elif a >= alpha and k < alpha:
             out.append("unit_root")
