@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from ._explorer import LARGE_GRAPH_NODES, explorer_html
-from ..graphs.timeseries import lagged_name
 from ._svg import forest_svg, graph_svg, histogram_svg, layered_layout, matrix_svg
 from ._text import esc, flatten, humanize, sensitivity_rows, words
 from .json import analysis_document
@@ -372,6 +371,7 @@ def render_html(analysis: Any, *, command: Sequence[str] | str | None = None, cr
 def _render_series_html(a: Any, *, command: Sequence[str] | str | None, created: str | None, title: str) -> str:
     """The report of a :class:`~causalscope.pipeline.timeseries.TimeSeriesAnalysis`: the time window of the lagged
     graph, its summary graph, the links with their confidence, the series, the tests behind the choice."""
+    from ..graphs.timeseries import lagged_name
     from ._svg_ts import series_svg, window_svg
 
     doc = analysis_document(a, command=command, created=created)
