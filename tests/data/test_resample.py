@@ -25,8 +25,10 @@ def _runs(idx: np.ndarray, n: int, circular: bool) -> list[int]:
 
 
 def test_default_block_length_rule() -> None:
-    """b = round(n^(1/3)), at least 1."""
+    """b = round(n^(1/3)), at least 1; at least 10 tau_max, at most n."""
     assert [default_block_length(n) for n in (1, 7, 8, 100, 1000, 10**6)] == [1, 2, 2, 5, 10, 100]
+    assert [default_block_length(n, tau_max=3) for n in (20, 1000, 10**6)] == [20, 30, 100]
+    assert len(_runs(block_bootstrap_draw(1000, 0, tau_max=3), 1000, circular=False)) <= 34  # 34 blocks of 30
 
 
 def test_moving_blocks_are_contiguous_and_in_range() -> None:
@@ -92,6 +94,7 @@ def test_block_bootstrap_keeps_ar1_autocorrelation_better_than_rows() -> None:
         ({"n": 10, "block_length": 11}, r"block_length must be an integer in 1\.\.10"),
         ({"n": 10, "block_length": 0}, "block_length must be"),
         ({"n": 10, "method": "circular"}, "method must be 'moving' or 'stationary'"),
+        ({"n": 10, "tau_max": -1}, "tau_max must be an integer >= 0"),
     ],
 )
 def test_bad_parameters(kwargs: dict[str, object], message: str) -> None:

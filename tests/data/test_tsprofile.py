@@ -46,12 +46,12 @@ def _design(x: np.ndarray, tau_max: int, order: int) -> tuple[np.ndarray, np.nda
 
 @pytest.mark.parametrize("tau_max", [1, 3, 6])
 def test_var_order_matches_statsmodels(tau_max: int) -> None:
-    """AIC, BIC and HQIC per order (1e-10) and the chosen orders equal VAR.select_order's."""
+    """AIC, BIC, HQIC and FPE per order (1e-10 / rel. 1e-10) and the chosen orders equal VAR.select_order's."""
     x = _simulate(400, 0)[:, :3]
     ours = select_var_order(x, tau_max)
     ref = tsa.VAR(x).select_order(tau_max, trend="c")
-    for name in ("aic", "bic", "hqic"):
-        np.testing.assert_allclose(getattr(ours, name), ref.ics[name], rtol=0, atol=1e-10)
+    for name in ("aic", "bic", "hqic", "fpe"):
+        np.testing.assert_allclose(getattr(ours, name), ref.ics[name], rtol=1e-10, atol=1e-10 if name != "fpe" else 0)
         assert ours.selected[name] == int(ref.selected_orders[name])
     assert ours.n_obs == 400 - tau_max
 

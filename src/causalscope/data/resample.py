@@ -14,8 +14,10 @@ consecutive time points instead, so the dependence within a block is kept:
 
 The default block length is ``b = max(1, round(T^(1/3)))``: the rate of the
 optimal block length for bootstrap estimates of variance and bias (Hall,
-Horowitz & Jing 1995; Lahiri 2003, ch. 7). A lagged method with lags up to
-``tau_max`` should use ``b`` well above ``tau_max``.
+Horowitz & Jing 1995; Lahiri 2003, ch. 7). When the resampled series will be
+analysed with lags up to ``tau_max`` (pass it), the default is at least
+``10 tau_max``: the first ``tau_max`` rows of each block see lags from the
+previous block, so ``b >= 10 tau_max`` keeps those rows to about 10% or less.
 
 Each draw is generated from its own seed (``numpy.random.default_rng(seed)``),
 so draws are independent, reproducible and identical however they are spread
@@ -55,15 +57,24 @@ BlockMethod = Literal["moving", "stationary"]
 BLOCK_METHODS: tuple[str, ...] = ("moving", "stationary")
 
 
-def default_block_length(n: int) -> int:
-    """The default block length ``max(1, round(n ** (1/3)))`` for a series of ``n`` points.
+def default_block_length(n: int, tau_max: int = 0) -> int:
+    """The default block length: ``max(1, round(n ** (1/3)), 10 * tau_max)``, at most ``n``.
+
+    ``round(n^(1/3))`` is the rate of the optimal block length (Hall, Horowitz &
+    Jing 1995). When the resampled series is analysed with lags up to
+    ``tau_max``, the first ``tau_max`` rows of every block see lags from the block
+    before it, about ``tau_max / b`` of all rows; ``b >= 10 tau_max`` keeps that
+    share at 10% or less.
 
     Examples
     --------
-    >>> default_block_length(1000), default_block_length(5)
-    (10, 2)
+    >>> default_block_length(1000), default_block_length(5), default_block_length(1000, tau_max=3)
+    (10, 2, 30)
     """
-    return max(1, int(round(_check_n(n) ** (1.0 / 3.0))))
+    n = _check_n(n)
+    if isinstance(tau_max, (bool, np.bool_)) or not isinstance(tau_max, (int, np.integer)) or tau_max < 0:
+        raise InvalidParameterError(f"tau_max must be an integer >= 0; got {tau_max!r}")
+    return min(n, max(1, int(round(n ** (1.0 / 3.0))), 10 * int(tau_max)))
 
 
 def block_bootstrap_draw(
@@ -72,6 +83,7 @@ def block_bootstrap_draw(
     *,
     method: BlockMethod = "moving",
     block_length: int | None = None,
+    tau_max: int = 0,
 ) -> np.ndarray:
     """One block-bootstrap resample of the time points ``0..n-1``.
 
@@ -86,7 +98,10 @@ def block_bootstrap_draw(
         (geometric lengths, circular, Politis & Romano 1994).
     block_length:
         The block length ``b`` (the mean length for ``"stationary"``), ``1..n``;
-        default :func:`default_block_length`.
+        default :func:`default_block_length` ``(n, tau_max)``.
+    tau_max:
+        The largest lag the resampled series will be analysed with (only used for
+        the default block length).
 
     Returns
     -------
@@ -107,7 +122,7 @@ def block_bootstrap_draw(
     n = _check_n(n)
     if method not in BLOCK_METHODS:
         raise InvalidParameterError(f"method must be 'moving' or 'stationary'; got {method!r}")
-    b = default_block_length(n) if block_length is None else block_length
+    b = default_block_length(n, tau_max) if block_length is None else block_length
     if isinstance(b, (bool, np.bool_)) or not isinstance(b, (int, np.integer)) or not 1 <= b <= n:
         raise InvalidParameterError(f"block_length must be an integer in 1..{n}; got {block_length!r}")
     b = int(b)
@@ -131,6 +146,7 @@ def block_bootstrap_indices(
     *,
     method: BlockMethod = "moving",
     block_length: int | None = None,
+    tau_max: int = 0,
 ) -> np.ndarray:
     """Block-bootstrap resamples of ``0..n-1``, one row per seed.
 
@@ -147,11 +163,16 @@ def block_bootstrap_indices(
     --------
     >>> block_bootstrap_indices(10, [1, 2, 3], method="stationary", block_length=3).shape
     (3, 10)
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`block_bootstrap_draw`.
     """
     n = _check_n(n)
     out = np.empty((len(seeds), n), dtype=np.int64)
     for i, seed in enumerate(seeds):
-        out[i] = block_bootstrap_draw(n, seed, method=method, block_length=block_length)
+        out[i] = block_bootstrap_draw(n, seed, method=method, block_length=block_length, tau_max=tau_max)
     return out
 
 

@@ -71,7 +71,7 @@ from ._encode import format_columns
 from .stationarity import adf_test, kpss_test
 from .timeseries import TimeSeriesData, ensure_time_series
 
-__all__ = ["LagOrderSelection", "SeriesProfile", "TimeSeriesProfile", "profile_timeseries", "select_var_order"]
+__all__ = ["VAROrderCriteria", "SeriesProfile", "TimeSeriesProfile", "profile_timeseries", "select_var_order"]
 
 StationarityVerdict = Literal["stationary", "trend_stationary", "unit_root", "inconclusive"]
 _EPS = 1e-12
@@ -83,7 +83,7 @@ _EPS = 1e-12
 
 
 @dataclass(frozen=True)
-class LagOrderSelection:
+class VAROrderCriteria:
     """Information criteria of VAR(k) fits, ``k = 0..max_lag``, on a common sample.
 
     Attributes
@@ -92,10 +92,10 @@ class LagOrderSelection:
         The largest order fitted.
     n_obs : int
         Rows of every fit (``T - max_lag``).
-    aic, bic, hqic : tuple of float
+    aic, bic, hqic, fpe : tuple of float
         The criterion per order ``0..max_lag``.
     selected : dict
-        ``{"aic": k, "bic": k, "hqic": k}``: the order minimising each (the smaller on a tie).
+        ``{"aic": k, "bic": k, "hqic": k, "fpe": k}``: the order minimising each (the smaller on a tie).
     """
 
     max_lag: int
@@ -103,6 +103,7 @@ class LagOrderSelection:
     aic: tuple[float, ...]
     bic: tuple[float, ...]
     hqic: tuple[float, ...]
+    fpe: tuple[float, ...]
     selected: dict[str, int]
 
     def to_dict(self) -> dict[str, Any]:
@@ -161,7 +162,7 @@ class TimeSeriesProfile:
         The time index's spacing (from :class:`~causalscope.data.TimeSeriesData`).
     variables : tuple of SeriesProfile
         One per variable, in the series' order.
-    lag_order : LagOrderSelection
+    lag_order : VAROrderCriteria
         VAR information criteria over orders ``0..tau_max``.
     residual_order : int
         The VAR order whose residuals the linearity and Gaussianity checks use
@@ -186,7 +187,7 @@ class TimeSeriesProfile:
     regular: bool
     n_gaps: int
     variables: tuple[SeriesProfile, ...]
-    lag_order: LagOrderSelection
+    lag_order: VAROrderCriteria
     residual_order: int
     linearity_test: Literal["polynomial", "reset"]
     max_autocorrelation: tuple[float, ...]
@@ -251,14 +252,15 @@ def _nested_fits(y: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     return q, c, y - q @ c
 
 
-def select_var_order(data: TimeSeriesData | np.ndarray, max_lag: int) -> LagOrderSelection:
-    """Choose the order of a VAR with an intercept by AIC, BIC and HQIC over ``0..max_lag``.
+def select_var_order(data: TimeSeriesData | np.ndarray, max_lag: int) -> VAROrderCriteria:
+    """Choose the order of a VAR with an intercept by AIC, BIC, HQIC and FPE over ``0..max_lag``.
 
     Every order is fitted by least squares on the same ``n = T - max_lag`` rows.
-    With ``Sigma_k`` the maximum-likelihood residual covariance of order ``k`` and
-    ``f = k p^2 + p`` free parameters: ``AIC = log det Sigma_k + 2 f / n``,
-    ``BIC = log det Sigma_k + f log(n) / n``, ``HQIC = log det Sigma_k + 2 f log(log n) / n``
-    (Lütkepohl 2005, section 4.3). One QR factorisation of the largest design gives
+    With ``Sigma_k`` the maximum-likelihood residual covariance of order ``k``,
+    ``f = k p^2 + p`` free parameters and ``m = k p + 1`` per equation:
+    ``AIC = log det Sigma_k + 2 f / n``, ``BIC = log det Sigma_k + f log(n) / n``,
+    ``HQIC = log det Sigma_k + 2 f log(log n) / n`` and
+    ``FPE = ((n + m) / (n - m))^p det Sigma_k`` (Lütkepohl 2005, section 4.3). One QR factorisation of the largest design gives
     every nested fit: with ``C = Q'Y`` and full residual ``E``, order ``k`` (first
     ``m = 1 + k p`` columns) has residual cross-product ``E'E + C[m:]'C[m:]``.
 
@@ -291,7 +293,7 @@ def select_var_order(data: TimeSeriesData | np.ndarray, max_lag: int) -> LagOrde
     n, p = y.shape
     q, c, e = _nested_fits(y, z)
     full = e.T @ e
-    aic, bic, hqic = [], [], []
+    aic, bic, hqic, fpe = [], [], [], []
     for k in range(max_lag + 1):
         m = 1 + k * p
         cov = (full + c[m:].T @ c[m:]) / n
@@ -301,9 +303,11 @@ def select_var_order(data: TimeSeriesData | np.ndarray, max_lag: int) -> LagOrde
         aic.append(float(logdet + 2.0 * f / n))
         bic.append(float(logdet + np.log(n) * f / n))
         hqic.append(float(logdet + 2.0 * np.log(np.log(n)) * f / n))
-    selected = {name: int(np.argmin(vals)) for name, vals in (("aic", aic), ("bic", bic), ("hqic", hqic))}
-    return LagOrderSelection(max_lag=max_lag, n_obs=n, aic=tuple(aic), bic=tuple(bic), hqic=tuple(hqic),
-                             selected=selected)
+        fpe.append(float(((n + m) / (n - m)) ** p * np.exp(logdet)))
+    crit = {"aic": aic, "bic": bic, "hqic": hqic, "fpe": fpe}
+    selected = {name: int(np.argmin(vals)) for name, vals in crit.items()}
+    return VAROrderCriteria(max_lag=max_lag, n_obs=n, aic=tuple(aic), bic=tuple(bic), hqic=tuple(hqic),
+                            fpe=tuple(fpe), selected=selected)
 
 
 # --------------------------------------------------------------------------- profile
