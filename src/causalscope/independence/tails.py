@@ -104,8 +104,8 @@ def log_gamma(x: np.ndarray | float) -> np.ndarray:
 
     Examples
     --------
-    >>> log_gamma(np.array([1.0, 5.0])).tolist() == [0.0, math.log(24.0)]
-    True
+    >>> log_gamma(np.array([1.0, 5.0, 0.5])).round(12).tolist()  # 0, log 24, log sqrt(pi)
+    [0.0, 3.178053830348, 0.572364942925]
     """
     arr = np.asarray(x, dtype=float)
     if arr.size <= 64:
@@ -230,12 +230,15 @@ def f_upper_tail(stat: np.ndarray | float, dfn: float, dfd: float) -> np.ndarray
     (1992): ``sqrt(ab / (2 pi (a+b)))`` times ``exp(a phi(u) + b phi(v))`` times the
     Stirling remainders, with ``u = w / w0 - 1``, ``v = (1-w) / (1-w0) - 1``,
     ``w0 = a / (a + b)`` and ``phi(t) = log(1 + t) - t`` (``a u + b v = 0``), so no
-    large logarithms of gamma functions cancel. Agrees with
-    :func:`scipy.special.fdtrc` to about 1e-13 relative on the tested grid.
+    large logarithms of gamma functions cancel. Against the exact value (mpmath,
+    40 digits) the relative error is below 1e-13 for ``dfd <= 1000`` and about
+    4e-12 at ``dfd = 1e5``; :func:`scipy.special.fdtrc`'s own error is 20 to 1000
+    times larger (3e-12 at ``dfd = 198``, 4e-9 at ``dfd = 1e5``), which bounds
+    the agreement between the two.
 
     Examples
     --------
-    >>> float(f_upper_tail(4.0, 1.0, 1e6).round(6))  # the square of a normal: P(|Z| > 2)
+    >>> float(f_upper_tail(4.0, 1.0, 1e6).round(4))  # nearly the square of a normal: P(|Z| > 2)
     0.0455
     """
     f = np.asarray(stat, dtype=float)
