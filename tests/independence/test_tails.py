@@ -93,6 +93,10 @@ def test_f_upper_tail_special_values() -> None:
     out = f_upper_tail(np.array([0.0, np.inf, np.nan, 1e300]), 1, 198)
     assert out[0] == 1.0 and out[1] == 0.0 and np.isnan(out[2]) and out[3] == 0.0
     assert f_upper_tail(2.0, 3, 50).shape == ()
+    with np.errstate(over="raise", invalid="raise"):  # no overflow at the ends of the float range (F is scaled by 1/F > 1)
+        ends = f_upper_tail(np.array([5e-324, 1e-300, 1e100, 1e305, 1.7e308]), 3, 3)
+    assert ends[0] == 1.0 and ends[1] == 1.0 and ends[3] == 0.0 and ends[4] == 0.0
+    assert ends[2] == pytest.approx(float(special.fdtrc(3, 3, 1e100)), rel=1e-12)
     # F(1, d) is the square of a t(d) statistic: P(F > t^2) = 2 P(T > t); d = 1 is Cauchy
     assert abs(float(f_upper_tail(1.0, 1, 1)) - 0.5) < 1e-15
 

@@ -251,13 +251,17 @@ def f_upper_tail(stat: np.ndarray | float, dfn: float, dfd: float) -> np.ndarray
     idx = np.flatnonzero((f > 0.0) & (f < np.inf))
     if idx.size:
         fi = f[idx]
-        denom = dfd + dfn * fi
-        w = dfd / denom  # x of I_x(a, b)
-        y = dfn * fi / denom  # 1 - x, without cancellation
+        # every quantity below scaled by sc = 1 / F where F > 1, so that no product overflows
+        big = fi > 1.0
+        sc = np.where(big, 1.0 / np.where(big, fi, 1.0), 1.0)
+        fs = np.where(big, 1.0, fi)  # F * sc
+        denom = dfd * sc + dfn * fs  # (dfd + dfn F) * sc
+        w = dfd * sc / denom  # x of I_x(a, b)
+        y = dfn * fs / denom  # 1 - x, without cancellation
         a = np.full(fi.shape, a_s)
         b = np.full(fi.shape, b_s)
-        u = dfn * (1.0 - fi) / denom  # w / w0 - 1
-        v = dfd * (fi - 1.0) / denom  # y / y0 - 1
+        u = dfn * (sc - fs) / denom  # w / w0 - 1
+        v = dfd * (fs - sc) / denom  # y / y0 - 1
         near = (np.abs(u) <= 0.5) & (np.abs(v) <= 0.5)
         expo = np.empty(fi.shape)
         expo[near] = a_s * _log1p_minus(u[near]) + b_s * _log1p_minus(v[near])
@@ -267,13 +271,14 @@ def f_upper_tail(stat: np.ndarray | float, dfn: float, dfd: float) -> np.ndarray
             # itself (both computed without cancellation)
             uf, vf, df = u[far], v[far], denom[far]
             with np.errstate(divide="ignore", invalid="ignore"):
-                lx = np.where(np.abs(uf) <= 0.5, np.log1p(uf), np.log((dfd + dfn) / df))
-                ly = np.where(np.abs(vf) <= 0.5, np.log1p(vf), np.log(fi[far] * (dfd + dfn) / df))
+                lx = np.where(np.abs(uf) <= 0.5, np.log1p(uf), np.log((dfd + dfn) * sc[far] / df))
+                ly = np.where(np.abs(vf) <= 0.5, np.log1p(vf), np.log(fs[far] * (dfd + dfn) / df))
             expo[far] = a_s * lx + b_s * ly
         ab = a_s + b_s
         corr = _stirling_remainder(np.array([ab, a_s, b_s]))
         log_front = 0.5 * math.log(a_s * b_s / (2.0 * math.pi * ab)) + corr[0] - corr[1] - corr[2]
-        front = np.exp(expo + log_front)  # w^a y^b / B(a, b)
+        with np.errstate(under="ignore"):
+            front = np.exp(expo + log_front)  # w^a y^b / B(a, b)
         direct = w < (a_s + 1.0) / (ab + 2.0)
         res = np.empty(fi.shape)
         if direct.any():
