@@ -28,7 +28,8 @@ The second line says whether causalscope's bytecode cache is there: without it (
 package from source, about 0.08 s more. The process's exit (interpreter teardown of
 numpy, pandas, typer and pydantic, about 0.1 s) is part of ``cli``.
 
-Run: ``python benchmarks/bench_cli.py [--repeats N] [--skip-causal-learn] [--skip-p20]``.
+Run: ``python benchmarks/bench_cli.py [--repeats N] [--skip-causal-learn] [--skip-p20]
+[--algorithms NAME ...]``.
 Not a test: no assertions. Timings depend on the machine's load: the figures in
 ``docs/design.md`` name the machine.
 """
@@ -178,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-causal-learn", action="store_true")
     parser.add_argument("--skip-p20", action="store_true")
+    parser.add_argument("--algorithms", nargs="+", metavar="NAME",
+                        help="only these registered algorithms (default: every one)")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
 
@@ -197,7 +200,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(_row("python -c pass", _median_wall([sys.executable, "-c", "pass"], args.repeats, 60), None))
         print(_row("causalscope --version", _median_wall([*cli, "--version"], args.repeats, 60), None))
         print(_row("causalscope --help", _median_wall([*cli, "--help"], args.repeats, 60), None))
-        for name in sorted(DISCOVERY_ALGORITHMS):
+        unknown = sorted(set(args.algorithms or ()) - set(DISCOVERY_ALGORITHMS))
+        if unknown:
+            parser.error(f"unknown algorithm(s) {unknown}; registered: {sorted(DISCOVERY_ALGORITHMS)}")
+        for name in sorted(args.algorithms or DISCOVERY_ALGORITHMS):
             path, options = (tiny_domain, {"domain_column": "domain"}) if name == "cdnod" else (tiny, {})
             flags = ["--domain-column", "domain"] if options else []
             try:

@@ -197,8 +197,8 @@ def _import_graph() -> dict[str, set[str]]:
     return graph
 
 
-def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Return one cycle per strongly connected component with more than one module (Tarjan)."""
+def _strong_components(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return the modules of every strongly connected component with more than one module (Tarjan)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -231,68 +231,68 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     for v in sorted(graph):
         if v not in index:
             connect(v)
-    cycles = []
-    for component in components:
-        members = set(component)
-        start = component[0]
-        # Shortest cycle through ``start`` inside the component (breadth-first search).
-        parent: dict[str, str] = {}
-        queue = [start]
-        found = None
-        while queue and found is None:
-            nxt = []
-            for v in queue:
-                for w in sorted(graph[v] & members):
-                    if w == start:
-                        found = v
-                        break
-                    if w not in parent:
-                        parent[w] = v
-                        nxt.append(w)
-                if found is not None:
+    return components
+
+
+def _shortest_cycle(graph: dict[str, set[str]], component: list[str]) -> list[str]:
+    """Return the shortest cycle through the component's first module, inside the component (BFS)."""
+    members = set(component)
+    start = component[0]
+    parent: dict[str, str] = {}
+    queue = [start]
+    found = None
+    while queue and found is None:
+        nxt = []
+        for v in queue:
+            for w in sorted(graph[v] & members):
+                if w == start:
+                    found = v
                     break
-            queue = nxt
-        path = [start]
-        v = found
-        while v is not None and v != start:
-            path.append(v)
-            v = parent.get(v)
-        cycles.append([start, *reversed(path[1:]), start])
-    return cycles
-
-
-def _components(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Return the modules of each strongly connected component that holds a cycle."""
-    out = []
-    for cycle in _cycles(graph):
-        start = cycle[0]
-        out.append(sorted(m for m in _reachable(graph, start) if start in _reachable(graph, m)))
-    return out
-
-
-def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
-    reach = {start}
-    todo = [start]
-    while todo:
-        v = todo.pop()
-        for w in graph[v] - reach:
-            reach.add(w)
-            todo.append(w)
-    return reach
+                if w not in parent:
+                    parent[w] = v
+                    nxt.append(w)
+            if found is not None:
+                break
+        queue = nxt
+    path = [start]
+    v = found
+    while v is not None and v != start:
+        path.append(v)
+        v = parent.get(v)
+    return [start, *reversed(path[1:]), start]
 
 
 def _label(module: str) -> str:
     return module or "causalscope"
 
 
-def test_no_import_cycles_between_modules() -> None:
-    graph = _import_graph()
-    cycles = _cycles(graph)
+@pytest.fixture(scope="module")
+def import_graph() -> dict[str, set[str]]:
+    """The package's runtime import graph between modules, built once for this module's tests."""
+    return _import_graph()
+
+
+@pytest.fixture(scope="module")
+def circles(import_graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of the import graph that hold a cycle (Tarjan, run once)."""
+    return _strong_components(import_graph)
+
+
+def test_strong_components_and_shortest_cycle() -> None:
+    """Reference: a hand-made graph with two circles (a-b-c, d-e) and an acyclic tail (f)."""
+    graph = {"a": {"b"}, "b": {"c", "f"}, "c": {"a", "b"}, "d": {"e"}, "e": {"d"}, "f": set()}
+    assert _strong_components(graph) == [["a", "b", "c"], ["d", "e"]]
+    assert _shortest_cycle(graph, ["a", "b", "c"]) == ["a", "b", "c", "a"]
+    assert _strong_components({"x": {"y"}, "y": set()}) == []
+
+
+def test_no_import_cycles_between_modules(import_graph: dict[str, set[str]], circles: list[list[str]]) -> None:
     message = "\n".join(
-        " -> ".join(_label(m) for m in cycle) + f"   (modules in this circle: {', '.join(map(_label, members))})"
-        for cycle, members in zip(cycles, _components(graph))
+        " -> ".join(_label(m) for m in _shortest_cycle(import_graph, members))
+        + f"   (modules in this circle: {', '.join(map(_label, members))})"
+        for members in circles
     )
-    assert not cycles, f"import cycles between the package's modules:\n{message}"
+    assert not circles, f"import cycles between the package's modules:\n{message}"
 
 
 def _is_private(name: str) -> bool:

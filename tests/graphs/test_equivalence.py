@@ -486,6 +486,7 @@ def test_is_cpdag() -> None:
     assert not is_cpdag(cp("A --> B"))  # a single edge is reversible
     assert is_cpdag(cp("A --- B"))
     assert not is_cpdag(MixedGraph(edges=["A <-> B"]))
+    assert not is_cpdag(MixedGraph(edges=["A --> B", "B --> C", "C --> A"]))  # a directed cycle
 
 
 def test_v_structures() -> None:

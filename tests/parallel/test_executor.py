@@ -7,6 +7,7 @@ for the callers' tests in ``test_callers.py``); everything else runs in this pro
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -117,3 +118,45 @@ def test_task_seeds() -> None:
         par.task_seeds(-1, 3)
     with pytest.raises(InvalidParameterError, match="n must be"):
         par.task_seeds(0, -1)
+
+
+def test_process_map_pickles_the_context_once_and_loads_it_once_per_worker() -> None:
+    """Reference: SerialExecutor's results; the count of pickles made in this process.
+
+    The context's ``__reduce__`` counts in this process (the parent): 16 chunks over
+    two workers pickle it once (it was once per chunk, 16 times). Each chunk reports
+    the id of the context object it saw in its worker: one object per worker pid,
+    so each worker loaded it once. The temporary file is gone after the map.
+    """
+    pickles: list[int] = []
+
+    class Counted:
+        def __init__(self, scale: float) -> None:
+            self.scale = scale
+
+        def __reduce__(self) -> tuple[Any, ...]:
+            pickles.append(1)
+            return (Counted, (self.scale,))
+
+    def work(ctx: Counted, task: int, seed: int) -> tuple[float, int, int]:
+        return ctx.scale * task + np.random.default_rng(seed).normal(), os.getpid(), id(ctx)
+
+    tasks = list(range(32))
+    seeds = par.task_seeds(3, len(tasks))
+    context = Counted(2.5)
+    serial = SerialExecutor().map(work, tasks, context=context, seeds=seeds)
+    assert pickles == []
+    before = set(os.listdir(tempfile.gettempdir()))
+    out = ProcessExecutor(2).map(work, tasks, context=context, seeds=seeds, chunk_size=2)
+    assert len(pickles) == 1
+    assert [r[0] for r in out] == [r[0] for r in serial]
+    ids_per_pid: dict[int, set[int]] = {}
+    for _, pid, obj in out:
+        ids_per_pid.setdefault(pid, set()).add(obj)
+    assert os.getpid() not in ids_per_pid and all(len(ids) == 1 for ids in ids_per_pid.values())
+    left = {f for f in set(os.listdir(tempfile.gettempdir())) - before if f.startswith("causalscope-context-")}
+    assert left == set()
+    # a second map with a new context loads the new one (no stale cache)
+    again = ProcessExecutor(2).map(work, tasks, context=Counted(-1.0), seeds=seeds, chunk_size=2)
+    assert [r[0] for r in again] == [r[0] for r in SerialExecutor().map(work, tasks, context=Counted(-1.0),
+                                                                          seeds=seeds)]

@@ -139,3 +139,16 @@ def test_heterogeneous_data_with_missing_values_run_cdnod_testwise():
     assert a.choice.parameters["missing"] == "testwise"
     assert a.settings["missing"]["strategy"] == "testwise"
     assert set(sim.graph.nodes) <= set(a.graph.nodes)
+
+
+def test_analyze_with_an_unlabelled_row_names_the_domain_column() -> None:
+    """Reference: Dataset.from_frame's rule (role columns complete under missing='keep'): a row without
+    a domain label stops the analysis with a DataError naming the column (no row is silently dropped)."""
+    from causalscope.exceptions import DataError
+
+    frame = simulate(3, 120, random_state=0).data.copy()
+    frame["env"] = np.arange(120) % 2
+    frame["env"] = frame["env"].astype(float)
+    frame.loc[5, "env"] = np.nan
+    with pytest.raises(DataError, match="role column 'env' has missing values at row 5"):
+        analyze(frame, domain_column="env")

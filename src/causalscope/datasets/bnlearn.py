@@ -2,7 +2,7 @@
 
 :func:`load_network` gives the DAG and state names, :func:`load_bayesnet` the
 network with its conditional probability tables (read with
-:func:`causalscope.scm.read_bif`, imported only when called so that ``import
+the BIF reader behind :func:`causalscope.scm.read_bif`, imported only when called so that ``import
 causalscope.datasets`` stays light).
 """
 
@@ -86,12 +86,18 @@ def _network_path(name: str) -> Path:
 
 
 def _read_network(name: str) -> DiscreteBN:
-    """Read a packaged network, CPTs included, with the BIF reader of :mod:`causalscope.scm.bif`."""
+    """Read a packaged network, CPTs included, with the BIF reader of :mod:`causalscope.scm.bif`.
+
+    The network is built (and its CPTs checked) once, named ``name``.
+    """
     if name not in _NETWORK_CITATIONS:
         raise unknown_name("network", name, list_networks())
-    from ..scm.bif import read_bif  # imported here: ``import causalscope.datasets`` stays light
+    # imported here: ``import causalscope.datasets`` stays light
+    from ..scm import DiscreteBN
+    from ..scm.bif_format import read_bif_network
 
-    return read_bif(_network_path(name))
+    parts = read_bif_network(_network_path(name))
+    return DiscreteBN(parts.graph, parts.states, parts.cpts, name=name)
 
 
 def load_network(name: str) -> NetworkStructure:
@@ -109,7 +115,7 @@ def load_network(name: str) -> NetworkStructure:
     -------
     NetworkStructure
         Name, DAG, state names, file path and provenance. The file is read with
-        :func:`causalscope.scm.read_bif`, so its conditional probability tables are
+        the reader behind :func:`causalscope.scm.read_bif`, so its conditional probability tables are
         checked, but only the structure is returned; :func:`load_bayesnet` gives
         the full network.
 
@@ -180,7 +186,4 @@ def load_bayesnet(name: str) -> DiscreteBN:
     >>> round(bn.probability("P(lung=yes | smoke=yes)"), 6)
     0.1
     """
-    from ..scm import DiscreteBN
-
-    bn = _read_network(name)
-    return DiscreteBN(bn.graph, bn.states, bn.cpts, name=name)
+    return _read_network(name)

@@ -41,11 +41,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from scipy.special import gammaln, logsumexp
 
 from ..contract import Component
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import CPDAG, DAG, count_dags, dag_to_cpdag
+from ..independence.tails import log_gamma as gammaln
+from ..independence.tails import logsumexp
 from ..scores.base import LocalScore, popcount
 from .base import register_algorithm
 from .exact import (

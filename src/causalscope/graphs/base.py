@@ -40,6 +40,7 @@ import numpy as np
 
 from ..exceptions import GraphError
 from .marks import ARROW, CIRCLE, TAIL
+from .reach import find_directed_cycle
 from .syntax import format_notation, split_edge
 
 __all__ = ["Endpoint", "Edge", "EdgeLike", "MixedGraph", "check_mark_matrix", "parse_edge"]
@@ -528,34 +529,13 @@ class MixedGraph:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def directed_cycle(self) -> list[str] | None:
-        """A directed cycle ``[a, b, ..., a]`` if the directed edges contain one, else ``None``."""
-        color: dict[str, int] = {n: 0 for n in self._nodes}
-        parent: dict[str, str] = {}
-        for root in self._nodes:
-            if color[root]:
-                continue
-            stack: list[tuple[str, Iterator[str]]] = [(root, iter(sorted(self._child_map[root], key=self._index.__getitem__)))]
-            color[root] = 1
-            while stack:
-                x, it = stack[-1]
-                advanced = False
-                for y in it:
-                    if color[y] == 0:
-                        color[y] = 1
-                        parent[y] = x
-                        stack.append((y, iter(sorted(self._child_map[y], key=self._index.__getitem__))))
-                        advanced = True
-                        break
-                    if color[y] == 1:
-                        cycle = [y, x]
-                        while cycle[-1] != y:
-                            cycle.append(parent[cycle[-1]])
-                        cycle.reverse()
-                        return cycle
-                if not advanced:
-                    color[x] = 2
-                    stack.pop()
-        return None
+        """A directed cycle ``[a, b, ..., a]`` if the directed edges contain one, else ``None``.
+
+        Depth-first search over :meth:`directed_matrix` from the nodes in node
+        order (:func:`causalscope.graphs.reach.find_directed_cycle`).
+        """
+        cycle = find_directed_cycle(self.directed_matrix())
+        return None if cycle is None else [self._nodes[i] for i in cycle]
 
     def topological_order(self) -> tuple[str, ...]:
         """Nodes ordered so that every directed edge points forward (ties by node order).

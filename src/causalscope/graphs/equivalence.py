@@ -1009,9 +1009,7 @@ def is_cpdag(graph: CPDAG) -> bool:
     if any(not (e.is_directed or e.is_undirected) for e in graph.edges):
         return False
     m = graph.mark_matrix()
-    if not is_acyclic(directed_edges(m)):
-        return False
-    ext = _extension_marks(m)
+    ext = _extension_marks(m)  # None also for a directed cycle: its nodes never become sinks
     if ext is None:
         return False
     return bool(np.array_equal(cpdag_marks_of_dag(directed_edges(ext)), m))

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .mixed import MixedLRTest, fit_multinomial_logit
     from .domain import DomainGaussianTest
     from .hsic import IndependentChangeMethod, independent_change_dependence, normalised_hsic
+    from .tails import f_upper_tail, log_gamma, logsumexp, normal_two_sided_p
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, registries=["CI_TESTS", "make_ci_test"])
 

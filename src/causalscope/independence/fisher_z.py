@@ -14,18 +14,13 @@ gathers its ``(k+2) x (k+2)`` sub-matrices into one array and inverts them in on
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
-from ..utils import lazy_import
 from .base import BaseCITest, MissingPolicy, ResultBatch, register_ci_test
-
-if TYPE_CHECKING:
-    from scipy.special import ndtr
-else:  # imported on first use, not at every command's start
-    ndtr = lazy_import("scipy.special", "ndtr")
+from .tails import normal_two_sided_p
 
 __all__ = ["FisherZ"]
 
@@ -180,7 +175,7 @@ class FisherZ(BaseCITest):
             if dof >= 1:
                 stat = np.sqrt(dof) * np.arctanh(r)
                 out.statistic[members] = stat
-                out.p_value[members] = np.minimum(1.0, 2.0 * ndtr(-np.abs(stat)))
+                out.p_value[members] = np.minimum(1.0, normal_two_sided_p(stat))
             else:
                 out.enough[members] = False
                 out.statistic[members] = 0.0

@@ -10,7 +10,9 @@ worker's state), this makes every result identical for any ``n_jobs``.
 
 * :class:`SerialExecutor` runs in this process (``n_jobs`` ``None`` or 1).
 * :class:`ProcessExecutor` runs chunks of tasks in local worker processes
-  (joblib's ``loky`` backend, so closures and lambdas travel with cloudpickle).
+  (joblib's ``loky`` backend, so closures and lambdas travel with cloudpickle);
+  the shared ``context`` is pickled once per map and loaded once per worker
+  (:class:`SharedContext`), not shipped with every chunk.
 * :func:`get_executor` turns an ``n_jobs`` argument (``None``, ``-1``, a positive
   integer, or an :class:`Executor`) into an executor; :func:`open_executor` does
   the same as a context manager that closes only what it opened.
@@ -21,10 +23,15 @@ implements ``run_chunks`` (and ``close``); callers accept it through ``n_jobs``.
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
+import pickle
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -42,6 +49,8 @@ __all__ = [
     "open_executor",
     "chunk_bounds",
     "run_chunk",
+    "run_shared_chunk",
+    "SharedContext",
 ]
 
 ProgressLike = Progress | Callable[[int, int | None, str], None] | None
@@ -64,6 +73,76 @@ def run_chunk(fn: Callable[..., Any], context: Any, tasks: Sequence[Any], seeds:
     if seeds is None:
         return [fn(*head, task) for task in tasks]
     return [fn(*head, task, seed) for task, seed in zip(tasks, seeds, strict=True)]
+
+
+#: contexts a worker process keeps loaded, by key (the newest few; older ones are dropped)
+WORKER_CONTEXTS: dict[str, Any] = {}
+#: how many contexts a worker keeps
+MAX_WORKER_CONTEXTS = 2
+
+
+@dataclass(frozen=True)
+class SharedContext:
+    """A map's shared context, pickled once by the parent into a file and loaded once per worker.
+
+    A chunk carries this small reference instead of the context itself. The
+    first chunk a worker runs for ``key`` unpickles the file into
+    :data:`WORKER_CONTEXTS`; later chunks of the same map find it there. The
+    parent writes the file before the map and removes it after.
+
+    Attributes
+    ----------
+    key:
+        Unique per map (a random UUID: it never influences a result).
+    path:
+        The file holding the cloudpickled context.
+    """
+
+    key: str
+    path: str
+
+    def load(self) -> Any:
+        """The context, from this process's cache or (first time) from the file."""
+        if self.key not in WORKER_CONTEXTS:
+            with open(self.path, "rb") as fh:
+                value = pickle.load(fh)
+            while len(WORKER_CONTEXTS) >= MAX_WORKER_CONTEXTS:
+                WORKER_CONTEXTS.pop(next(iter(WORKER_CONTEXTS)))
+            WORKER_CONTEXTS[self.key] = value
+        return WORKER_CONTEXTS[self.key]
+
+
+def run_shared_chunk(
+    fn: Callable[..., Any], shared: SharedContext | None, tasks: Sequence[Any], seeds: Sequence[int] | None
+) -> list[Any]:
+    """:func:`run_chunk` with the context given as a :class:`SharedContext` (``None``: no context)."""
+    return run_chunk(fn, None if shared is None else shared.load(), tasks, seeds)
+
+
+def _cloudpickle() -> Any:
+    """cloudpickle (a dependency of joblib >= 1.5; vendored in older joblib)."""
+    try:
+        return importlib.import_module("cloudpickle")
+    except ImportError:  # pragma: no cover - joblib < 1.5
+        return importlib.import_module("joblib.externals.cloudpickle")
+
+
+@contextmanager
+def _shared_context(context: Any) -> Iterator[SharedContext | None]:
+    """Pickle ``context`` once into a temporary file; remove it when the map is over."""
+    if context is None:
+        yield None
+        return
+    fd, path = tempfile.mkstemp(prefix="causalscope-context-", suffix=".pkl")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            _cloudpickle().dump(context, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        yield SharedContext(uuid.uuid4().hex, path)
+    finally:
+        try:
+            os.remove(path)
+        except OSError:  # pragma: no cover - already gone
+            pass
 
 
 @runtime_checkable
@@ -99,7 +178,8 @@ class Executor(Protocol):
         ``fn`` is called as ``fn(task)``, ``fn(context, task)`` when ``context`` is
         given, and with the task's seed as a last argument when ``seeds`` is given
         (``fn(context, task, seed)``). ``context`` is shared by all tasks (data,
-        a CI test): a process backend sends it once per chunk, not once per task.
+        a CI test): a process backend sends it at most once per worker
+        (:class:`ProcessExecutor`: pickled once per map), not once per task.
         The tasks are cut into contiguous chunks (:func:`chunk_bounds`);
         ``progress`` sees ``start(len(tasks), description)``, one ``advance`` per
         finished chunk and ``close``.
@@ -228,11 +308,14 @@ class ProcessExecutor(Executor):
     """Run chunks of tasks in local worker processes (joblib, ``loky`` backend).
 
     Tasks are cut into contiguous chunks (:func:`chunk_bounds`); each chunk is one
-    call in a worker, carrying ``fn``, the shared ``context`` and its tasks (and
-    seeds), pickled with cloudpickle, so closures work. Results come back in
-    task order. The workers are loky's reusable pool: started on the first call
-    that needs them, kept warm between calls, shut down by loky after an idle
-    timeout. A map with a single chunk runs in this process (no worker starts).
+    call in a worker, carrying ``fn`` and its tasks (and seeds), pickled with
+    cloudpickle, so closures work. The shared ``context`` does not travel with
+    the chunks: it is cloudpickled once per map into a temporary file, and each
+    worker loads it once, on its first chunk of the map (:class:`SharedContext`).
+    Results come back in task order. The workers are loky's reusable pool:
+    started on the first call that needs them, kept warm between calls, shut
+    down by loky after an idle timeout. A map with a single chunk runs in this
+    process (no worker starts, nothing is pickled).
 
     Parameters
     ----------
@@ -251,7 +334,8 @@ class ProcessExecutor(Executor):
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=self.n_workers, backend="loky", return_as="generator")
-        yield from parallel(delayed(run_chunk)(fn, context, tasks, seeds) for tasks, seeds in chunks)
+        with _shared_context(context) as shared:
+            yield from parallel(delayed(run_shared_chunk)(fn, shared, tasks, seeds) for tasks, seeds in chunks)
 
 
 def get_executor(n_jobs: NJobs) -> Executor:

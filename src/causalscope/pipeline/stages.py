@@ -149,26 +149,18 @@ def validate(data: pd.DataFrame | Dataset, *, treatment: str | None, outcome: st
             dataset = dataset.subset(variables)
     if len(variables) < 2:
         raise DataError(f"at least two variables are needed for a causal analysis; got {list(variables)}")
-    roles = [c for c in (domain_column, time_column) if c is not None]
-    n_unlabelled = 0
-    if roles:
-        labelled = complete_rows(frame, roles)
-        n_unlabelled = int((~labelled).sum())
-        frame = frame.loc[labelled].reset_index(drop=True)
-        if n_unlabelled:
-            dataset = dataset.take(np.flatnonzero(labelled))
+    # every row has its domain/time label: Dataset.from_frame(missing="keep") above raises a DataError
+    # naming the role column otherwise, so no row is left to drop here (n_unlabelled stays 0); the rows
+    # are renumbered with role columns, as they always were
+    if domain_column is not None or time_column is not None:
+        frame = frame.reset_index(drop=True)
     if len(frame) < MIN_ROWS:
-        if n_unlabelled:
-            raise DataError(f"only {len(frame)} rows with a domain/time label; at least {MIN_ROWS} are needed")
         check_sample_size(len(frame), len(variables), family="ci")  # raises: the rule of causalscope.data.sample_size
     n_rows = len(frame)
     n_complete = int(complete_rows(frame, variables).sum())
     steps: list[Step] = []
     limitations: list[str] = []
     detail = f"{n_rows} rows, {len(variables)} variables, {n_complete} rows complete"
-    if n_unlabelled:
-        detail += f"; {n_unlabelled} rows without a domain/time label were dropped"
-        limitations.append(f"{n_unlabelled} rows had no domain/time label and were left out.")
     steps.append(Step("validate", "done", detail))
     if det.found:
         steps.append(Step("deterministic columns", "done", "; ".join(det_notes)))
@@ -181,7 +173,7 @@ def validate(data: pd.DataFrame | Dataset, *, treatment: str | None, outcome: st
             limitations.append("Columns that were exact functions of others were left out before discovery: "
                                + "; ".join(det_notes) + ".")
     return Validated(frame=frame, dataset=dataset, variables=variables, n_rows=n_rows, n_complete=n_complete,
-                     n_unlabelled=n_unlabelled, deterministic=det, steps=tuple(steps),
+                     n_unlabelled=0, deterministic=det, steps=tuple(steps),
                      limitations=tuple(limitations))
 
 

@@ -13,18 +13,13 @@ nodes.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..exceptions import InvalidParameterError
-from ..utils import lazy_import
+from ..independence.tails import log_gamma as gammaln  # math.lgamma per distinct value: no scipy at start
 from .base import BaseScore, masks_to_sets, popcount, register_score, subset_masks
-
-if TYPE_CHECKING:
-    from scipy.special import gammaln
-else:  # scipy imported on first use (BGe, BDeu), not with the scores: GES with BIC needs none
-    gammaln = lazy_import("scipy.special", "gammaln")
 
 __all__ = ["GaussianBIC", "BGe"]
 
