@@ -309,3 +309,37 @@ def test_unroll_errors() -> None:
         cyc.unroll(0)
     with pytest.raises(GraphError, match="n_lags"):
         cyc.unroll(-1)
+
+
+# ---------------------------------------------------------------------- link scores
+def test_compare_timeseries_graphs_hand_counted() -> None:
+    """Link scores on a hand-made pair; the counts below were made by hand."""
+    from causalscope.graphs import compare_timeseries_graphs
+
+    true = TimeSeriesGraph(
+        ["X", "Y", "Z"], 2,
+        {("X", 1, "Y"): "-->", ("Y", 2, "Z"): "-->", ("Z", 1, "Z"): "-->", ("X", 0, "Z"): "-->", ("Y", 0, "Z"): "-->"},
+    )
+    est = TimeSeriesGraph(
+        ["Z", "Y", "X"], 1,  # other order and a shorter tau_max: Y[t-2] --> Z[t] cannot be found
+        {("X", 1, "Y"): "-->", ("Z", 1, "Z"): "-->", ("Y", 1, "X"): "-->",
+         ("Z", 0, "X"): "-->", ("Y", 0, "Z"): "o-o", ("X", 0, "Y"): "---"},
+    )
+    s = compare_timeseries_graphs(true, est)
+    assert (s["lagged"]["tp"], s["lagged"]["fp"], s["lagged"]["fn"]) == (2, 1, 1)
+    # pairs at lag 0: true {X,Z}, {Y,Z}; estimated {X,Z}, {Y,Z}, {X,Y}
+    assert (s["contemporaneous_adjacency"]["tp"], s["contemporaneous_adjacency"]["fp"],
+            s["contemporaneous_adjacency"]["fn"]) == (2, 1, 0)
+    # oriented: true X->Z, Y->Z; estimated Z->X (reversed): tp 0, fp 1, fn 2
+    assert (s["contemporaneous_orientation"]["tp"], s["contemporaneous_orientation"]["fp"],
+            s["contemporaneous_orientation"]["fn"]) == (0, 1, 2)
+    assert (s["links"]["tp"], s["links"]["fp"], s["links"]["fn"]) == (4, 2, 1)
+    assert s["links"]["precision"] == pytest.approx(4 / 6) and s["links"]["recall"] == pytest.approx(4 / 5)
+    # summary: true X-Y, Y-Z, X-Z; estimated X-Y (feedback), X-Z, Y-Z: all three pairs
+    assert s["summary_adjacency"]["f1"] == 1.0
+    assert (s["true_links"], s["estimated_links"]) == (5, 6)
+    perfect = compare_timeseries_graphs(true, true)
+    assert all(perfect[k]["f1"] == 1.0 for k in ("links", "lagged", "contemporaneous_adjacency",
+                                                  "contemporaneous_orientation", "summary_adjacency"))
+    with pytest.raises(GraphError, match="same variables"):
+        compare_timeseries_graphs(true, TimeSeriesGraph(["X", "Y"], 1))
