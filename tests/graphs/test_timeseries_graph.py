@@ -343,3 +343,40 @@ def test_compare_timeseries_graphs_hand_counted() -> None:
                                                   "contemporaneous_orientation", "summary_adjacency"))
     with pytest.raises(GraphError, match="same variables"):
         compare_timeseries_graphs(true, TimeSeriesGraph(["X", "Y"], 1))
+
+
+def test_arrays_match_tigramite_output() -> None:
+    """tigramite's own PCMCI+ result arrays (run as a black box) read in and write back unchanged."""
+    pytest.importorskip("tigramite")
+    from tigramite import data_processing as pp
+    from tigramite.independence_tests.parcorr import ParCorr
+    from tigramite.pcmci import PCMCI
+
+    from causalscope.datasets import simulate_timeseries
+
+    sim = simulate_timeseries(4, 500, tau_max=2, contemporaneous=0.6, random_state=0)
+    frame = pp.DataFrame(sim.data.to_numpy(), var_names=list(sim.observed))
+    res = PCMCI(dataframe=frame, cond_ind_test=ParCorr(), verbosity=0).run_pcmciplus(tau_max=2, pc_alpha=0.01)
+    g = TimeSeriesGraph.from_arrays(sim.observed, res["graph"], res["val_matrix"], res["p_matrix"])
+    assert any(k[1] == 0 for k in g.links) and any(k[1] > 0 for k in g.links)
+    graph, val, p = g.to_arrays()
+    assert np.array_equal(graph, res["graph"])
+    has = graph != ""
+    np.testing.assert_array_equal(val[has], res["val_matrix"][has])
+    np.testing.assert_array_equal(p[has], res["p_matrix"][has])
+    # each lagged link once, each contemporaneous pair once
+    assert len(g.links) == int((res["graph"][:, :, 1:] != "").sum() + (res["graph"][:, :, 0] != "").sum() // 2)
+
+
+def test_unroll_counts_simulated_graphs() -> None:
+    """The window holds each link once per position: sum over links of (n_lags - lag + 1) edges."""
+    from causalscope.datasets import simulate_timeseries
+
+    for seed in range(3):
+        g = simulate_timeseries(5, 10, tau_max=3, contemporaneous=0.5, random_state=seed).graph
+        for n_lags in (0, 2, 5):
+            w = g.unroll(n_lags)
+            assert w.n_edges == sum(max(0, n_lags - lag + 1) for (_, lag, _) in g.links)
+            for s, lag, t in g.links:
+                if lag <= n_lags:
+                    assert w.has_edge((lagged_name(s, lag), lagged_name(t, 0)))
