@@ -133,6 +133,21 @@ def test_validation_errors(variables: list[str], tau_max: int, links: dict, matc
         TimeSeriesGraph(variables, tau_max, links)
 
 
+def test_numpy_and_pandas_inputs() -> None:
+    """Names from a pandas Index or numpy strings and numpy integer lags are stored as str and int."""
+    import pandas as pd
+
+    g = TimeSeriesGraph(pd.Index(["X", "Y"]), np.int64(2),
+                        {(np.str_("X"), np.int64(1), np.str_("Y")): "-->", (np.str_("Y"), 0, "X"): "---"})
+    assert g == TimeSeriesGraph(["X", "Y"], 2, {("X", 1, "Y"): "-->", ("X", 0, "Y"): "---"})
+    assert all(type(s) is str and type(lag) is int and type(t) is str for s, lag, t in g.links)
+    assert type(g.variables[0]) is str and type(g.tau_max) is int
+    with pytest.raises(GraphError, match="variables"):
+        TimeSeriesGraph("XY", 1)
+    with pytest.raises(GraphError, match=r"variables\[0\]"):
+        TimeSeriesGraph([0, 1], 1)
+
+
 def test_number_validation() -> None:
     """Per-link numbers must be finite, for links of the graph; p-values in [0, 1]."""
     links = {("X", 1, "Y"): "-->"}
