@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -229,9 +229,9 @@ class TimeSeriesGraph:
         strength: Mapping[LinkKey, float] | None = None,
         p_value: Mapping[LinkKey, float] | None = None,
     ) -> None:
-        if isinstance(variables, str) or not isinstance(variables, Sequence):
+        if isinstance(variables, (str, bytes)) or not isinstance(variables, Iterable):
             raise GraphError(f"variables must be a sequence of names; got {variables!r}")
-        names = tuple(variables)
+        names = tuple(str(v) if isinstance(v, str) else v for v in variables)  # np.str_ -> str
         if not names:
             raise GraphError("variables must name at least one series")
         index: dict[str, int] = {}
@@ -299,7 +299,8 @@ class TimeSeriesGraph:
                 raise GraphError(
                     f"link {_link_text((source, lag, target), mark)}: a lagged link is directed ('-->'); got {mark!r}"
                 )
-            return (source, lag, target), mark
+            return (self._variables[self._index[source]], lag, self._variables[self._index[target]]), mark
+        source, target = self._variables[self._index[source]], self._variables[self._index[target]]
         if source == target:
             raise GraphError(f"link {key!r}: a variable has no contemporaneous link with itself")
         if mark in _REVERSED:
@@ -530,7 +531,7 @@ class TimeSeriesGraph:
         >>> TimeSeriesGraph.from_arrays(["X", "Y"], a).lagged_edges()
         ['X[t-1] --> Y[t]', 'X[t] o-o Y[t]']
         """
-        names = tuple(variables)
+        names = tuple(str(v) if isinstance(v, str) else v for v in variables)
         arr = np.asarray(graph)
         if arr.ndim != 3 or arr.shape[0] != arr.shape[1] or arr.shape[0] != len(names) or arr.shape[2] < 1:
             raise GraphError(
