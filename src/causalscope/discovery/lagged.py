@@ -142,7 +142,7 @@ def lagged_design(data: TimeSeriesData, max_lag: int) -> LaggedDesign:
     >>> from causalscope.data.timeseries import as_time_series
     >>> ts = as_time_series(np.arange(20.0).reshape(10, 2) ** 2)
     >>> d = lagged_design(ts, 2)
-    >>> d.values.shape, d.names[:3], d.values[0, d.column(1, 2)] == ts.values[0, 1]
+    >>> d.values.shape, d.names[:3], bool(d.values[0, d.column(1, 2)] == ts.values[0, 1])
     ((8, 6), ('X0[t]', 'X1[t]', 'X0[t-1]'), True)
     """
     values = np.asarray(data.values, dtype=np.float64)

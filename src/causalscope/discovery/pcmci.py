@@ -245,7 +245,7 @@ def fdr_bh(p_matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> fdr_bh(np.array([0.01, 0.04, 0.03, 0.5]), np.ones(4, dtype=bool)).round(3)
-    array([0.04 , 0.04 , 0.04 , 0.5  ])
+    array([0.04 , 0.053, 0.053, 0.5  ])
     """
     out = np.array(p_matrix, dtype=float, copy=True)
     values = out[mask]
