@@ -240,3 +240,24 @@ def test_grid_needs_a_model_selection_criterion() -> None:
     x, _ = _var(3, 100, seed=8)
     with pytest.raises(InvalidParameterError, match="pc_alpha"):
         PCMCI(ci_test="fisherz", pc_alpha=None).fit(x)
+
+
+def test_other_registered_tests() -> None:
+    """Any registered CI test runs on the lagged design: G-test on binary series, RCoT on a nonlinear one.
+
+    Reference: the simulated truth (seeded; strong links, T = 600 / 400, alpha = 0.01).
+    """
+    rng = np.random.default_rng(0)
+    b = np.zeros((600, 3), dtype=int)
+    for t in range(1, 600):
+        b[t, 0] = rng.random() < 0.3 + 0.4 * b[t - 1, 0]
+        b[t, 1] = rng.random() < 0.2 + 0.6 * b[t - 1, 0]
+        b[t, 2] = rng.random() < 0.5
+    est = PCMCI(ci_test="gsq", tau_max=1, tau_min=1, alpha=0.01).fit(pd.DataFrame(b, columns=list("ABC")))
+    assert sorted(est.graph_.lagged_edges()) == ["A[t-1] --> A[t]", "A[t-1] --> B[t]"]
+    y = rng.normal(size=(400, 3))
+    for t in range(1, 400):
+        y[t, 1] += np.sin(2 * y[t - 1, 0])
+        y[t, 2] += 0.5 * y[t - 1, 2]
+    est = PCMCI(ci_test="rcot", tau_max=1, tau_min=1, alpha=0.01).fit(y)
+    assert sorted(est.graph_.lagged_edges()) == ["X0[t-1] --> X1[t]", "X2[t-1] --> X2[t]"]
