@@ -8,6 +8,8 @@ Benjamini & Hochberg (1995) for the FDR step.
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,27 +24,17 @@ from causalscope.graphs.timeseries import lagged_name
 from causalscope.independence import DSeparationOracle, ParCorr
 
 
-def _var(p: int, t: int, seed: int, max_lag: int = 2, coef: float = 0.4) -> tuple[np.ndarray, dict[int, list[tuple[int, int]]]]:
-    """A random stable VAR(max_lag): each series has its own lag-1 term and two lagged parents."""
-    rng = np.random.default_rng(seed)
-    a = np.zeros((max_lag, p, p))
-    for j in range(p):
-        a[0, j, j] = 0.5
-        for i in rng.choice([v for v in range(p) if v != j], size=min(2, p - 1), replace=False):
-            a[int(rng.integers(1, max_lag + 1)) - 1, j, i] = coef * rng.choice([-1.0, 1.0])
-    comp = np.zeros((p * max_lag, p * max_lag))
-    comp[:p] = np.hstack(list(a))
-    comp[p:, :-p] = np.eye(p * (max_lag - 1))
-    rho = np.abs(np.linalg.eigvals(comp)).max()
-    if rho > 0.9:
-        a *= 0.9 / rho
-    burn = 100
-    x = rng.normal(size=(t + burn, p))
-    for s in range(max_lag, t + burn):
-        for lag in range(max_lag):
-            x[s] += a[lag] @ x[s - lag - 1]
-    parents = {j: [(i, lag + 1) for lag in range(max_lag) for i in range(p) if a[lag, j, i] != 0] for j in range(p)}
-    return x[burn:], parents
+def _load_simulator() -> Any:
+    """The benchmark's random stable VAR(2) (benchmarks/bench_timeseries.py), one simulator for both."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_timeseries.py"
+    spec = importlib.util.spec_from_file_location("bench_timeseries_under_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.simulate_var
+
+
+_var = _load_simulator()
 
 
 def _tigramite(x: np.ndarray) -> Any:

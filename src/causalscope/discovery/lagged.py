@@ -59,6 +59,7 @@ __all__ = [
     "LaggedParents",
     "lagged_design",
     "design_columns",
+    "batched_statistics",
     "select_lagged_parents",
 ]
 
@@ -257,8 +258,13 @@ def _optional_int(value: object, name: str, minimum: int) -> int | None:
     return int(value)
 
 
-def _evaluate(ci_test: Any, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Statistics and p-values of one batch (one ``|Z|``), in memory-bounded slices."""
+def batched_statistics(ci_test: Any, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Statistics and p-values of one batch (one ``|Z| = k``) from ``ci_test.statistics``.
+
+    The batch is sent in slices of at most ``2**22 / (k + 2)**2`` queries, which
+    bounds the memory of the ``(k+2) x (k+2)`` sub-matrices a partial-correlation
+    test gathers.
+    """
     m, k = zs.shape
     step = max(1, _BATCH_ENTRIES // ((k + 2) ** 2))
     if m <= step:
@@ -313,7 +319,7 @@ def _pc1_chunk(context: tuple[Any, np.ndarray, int | None, int], runs: list[_Run
                     ys.append(run.target)
                     zs.append(subset)
         z_arr = np.array(zs, dtype=np.intp).reshape(len(zs), d)
-        stat, pval = _evaluate(ci_test, cols[np.array(xs, dtype=np.intp)], cols[np.array(ys, dtype=np.intp)], cols[z_arr])
+        stat, pval = batched_statistics(ci_test, cols[np.array(xs, dtype=np.intp)], cols[np.array(ys, dtype=np.intp)], cols[z_arr])
         n_tests += len(xs)
         removed: list[set[int]] = [set() for _ in active]
         for q, (pos, cand) in enumerate(owner):

@@ -54,6 +54,7 @@ from .base import check_alpha, register_algorithm
 from .lagged import (
     LaggedDesign,
     LaggedParents,
+    batched_statistics,
     check_int,
     check_pc_alpha,
     design_columns,
@@ -68,10 +69,6 @@ if TYPE_CHECKING:
 __all__ = ["PCMCI", "pcmci", "momentary_tests", "fdr_bh", "MCIResult"]
 
 FDRMethod = Literal["fdr_bh"]
-
-#: Upper bound on the entries of the correlation sub-matrices gathered by one batch call.
-_BATCH_ENTRIES = 1 << 22
-
 
 @dataclass(frozen=True)
 class MCIResult:
@@ -100,10 +97,24 @@ class MCIResult:
     contemporaneous: np.ndarray
 
 
-def _statistics_slice(ci_test: Any, task: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    xs, ys, zs = task
-    stat, pval = ci_test.statistics(xs, ys, zs)
-    return np.asarray(stat, dtype=float), np.asarray(pval, dtype=float)
+def _mci_chunk(context: tuple[Any, ...], targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The MCI tests of the links into ``targets``: condition sets as boolean masks, one batch per size."""
+    ci_test, cols, p, y_mask, x_mask, to_test = context
+    ii, jj, tt = np.nonzero(to_test[:, targets, :])
+    jj = targets[jj]
+    if ii.size == 0:
+        return np.zeros((0, 3), dtype=np.intp), np.zeros(0), np.zeros(0)
+    z = y_mask[jj] | x_mask[ii, tt]  # parents of Y[t] and the parents of X[t-tau], shifted by tau
+    z[np.arange(ii.size), tt * p + ii] = False  # X itself is never a condition
+    sizes = z.sum(axis=1)
+    links = np.column_stack([ii, jj, tt])
+    stat = np.empty(ii.size)
+    pval = np.empty(ii.size)
+    for k in np.unique(sizes):
+        rows = np.flatnonzero(sizes == k)
+        zs = cols[np.nonzero(z[rows])[1].reshape(rows.size, int(k))]
+        stat[rows], pval[rows] = batched_statistics(ci_test, cols[tt[rows] * p + ii[rows]], cols[jj[rows]], zs)
+    return links, stat, pval
 
 
 def momentary_tests(
@@ -140,7 +151,7 @@ def momentary_tests(
         allowed is not tested (statistic 0, p-value 1); a required one is not
         tested either and gets statistic 1 and p-value 0 (tigramite's convention).
     n_jobs:
-        Workers for the batches; the answer does not depend on it.
+        Workers (the targets are split among them); the answer does not depend on it.
 
     Returns
     -------
@@ -161,44 +172,34 @@ def momentary_tests(
     allowed_arr = np.ones(shape, dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
     required_arr = np.zeros(shape, dtype=bool) if required is None else np.asarray(required, dtype=bool)
     cols = design_columns(ci_test, design)
-    py = [list(pa)[:max_conds_py] if max_conds_py is not None else list(pa) for pa in parents]
-    px = [list(pa)[:max_conds_px] if max_conds_px is not None else list(pa) for pa in parents]
-    by_size: dict[int, list[tuple[int, int, int, tuple[int, ...]]]] = {}
-    for j in range(p):
-        y_conds = [lag * p + i for i, lag in py[j]]
+    n_cols = p * (design.max_lag + 1)
+    y_mask = np.zeros((p, n_cols), dtype=bool)
+    x_mask = np.zeros((p, tau_max + 1, n_cols), dtype=bool)
+    for j, pa in enumerate(parents):
+        pa = list(pa)
+        y_pa = pa[:max_conds_py] if max_conds_py is not None else pa
+        x_pa = pa[:max_conds_px] if max_conds_px is not None else pa
+        y_mask[j, [lag * p + i for i, lag in y_pa]] = True
         for tau in range(tau_min, tau_max + 1):
-            for i in range(p):
-                if (i == j and tau == 0) or not allowed_arr[i, j, tau] or required_arr[i, j, tau]:
-                    continue
-                x = tau * p + i
-                z = dict.fromkeys(c for c in y_conds if c != x)
-                z.update(dict.fromkeys((lag + tau) * p + k for k, lag in px[i]))
-                by_size.setdefault(len(z), []).append((i, j, tau, tuple(z)))
+            x_mask[j, tau, [(lag + tau) * p + i for i, lag in x_pa]] = True
+    to_test = allowed_arr & ~required_arr
+    to_test[:, :, :tau_min] = False
+    to_test[np.arange(p), np.arange(p), 0] = False
+    context = (ci_test, cols, p, y_mask, x_mask, to_test)
+    links_per_target = max(1, int(to_test.sum()) // max(p, 1))
+    per_chunk = max(1, (1 << 25) // max(1, links_per_target * n_cols))  # masks of at most ~32 MB
+    with open_executor(n_jobs) as ex:
+        per_chunk = min(per_chunk, -(-p // ex.n_workers))
+        chunks = [np.arange(a, min(p, a + per_chunk)) for a in range(0, p, per_chunk)]
+        results = ex.map(_mci_chunk, chunks, context=context, chunk_size=1)
     val = np.zeros(shape)
     pv = np.ones(shape)
     tested = np.zeros(shape, dtype=bool)
-    tasks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    owners: list[np.ndarray] = []
-    for k in sorted(by_size):
-        links = by_size[k]
-        idx = np.array([(i, j, tau) for i, j, tau, _ in links], dtype=np.intp)
-        xs = cols[idx[:, 2] * p + idx[:, 0]]
-        ys = cols[idx[:, 1]]
-        zs = cols[np.array([z for *_, z in links], dtype=np.intp).reshape(len(links), k)]
-        step = max(1, _BATCH_ENTRIES // ((k + 2) ** 2))
-        for a in range(0, len(links), step):
-            tasks.append((xs[a:a + step], ys[a:a + step], zs[a:a + step]))
-            owners.append(idx[a:a + step])
-    with open_executor(n_jobs) as ex:
-        if ex.n_workers > 1:  # cut the big batches so that every worker gets a share
-            tasks, owners = _split_tasks(tasks, owners, ex.n_workers)
-        results = ex.map(_statistics_slice, tasks, context=ci_test, chunk_size=1) if tasks else []
     n_tests = 0
-    for own, (stat, pval) in zip(owners, results):
-        val[own[:, 0], own[:, 1], own[:, 2]] = stat
-        pv[own[:, 0], own[:, 1], own[:, 2]] = pval
-        tested[own[:, 0], own[:, 1], own[:, 2]] = True
-        n_tests += len(own)
+    for links, stat, pval in results:
+        idx = (links[:, 0], links[:, 1], links[:, 2])
+        val[idx], pv[idx], tested[idx] = stat, pval, True
+        n_tests += len(links)
     val[required_arr] = 1.0
     pv[required_arr] = 0.0
     directed = pv[:, :, 0].copy()
@@ -218,20 +219,6 @@ def _symmetrise_contemporaneous(val: np.ndarray, pv: np.ndarray, tested: np.ndar
     new_v = np.where(use_t, v0.T, v0)
     pv[:, :, 0], val[:, :, 0] = new_p, new_v
     tested[:, :, 0] |= tested[:, :, 0].T
-
-
-def _split_tasks(
-    tasks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], owners: list[np.ndarray], parts: int
-) -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], list[np.ndarray]]:
-    total = sum(len(o) for o in owners)
-    size = max(64, -(-total // parts))
-    out_t: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    out_o: list[np.ndarray] = []
-    for (xs, ys, zs), own in zip(tasks, owners):
-        for a in range(0, len(own), size):
-            out_t.append((xs[a:a + size], ys[a:a + size], zs[a:a + size]))
-            out_o.append(own[a:a + size])
-    return out_t, out_o
 
 
 def fdr_bh(p_matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
