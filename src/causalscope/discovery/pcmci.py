@@ -376,7 +376,9 @@ class PCMCI(Component):
         links ``"-->"``, contemporaneous ``"o-o"``, strength = MCI statistic,
         p-value = (adjusted) MCI p-value.
     val_matrix_, p_matrix_:
-        ``(p, p, tau_max + 1)`` arrays, ``[i, j, tau]`` for ``X_i[t-tau] --> X_j[t]``.
+        ``(p, p, tau_max + 1)`` arrays, ``[i, j, tau]`` for ``X_i[t-tau] --> X_j[t]``
+        (also as ``values_`` and ``p_values_``, the names every time-series
+        algorithm uses).
     parents_:
         The PC1 condition sets ``{target: [(source, lag), ...]}``, strongest first.
     selection_:
@@ -534,6 +536,7 @@ class PCMCI(Component):
         self.parents_ = selection.named()
         self.val_matrix_ = mci.val_matrix
         self.p_matrix_ = p_matrix
+        self.values_, self.p_values_ = self.val_matrix_, self.p_matrix_  # the time-series interface's names
         self.n_tests_ = selection.n_tests + mci.n_tests
         self.graph_: TimeSeriesGraph = TimeSeriesGraph.from_arrays(
             variables, graph_marks(p_matrix, mci.contemporaneous, alpha, required, tau_min),
