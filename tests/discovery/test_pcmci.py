@@ -227,11 +227,44 @@ def test_bad_input_raises_typed_errors(options: dict[str, Any], error: type[Exce
         PCMCI(**options).fit(frame)
 
 
-def test_grid_needs_a_model_selection_criterion() -> None:
-    """pc_alpha=None with a test lacking model_selection_criterion (Fisher-z) raises, naming pc_alpha."""
-    x, _ = _var(3, 100, seed=8)
-    with pytest.raises(InvalidParameterError, match="pc_alpha"):
-        PCMCI(ci_test="fisherz", pc_alpha=None).fit(x)
+def test_grid_with_a_test_without_criterion() -> None:
+    """A pc_alpha grid with Fisher-z is scored by ParCorr's AIC: per target, the level whose parents score lowest.
+
+    Reference: separate single-level runs of the same test, scored by hand with
+    ParCorr.model_selection_criterion on the same design.
+    """
+    x, _ = _var(4, 200, seed=8)
+    grid = [0.05, 0.4]
+    est = PCMCI(ci_test="fisherz", tau_max=2, pc_alpha=grid).fit(x)
+    design = lagged_design(as_time_series(x), 4)
+    scorer = ParCorr(design.frame())
+    singles = [PCMCI(ci_test="fisherz", tau_max=2, pc_alpha=a).fit(x).selection_ for a in grid]
+    for j in range(4):
+        scores = [
+            scorer.model_selection_criterion(
+                np.array([j]), np.array([[lag * 4 + i for i, lag in sel.parents[j]]]).reshape(1, -1)
+            )[0]
+            for sel in singles
+        ]
+        best = int(np.argmin(scores))
+        assert est.selection_.pc_alpha[j] == grid[best]
+        assert est.selection_.parents[j] == singles[best].parents[j]
+
+
+def test_discrete_aic_by_hand() -> None:
+    """discrete_aic equals -2 log-likelihood of the conditional frequencies + 2 (levels - 1) configurations."""
+    from causalscope.discovery.lagged import discrete_aic
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 3, size=(200, 2))
+    y = (x[:, 0] + rng.integers(0, 2, 200)) % 3
+    frame = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y})
+    counts = frame.groupby(["a", "b", "y"]).size()
+    totals = frame.groupby(["a", "b"]).size()
+    loglik = sum(n * np.log(n / totals[(a, b)]) for (a, b, _), n in counts.items())
+    assert discrete_aic(y, x) == pytest.approx(-2 * loglik + 2 * 2 * len(totals), rel=1e-12)
+    est = PCMCI(ci_test="gsq", tau_max=1, tau_min=1, pc_alpha=None).fit(frame)  # a grid with a discrete test runs
+    assert len(est.selection_.pc_alpha) == 3
 
 
 def test_other_registered_tests() -> None:
