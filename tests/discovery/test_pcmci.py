@@ -20,7 +20,7 @@ from causalscope.data.timeseries import as_time_series
 from causalscope.discovery import PCMCI, fdr_bh, lagged_design, pcmci, select_lagged_parents
 from causalscope.exceptions import DataError, InvalidParameterError
 from causalscope.graphs import DAG
-from causalscope.graphs.timeseries import lagged_name
+from causalscope.graphs.timeseries import TimeSeriesGraph, lagged_name
 from causalscope.independence import DSeparationOracle, ParCorr
 
 
@@ -121,7 +121,7 @@ def test_pc1_matches_tigramite_run_pc_stable_with_combinations() -> None:
 
 
 def _true_window(parents: dict[int, list[tuple[int, int]]], names: list[str], n_lags: int) -> DAG:
-    """The stationary time-window DAG over X[t-n_lags]..X[t], built here by hand from the true parents."""
+    """The stationary time-window DAG over X[t-n_lags]..X[t], built here by hand (checks TimeSeriesGraph.unroll)."""
     nodes = [lagged_name(v, lag) for lag in range(n_lags + 1) for v in names]
     edges = [
         f"{lagged_name(names[i], s + lag)} --> {lagged_name(names[j], s)}"
@@ -146,11 +146,16 @@ def test_oracle_recovers_the_lagged_graph(seed: int) -> None:
     names = [f"V{k}" for k in range(p)]
     parents = {j: sorted({(j, 1)} | {(int(i), int(rng.integers(1, tau_max + 1))) for i in rng.choice(p, 2, replace=False)})
                for j in range(p)}
-    oracle = DSeparationOracle(_true_window(parents, names, 2 * tau_max))
+    truth = TimeSeriesGraph(names, tau_max, {(names[i], lag, names[j]): "-->" for j, pa in parents.items() for i, lag in pa})
+    window = truth.unroll(2 * tau_max)
+    hand = _true_window(parents, names, 2 * tau_max)
+    assert set(window.nodes) == set(hand.nodes) and set(window.edges) == set(hand.edges)
+    oracle = DSeparationOracle(window)
     frame = pd.DataFrame(np.random.default_rng(0).normal(size=(60, p)), columns=names)
     est = PCMCI(ci_test=oracle, tau_max=tau_max, tau_min=1, pc_alpha=0.5, alpha=0.5).fit(frame)
     expected = sorted(f"{lagged_name(names[i], lag)} --> {lagged_name(names[j], 0)}" for j, pa in parents.items() for i, lag in pa)
     assert sorted(est.graph_.lagged_edges()) == expected
+    assert dict(est.graph_.links) == dict(truth.links)
     for j, pa in parents.items():  # PC1 keeps a superset of the parents
         assert set(pa) <= set(est.selection_.parents[j])
 
