@@ -202,6 +202,7 @@ def test_function_and_attributes() -> None:
     assert est.p_matrix_.shape == est.val_matrix_.shape == (3, 3, 3)
     assert est.variables_ == ["X0", "X1", "X2"] and set(est.parents_) == {"X0", "X1", "X2"}
     assert pcmci(x, tau_max=2) == est.graph_
+    assert PCMCI(tau_max=2).fit(as_time_series(x)).graph_ == est.graph_  # a validated series as the CLI passes it
 
 
 @pytest.mark.parametrize(

@@ -460,8 +460,9 @@ class PCMCI(Component):
         Parameters
         ----------
         data:
-            A DataFrame, array or :class:`~causalscope.data.Dataset` (see
-            :func:`~causalscope.data.timeseries.as_time_series`).
+            A DataFrame, array or :class:`~causalscope.data.Dataset` (validated by
+            :func:`~causalscope.data.timeseries.as_time_series`), or a
+            :class:`~causalscope.data.timeseries.TimeSeriesData` it returned.
 
         Returns
         -------
@@ -478,13 +479,16 @@ class PCMCI(Component):
         InvalidParameterError
             Bad hyperparameters.
         """
-        from ..data.timeseries import as_time_series
+        from ..data.timeseries import TimeSeriesData, as_time_series
         from ..graphs.timeseries import TimeSeriesGraph
         from ..independence import make_ci_test
         from .knowledge import as_knowledge
 
         tau_max, tau_min, alpha = self._check()
-        ts = as_time_series(data, time_column=self.time_column, tau_max=tau_max)
+        if isinstance(data, TimeSeriesData):  # validated already (the CLI, the copilot)
+            ts = data
+        else:
+            ts = as_time_series(data, time_column=self.time_column, tau_max=tau_max)
         variables = tuple(ts.variables)
         p, n = len(variables), ts.n_samples
         need = 2 * tau_max + p * tau_max + 3
