@@ -12,6 +12,7 @@ from ..utils import lazy_exports
 if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
     from .dataset import Dataset
     from .kinds import MAX_INFERRED_LEVELS, MISSING_POLICIES, ColumnKind, MissingPolicy
+    from .timeseries import TimeGap, TimeSeriesData, as_time_series, min_time_series_length
     from .readers import SUPPORTED_EXTENSIONS, read_csv, read_data, read_parquet
     from .profile import DataProfile, Flag, MissingnessProfile, PairProfile, Regime, VariableProfile, profile_data
     from .deterministic import (

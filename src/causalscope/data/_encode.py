@@ -32,6 +32,7 @@ __all__ = [
     "format_rows",
     "json_label",
     "object_numeric",
+    "time_values",
 ]
 
 logger = get_logger("causalscope.data.dataset")
@@ -268,7 +269,8 @@ def _encode_numeric(
     return _Encoded(_codes_to_float(np.asarray(codes, dtype=np.int64)), kind, labels)
 
 
-def encode_time(name: str, series: pd.Series, domain: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
+def time_values(name: str, series: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """The time column's values as ``int64``, ``float64`` or ``datetime64`` (no order check)."""
     dtype = series.dtype
     if ptypes.is_bool_dtype(dtype):
         raise DataError(f"time column {name!r} is boolean; it must hold numbers or dates")
@@ -289,6 +291,11 @@ def encode_time(name: str, series: pd.Series, domain: np.ndarray | None, positio
                 f"time column {name!r} must hold numbers or ISO 8601 dates; "
                 f"its values could not be read as either ({exc})"
             ) from None
+    return np.asarray(t)
+
+
+def encode_time(name: str, series: pd.Series, domain: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
+    t = time_values(name, series, positions)
     # Strictly increasing within each domain (or over the whole table).
     if t.shape[0] > 1:
         if domain is None:
