@@ -85,3 +85,14 @@ def test_bad_input_raises_typed_errors() -> None:
         select_order(nan, 2)
     with pytest.raises(InvalidParameterError, match="criterion"):
         select_order(x, 2).selected("aicc")  # type: ignore[arg-type]
+
+
+def test_own_sample_selection_compares_separate_fits() -> None:
+    """Reference: the criteria of separate statsmodels VAR(k).fit results (each on its own rows)."""
+    sm = pytest.importorskip("statsmodels.tsa.api")
+    x = _series(3, 150, 4, order=3)
+    ours = select_order(x, 4, sample="own")
+    for k in range(0, 5):
+        ref = sm.VAR(x).fit(k)
+        assert ours.criteria["bic"][k] == pytest.approx(ref.bic, abs=1e-8)
+        assert ours.nobs[k] == ref.nobs

@@ -42,13 +42,15 @@ import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
 
-__all__ = ["VARFit", "LagOrderSelection", "fit_var", "select_order", "lag_design", "Criterion", "Trend"]
+__all__ = ["VARFit", "LagOrderSelection", "fit_var", "select_order", "lag_design", "Criterion", "Trend", "LagSample"]
 
 Trend = Literal["n", "c", "ct"]
 Criterion = Literal["aic", "bic", "hqic", "fpe"]
+LagSample = Literal["common", "own"]
 
 TRENDS = ("n", "c", "ct")
 CRITERIA = ("aic", "bic", "hqic", "fpe")
+LAG_SAMPLES = ("common", "own")
 
 
 def check_trend(trend: object) -> int:
@@ -277,19 +279,22 @@ class LagOrderSelection:
     ----------
     maxlags:
         The largest order compared.
+    sample:
+        ``"common"`` or ``"own"`` (see :func:`select_order`).
     orders:
         The orders compared: ``0..maxlags``, or ``1..maxlags`` for ``trend="n"``
         (order 0 without deterministic terms has no parameters; as statsmodels).
     criteria:
         ``{"aic": array, "bic": ..., "hqic": ..., "fpe": ...}``, one entry per order.
     nobs:
-        The rows of the common sample, ``T - maxlags``.
+        The rows each order was fitted on (``T - maxlags`` for all on the common sample).
     """
 
     maxlags: int
+    sample: LagSample
     orders: np.ndarray
     criteria: dict[str, np.ndarray]
-    nobs: int
+    nobs: tuple[int, ...]
 
     def selected(self, criterion: Criterion = "bic", *, min_order: int = 1) -> int:
         """The order in ``min_order..maxlags`` minimising ``criterion`` (the first one on ties).
@@ -308,18 +313,22 @@ class LagOrderSelection:
         """JSON-able dictionary."""
         return {
             "maxlags": self.maxlags,
-            "nobs": self.nobs,
+            "sample": self.sample,
+            "nobs": list(self.nobs),
             "orders": self.orders.tolist(),
             "criteria": {k: v.tolist() for k, v in self.criteria.items()},
         }
 
 
-def select_order(data: Any, maxlags: int, *, trend: Trend = "c") -> LagOrderSelection:
+def select_order(data: Any, maxlags: int, *, trend: Trend = "c", sample: LagSample = "common") -> LagOrderSelection:
     """AIC, BIC, HQIC and FPE of the VAR orders ``0..maxlags`` (``1..`` for ``trend="n"``) on a common sample.
 
-    Order ``k`` is fitted on the rows ``maxlags..T-1`` (``offset = maxlags - k``),
-    as statsmodels' ``VAR.select_order`` documents, so every order is judged on
-    the same ``T - maxlags`` rows.
+    With ``sample="common"`` (default) order ``k`` is fitted on the rows
+    ``maxlags..T-1`` (``offset = maxlags - k``), as statsmodels' ``VAR.select_order``
+    documents, so every order is judged on the same ``T - maxlags`` rows. With
+    ``sample="own"`` order ``k`` is fitted on every row it can use (``k..T-1``) and
+    judged by that fit's criteria (what comparing separate ``VAR(k).fit`` results
+    does, as the ``lingam`` package's ``VARLiNGAM`` selects its lag).
 
     Parameters
     ----------
@@ -329,6 +338,8 @@ def select_order(data: Any, maxlags: int, *, trend: Trend = "c") -> LagOrderSele
         The largest order, ``>= 1``.
     trend:
         As in :func:`fit_var`.
+    sample:
+        ``"common"`` or ``"own"``, as above.
 
     Returns
     -------
@@ -346,13 +357,16 @@ def select_order(data: Any, maxlags: int, *, trend: Trend = "c") -> LagOrderSele
     values, names = series_values(data)
     d = check_trend(trend)
     top = check_order(maxlags, "maxlags", 1)
+    if sample not in LAG_SAMPLES:
+        raise InvalidParameterError(f"sample must be one of {list(LAG_SAMPLES)}; got {sample!r}")
     _check_constant(values, names)
     p = len(names)
     out: dict[str, list[float]] = {c: [] for c in CRITERIA}
-    nobs = values.shape[0] - top
     orders = np.arange(0 if d else 1, top + 1)
+    nobs: list[int] = []
     for k in orders:
-        resid = _solve(values, int(k), d, top - int(k), names)[1]
-        for name, value in _criteria(resid, nobs, int(k), p, d).items():
+        resid = _solve(values, int(k), d, top - int(k) if sample == "common" else 0, names)[1]
+        nobs.append(resid.shape[0])
+        for name, value in _criteria(resid, resid.shape[0], int(k), p, d).items():
             out[name].append(value)
-    return LagOrderSelection(top, orders, {c: np.asarray(v) for c, v in out.items()}, nobs)
+    return LagOrderSelection(top, sample, orders, {c: np.asarray(v) for c, v in out.items()}, tuple(nobs))
