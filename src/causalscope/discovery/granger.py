@@ -47,13 +47,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from ..contract import Component
-from ..data.timeseries import as_time_series
 from ..exceptions import InvalidParameterError
 from ..graphs.timeseries import TimeSeriesGraph
 from ..utils import lazy_import
 from .base import check_alpha, register_algorithm
-from .knowledge import as_knowledge
-from .var_model import CRITERIA, Criterion, LagOrderSelection, Trend, VARFit, check_order, fit_var, select_order
+from .var_model import Criterion, Trend, VARFit, choose_order, fit_var, time_series_input
 
 if TYPE_CHECKING:
     from scipy.special import chdtrc, fdtrc
@@ -275,55 +273,29 @@ class ConditionalGranger(Component):
         self.time_column = time_column
         self.knowledge = knowledge
 
-    def _check_params(self) -> float:
-        check_order(self.tau_max, "tau_max", 1)
-        if self.criterion is not None and self.criterion not in CRITERIA:
-            raise InvalidParameterError(f"criterion must be None or one of {list(CRITERIA)}; got {self.criterion!r}")
+    def fit(self, data: object) -> ConditionalGranger:
+        """Fit the VAR on ``data`` (numeric columns in time order) and test every ordered pair.
+
+        Raises ``InvalidParameterError`` for a bad hyperparameter or knowledge
+        naming an unknown variable, and ``DataError`` for a series
+        :func:`~causalscope.data.timeseries.as_time_series` rejects or a singular design.
+        """
         if self.test not in _TESTS:
             raise InvalidParameterError(f"test must be one of {list(_TESTS)}; got {self.test!r}")
         if self.fdr_method not in _FDR:
             raise InvalidParameterError(f"fdr_method must be one of {list(_FDR)}; got {self.fdr_method!r}")
-        return check_alpha(self.alpha)
-
-    def fit(self, data: object) -> ConditionalGranger:
-        """Fit the VAR and test every ordered pair.
-
-        Parameters
-        ----------
-        data:
-            A DataFrame, 2-D array or :class:`~causalscope.data.Dataset` of
-            numeric columns in time order (see
-            :func:`~causalscope.data.timeseries.as_time_series`).
-
-        Returns
-        -------
-        ConditionalGranger
-            ``self``.
-
-        Raises
-        ------
-        InvalidParameterError
-            For a bad hyperparameter or knowledge naming an unknown variable.
-        DataError
-            For data :func:`~causalscope.data.timeseries.as_time_series` rejects,
-            or a singular VAR design.
-        """
-        alpha = self._check_params()
-        ts = as_time_series(data, time_column=self.time_column, tau_max=int(self.tau_max))  # type: ignore[arg-type]
+        alpha = check_alpha(self.alpha)
+        ts, knowledge = time_series_input(
+            data, time_column=self.time_column, tau_max=self.tau_max, knowledge=self.knowledge
+        )
         names = ts.variables
-        knowledge = as_knowledge(self.knowledge)
         p = len(names)
-        forbidden = np.zeros((p, p), dtype=bool)
-        required = np.zeros((p, p), dtype=bool)
+        forbidden: np.ndarray = np.zeros((p, p), dtype=bool)
+        required: np.ndarray = np.zeros((p, p), dtype=bool)
         if knowledge is not None:
-            knowledge.validate(names)
             forbidden = np.asarray(knowledge.forbidden_matrix(names), dtype=bool)
             required = np.asarray(knowledge.required_matrix(names), dtype=bool)
-        selection: LagOrderSelection | None = None
-        order = int(self.tau_max)
-        if self.criterion is not None:
-            selection = select_order(ts, order, trend=self.trend)
-            order = selection.selected(self.criterion, min_order=1)
+        order, selection = choose_order(ts, self.tau_max, self.criterion, trend=self.trend)
         fit = fit_var(ts, order, trend=self.trend)
         tests = granger_tests(fit, self.test)
         p_values = tests.p_value.copy()
@@ -357,19 +329,8 @@ def _lagged_graph(
     return TimeSeriesGraph(names, tau_max, links, strength=strength, p_value=pvals)
 
 
-def granger(
-    data: object,
-    *,
-    tau_max: int = 3,
-    criterion: Criterion | None = "bic",
-    trend: Trend = "c",
-    test: GrangerTest = "f",
-    alpha: float = 0.05,
-    fdr_method: FDRMethod = "none",
-    time_column: str | None = None,
-    knowledge: Any = None,
-) -> TimeSeriesGraph:
-    """Conditional Granger causality as a function: the lagged graph (see :class:`ConditionalGranger`).
+def granger(data: object, **kwargs: Any) -> TimeSeriesGraph:
+    """Conditional Granger causality as a function: the lagged graph (keyword arguments as for :class:`ConditionalGranger`).
 
     Examples
     --------
@@ -380,14 +341,4 @@ def granger(
     >>> granger(y, tau_max=2).lagged_edges()
     ['X0[t-1] --> X1[t]']
     """
-    model = ConditionalGranger(
-        tau_max=tau_max,
-        criterion=criterion,
-        trend=trend,
-        test=test,
-        alpha=alpha,
-        fdr_method=fdr_method,
-        time_column=time_column,
-        knowledge=knowledge,
-    )
-    return model.fit(data).graph_
+    return ConditionalGranger(**kwargs).fit(data).graph_

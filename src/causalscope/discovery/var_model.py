@@ -40,9 +40,22 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..data.timeseries import TimeSeriesData, as_time_series
 from ..exceptions import DataError, InvalidParameterError
+from .knowledge import Knowledge, as_knowledge
 
-__all__ = ["VARFit", "LagOrderSelection", "fit_var", "select_order", "lag_design", "Criterion", "Trend", "LagSample"]
+__all__ = [
+    "VARFit",
+    "LagOrderSelection",
+    "fit_var",
+    "select_order",
+    "choose_order",
+    "lag_design",
+    "time_series_input",
+    "Criterion",
+    "Trend",
+    "LagSample",
+]
 
 Trend = Literal["n", "c", "ct"]
 Criterion = Literal["aic", "bic", "hqic", "fpe"]
@@ -370,3 +383,34 @@ def select_order(data: Any, maxlags: int, *, trend: Trend = "c", sample: LagSamp
         for name, value in _criteria(resid, resid.shape[0], int(k), p, d).items():
             out[name].append(value)
     return LagOrderSelection(top, sample, orders, {c: np.asarray(v) for c, v in out.items()}, tuple(nobs))
+
+
+def choose_order(
+    data: Any, tau_max: int, criterion: Criterion | None, *, trend: Trend = "c", sample: LagSample = "common"
+) -> tuple[int, LagOrderSelection | None]:
+    """The VAR order to use: ``tau_max`` when ``criterion`` is None, else the best in ``1..tau_max``.
+
+    Returns ``(order, selection)`` (``selection`` None without a criterion).
+    """
+    top = check_order(tau_max, "tau_max", 1)
+    if criterion is None:
+        return top, None
+    if criterion not in CRITERIA:
+        raise InvalidParameterError(f"criterion must be None or one of {list(CRITERIA)}; got {criterion!r}")
+    selection = select_order(data, top, trend=trend, sample=sample)
+    return selection.selected(criterion, min_order=1), selection
+
+
+def time_series_input(
+    data: Any, *, time_column: str | None, tau_max: int, knowledge: Any
+) -> tuple[TimeSeriesData, Knowledge | None]:
+    """The validated series (:func:`~causalscope.data.timeseries.as_time_series`) and the knowledge checked against it.
+
+    Validates ``tau_max`` (an integer ``>= 1``) first.
+    """
+    top = check_order(tau_max, "tau_max", 1)
+    series = as_time_series(data, time_column=time_column, tau_max=top)
+    checked = as_knowledge(knowledge)
+    if checked is not None:
+        checked.validate(series.variables)
+    return series, checked

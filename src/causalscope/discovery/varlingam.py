@@ -55,13 +55,12 @@ import numpy as np
 import pandas as pd
 
 from ..contract import Component
-from ..data.timeseries import as_time_series
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs.timeseries import TimeSeriesGraph, lagged_name
 from ..parallel import open_executor, task_seeds
 from ..utils import RandomState, check_random_state, lazy_import, lazy_njit
 from .base import register_algorithm
-from .knowledge import Knowledge, as_knowledge
+from .knowledge import Knowledge
 from .lingam import DirectLiNGAM
 from .var_model import (
     CRITERIA,
@@ -72,9 +71,10 @@ from .var_model import (
     Trend,
     VARFit,
     check_order,
+    choose_order,
     fit_var,
     lag_design,
-    select_order,
+    time_series_input,
 )
 
 if TYPE_CHECKING:
@@ -144,11 +144,7 @@ class _Settings:
 
 
 def _estimate(values: np.ndarray, s: _Settings) -> _Estimate:
-    selection: LagOrderSelection | None = None
-    order = s.tau_max
-    if s.criterion is not None:
-        selection = select_order(values, s.tau_max, trend=s.trend, sample=s.lag_sample)
-        order = selection.selected(s.criterion, min_order=1)
+    order, selection = choose_order(values, s.tau_max, s.criterion, trend=s.trend, sample=s.lag_sample)
     var = fit_var(values, order, trend=s.trend)
     lingam = DirectLiNGAM(knowledge=s.knowledge).fit(pd.DataFrame(var.resid, columns=list(s.names)))
     position = {name: k for k, name in enumerate(s.names)}
@@ -401,7 +397,6 @@ class VARLiNGAM(Component):
         self.n_jobs = n_jobs
 
     def _settings(self, data: object) -> tuple[np.ndarray, _Settings]:
-        check_order(self.tau_max, "tau_max", 1)
         if self.criterion is not None and self.criterion not in CRITERIA:
             raise InvalidParameterError(f"criterion must be None or one of {list(CRITERIA)}; got {self.criterion!r}")
         if self.lag_sample not in LAG_SAMPLES:
@@ -409,37 +404,22 @@ class VARLiNGAM(Component):
         if not isinstance(self.prune, (bool, np.bool_)):
             raise InvalidParameterError(f"prune must be True or False; got {self.prune!r}")
         check_random_state(self.random_state)
-        ts = as_time_series(data, time_column=self.time_column, tau_max=int(self.tau_max))  # type: ignore[arg-type]
-        knowledge = as_knowledge(self.knowledge)
-        if knowledge is not None:
-            knowledge.validate(ts.variables)
+        ts, knowledge = time_series_input(
+            data, time_column=self.time_column, tau_max=self.tau_max, knowledge=self.knowledge
+        )
         settings = _Settings(
             tuple(ts.variables), int(self.tau_max), self.criterion, self.lag_sample, self.trend, bool(self.prune), knowledge
         )
         return ts.values, settings
 
     def fit(self, data: object) -> VARLiNGAM:
-        """Fit the VAR, DirectLiNGAM on its residuals, and the structural matrices.
+        """Estimate the reduced-form VAR, the causal order of its residuals and ``B_0 .. B_k``.
 
-        Parameters
-        ----------
-        data:
-            A DataFrame, 2-D array or :class:`~causalscope.data.Dataset` of
-            numeric columns in time order (see
-            :func:`~causalscope.data.timeseries.as_time_series`).
-
-        Returns
-        -------
-        VARLiNGAM
-            ``self``.
-
-        Raises
-        ------
-        InvalidParameterError
-            For a bad hyperparameter or knowledge naming an unknown variable.
-        DataError
-            For data :func:`~causalscope.data.timeseries.as_time_series` rejects,
-            a singular VAR design or too few rows.
+        ``data`` holds numeric columns in time order (see
+        :func:`~causalscope.data.timeseries.as_time_series`, which raises
+        ``DataError`` for what it rejects); a bad hyperparameter raises
+        ``InvalidParameterError``, a singular design or too few rows ``DataError``.
+        Returns ``self``.
         """
         values, settings = self._settings(data)
         self._store(values, settings, _estimate(values, settings))
@@ -518,18 +498,8 @@ def _structural_graph(names: Sequence[str], tau_max: int, matrices: np.ndarray, 
     return TimeSeriesGraph(names, tau_max, links, strength=strength, p_value=pvals)
 
 
-def varlingam(
-    data: object,
-    *,
-    tau_max: int = 3,
-    criterion: Criterion | None = "bic",
-    lag_sample: LagSample = "common",
-    trend: Trend = "c",
-    prune: bool = True,
-    time_column: str | None = None,
-    knowledge: Any = None,
-) -> TimeSeriesGraph:
-    """VARLiNGAM as a function: the lagged graph (see :class:`VARLiNGAM`).
+def varlingam(data: object, **kwargs: Any) -> TimeSeriesGraph:
+    """VARLiNGAM as a function: the lagged graph (keyword arguments as for :class:`VARLiNGAM`).
 
     Examples
     --------
@@ -541,13 +511,4 @@ def varlingam(
     >>> varlingam(x, tau_max=1).lagged_edges()
     ['X0[t-1] --> X0[t]', 'X0[t-1] --> X1[t]', 'X0[t] --> X1[t]']
     """
-    model = VARLiNGAM(
-        tau_max=tau_max,
-        criterion=criterion,
-        lag_sample=lag_sample,
-        trend=trend,
-        prune=prune,
-        time_column=time_column,
-        knowledge=knowledge,
-    )
-    return model.fit(data).graph_
+    return VARLiNGAM(**kwargs).fit(data).graph_
