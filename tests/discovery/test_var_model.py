@@ -96,3 +96,17 @@ def test_own_sample_selection_compares_separate_fits() -> None:
         ref = sm.VAR(x).fit(k)
         assert ours.criteria["bic"][k] == pytest.approx(ref.bic, abs=1e-8)
         assert ours.nobs[k] == ref.nobs
+
+
+def test_choose_order_fixed_and_by_criterion() -> None:
+    """Oracle: no criterion gives tau_max; a criterion gives select_order's choice in 1..tau_max."""
+    from causalscope.discovery.var_model import choose_order
+
+    x = _series(3, 300, 5, order=2)
+    assert choose_order(x, 4, None) == (4, None)
+    order, selection = choose_order(x, 4, "aic")
+    assert selection is not None and order == selection.selected("aic") >= 1
+    with pytest.raises(InvalidParameterError, match="criterion"):
+        choose_order(x, 4, "aicc")  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="tau_max"):
+        choose_order(x, 0, None)
