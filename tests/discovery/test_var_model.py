@@ -110,3 +110,20 @@ def test_choose_order_fixed_and_by_criterion() -> None:
         choose_order(x, 4, "aicc")  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="tau_max"):
         choose_order(x, 0, None)
+
+
+def test_time_series_input_takes_a_validated_series() -> None:
+    """Oracle: a TimeSeriesData passes through unchanged; a frame is validated with its time column."""
+    import pandas as pd
+
+    from causalscope.data.timeseries import as_time_series
+    from causalscope.discovery.var_model import time_series_input
+
+    frame = pd.DataFrame(_series(2, 60, 6, order=1), columns=["a", "b"]).assign(t=np.arange(60))
+    series = as_time_series(frame, time_column="t")
+    same, knowledge = time_series_input(series, time_column=None, tau_max=2, knowledge=None)
+    assert same is series and knowledge is None
+    built, _ = time_series_input(frame, time_column="t", tau_max=2, knowledge={"forbidden": [["a", "b"]]})
+    assert built.variables == ("a", "b")
+    with pytest.raises(DataError):
+        time_series_input(series, time_column=None, tau_max=2, knowledge={"forbidden": [["a", "zzz"]]})

@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..data.timeseries import TimeSeriesData, as_time_series
+from ..data.timeseries import TimeSeriesData, as_time_series, ensure_time_series
 from ..exceptions import DataError, InvalidParameterError
 from .knowledge import Knowledge, as_knowledge
 
@@ -406,10 +406,14 @@ def time_series_input(
 ) -> tuple[TimeSeriesData, Knowledge | None]:
     """The validated series (:func:`~causalscope.data.timeseries.as_time_series`) and the knowledge checked against it.
 
-    Validates ``tau_max`` (an integer ``>= 1``) first.
+    Validates ``tau_max`` (an integer ``>= 1``) first. A :class:`~causalscope.data.timeseries.TimeSeriesData`
+    is used as it is (only its length is checked; ``time_column`` is not needed).
     """
     top = check_order(tau_max, "tau_max", 1)
-    series = as_time_series(data, time_column=time_column, tau_max=top)
+    if isinstance(data, TimeSeriesData):
+        series = ensure_time_series(data, tau_max=top)
+    else:
+        series = as_time_series(data, time_column=time_column, tau_max=top)
     checked = as_knowledge(knowledge)
     if checked is not None:
         checked.validate(series.variables)
