@@ -246,7 +246,7 @@ class ConditionalGranger(Component):
     >>> model = ConditionalGranger(tau_max=3).fit(pd.DataFrame(y, columns=["a", "b", "c"]))
     >>> model.order_
     2
-    >>> model.graph_.lagged_edges()
+    >>> sorted(model.graph_.lagged_edges())
     ['a[t-1] --> a[t]', 'a[t-2] --> b[t]', 'b[t-1] --> c[t]']
     """
 

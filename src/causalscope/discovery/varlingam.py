@@ -508,7 +508,7 @@ def varlingam(data: object, **kwargs: Any) -> TimeSeriesGraph:
     >>> for t in range(1, 800):
     ...     x[t] = [0.6 * x[t - 1, 0], 0.0] + rng.laplace(size=2)
     ...     x[t, 1] += 0.9 * x[t, 0]
-    >>> varlingam(x, tau_max=1).lagged_edges()
-    ['X0[t-1] --> X0[t]', 'X0[t-1] --> X1[t]', 'X0[t] --> X1[t]']
+    >>> sorted(varlingam(x, tau_max=1).lagged_edges())
+    ['X0[t-1] --> X0[t]', 'X0[t] --> X1[t]']
     """
     return VARLiNGAM(**kwargs).fit(data).graph_
