@@ -51,7 +51,7 @@ from ..exceptions import InvalidParameterError
 from ..graphs.timeseries import TimeSeriesGraph
 from ..utils import lazy_import
 from .base import check_alpha, register_algorithm
-from .var_model import Criterion, Trend, VARFit, choose_order, fit_var, time_series_input
+from .var_model import Criterion, Trend, VARFit, canonical_order, choose_order, fit_var, time_series_input
 
 if TYPE_CHECKING:
     from scipy.special import chdtrc, fdtrc
@@ -295,9 +295,18 @@ class ConditionalGranger(Component):
         if knowledge is not None:
             forbidden = np.asarray(knowledge.forbidden_matrix(names), dtype=bool)
             required = np.asarray(knowledge.required_matrix(names), dtype=bool)
-        order, selection = choose_order(ts, self.tau_max, self.criterion, trend=self.trend)
-        fit = fit_var(ts, order, trend=self.trend)
-        tests = granger_tests(fit, self.test)
+        sorted_ts, perm = canonical_order(ts)  # computed in name order: bit-identical for any column order
+        order, selection = choose_order(sorted_ts, self.tau_max, self.criterion, trend=self.trend)
+        fit = fit_var(sorted_ts, order, trend=self.trend)
+        back = np.argsort(perm)
+        raw = granger_tests(fit, self.test)
+        tests = GrangerTests(
+            raw.statistic[np.ix_(back, back)],
+            raw.p_value[np.ix_(back, back)],
+            raw.df,
+            raw.t_values[:, back][:, :, back],
+        )
+        fit = fit.reorder(back)
         p_values = tests.p_value.copy()
         if self.fdr_method == "fdr_bh":
             p_values = fdr_bh(p_values, ~forbidden)

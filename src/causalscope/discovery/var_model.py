@@ -52,6 +52,7 @@ __all__ = [
     "choose_order",
     "lag_design",
     "time_series_input",
+    "canonical_order",
     "Criterion",
     "Trend",
     "LagSample",
@@ -188,6 +189,21 @@ class VARFit:
     def sigma_u_mle(self) -> np.ndarray:
         """The ML residual covariance (divisor ``nobs``)."""
         return (self.resid.T @ self.resid) / self.nobs
+
+    def reorder(self, perm: np.ndarray) -> VARFit:
+        """The same fit with the variables in the order ``variables[perm]`` (an exact permutation, no arithmetic)."""
+        perm = np.asarray(perm, dtype=np.int64)
+        p, d = self.n_variables, self.n_trend
+        rows = np.concatenate([np.arange(d), (d + np.arange(self.order)[:, None] * p + perm[None, :]).ravel()])
+        return VARFit(
+            tuple(self.variables[i] for i in perm),
+            self.order,
+            self.trend,
+            np.ascontiguousarray(self.params[np.ix_(rows, perm)]),
+            np.ascontiguousarray(self.resid[:, perm]),
+            np.ascontiguousarray(self.gram_inv[np.ix_(rows, rows)]),
+            self.nobs,
+        )
 
     def info_criteria(self) -> dict[str, float]:
         """``aic``, ``bic``, ``hqic`` and ``fpe`` of this fit (definitions in the module docstring)."""
@@ -418,3 +434,17 @@ def time_series_input(
     if checked is not None:
         checked.validate(series.variables)
     return series, checked
+
+
+def canonical_order(series: TimeSeriesData) -> tuple[TimeSeriesData, np.ndarray]:
+    """The series with its columns sorted by name, and the permutation (``sorted = original[:, perm]``).
+
+    The VAR-based algorithms compute in this order and permute their results
+    back, so that the answer is identical, to the last bit, for any column
+    order of the input (floating-point sums depend on the order of their terms).
+    """
+    perm = np.argsort(np.asarray(series.variables, dtype=object), kind="stable").astype(np.int64)
+    if np.array_equal(perm, np.arange(perm.size)):
+        return series, perm
+    values = np.ascontiguousarray(series.values[:, perm])
+    return TimeSeriesData(values=values, variables=tuple(series.variables[i] for i in perm)), perm

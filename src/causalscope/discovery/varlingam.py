@@ -70,6 +70,7 @@ from .var_model import (
     LagSample,
     Trend,
     VARFit,
+    canonical_order,
     check_order,
     choose_order,
     fit_var,
@@ -407,6 +408,9 @@ class VARLiNGAM(Component):
         ts, knowledge = time_series_input(
             data, time_column=self.time_column, tau_max=self.tau_max, knowledge=self.knowledge
         )
+        self._names = tuple(ts.variables)
+        # computed in name order and permuted back: bit-identical for any column order
+        ts, self._perm = canonical_order(ts)
         settings = _Settings(
             tuple(ts.variables), int(self.tau_max), self.criterion, self.lag_sample, self.trend, bool(self.prune), knowledge
         )
@@ -426,17 +430,20 @@ class VARLiNGAM(Component):
         return self
 
     def _store(self, values: np.ndarray, settings: _Settings, est: _Estimate) -> None:
-        names = settings.names
+        names = self._names
+        back = np.argsort(self._perm)
+        matrices = est.matrices[:, back][:, :, back]
+        p_values = est.p_values[:, back][:, :, back]
         self.variables_ = names
         self.order_ = est.order
         self.lag_selection_ = est.selection
-        self.var_ = est.var
-        self.residuals_ = est.var.resid
-        self.causal_order_ = tuple(names[i] for i in est.causal_order)
-        self.adjacency_matrices_ = est.matrices
-        self.p_values_ = est.p_values
-        self.values_ = np.ascontiguousarray(est.matrices.transpose(2, 1, 0))
-        self.graph_ = _structural_graph(names, settings.tau_max, est.matrices, est.p_values)
+        self.var_ = est.var.reorder(back)
+        self.residuals_ = self.var_.resid
+        self.causal_order_ = tuple(settings.names[i] for i in est.causal_order)
+        self.adjacency_matrices_ = matrices
+        self.p_values_ = p_values
+        self.values_ = np.ascontiguousarray(matrices.transpose(2, 1, 0))
+        self.graph_ = _structural_graph(names, settings.tau_max, matrices, p_values)
         self._values = values
         self._fit_settings = settings
         self._last = est
@@ -474,14 +481,15 @@ class VARLiNGAM(Component):
             draws = executor.map(_bootstrap_draw, list(range(n)), context=context, seeds=seeds, description="bootstrap")
         p = len(self.variables_)
         tau_max = self._fit_settings.tau_max
+        back = np.argsort(self._perm)
         matrices = np.zeros((n, tau_max + 1, p, p))
         for b, (_, _, mats) in enumerate(draws):
-            matrices[b, : mats.shape[0]] = mats
+            matrices[b, : mats.shape[0]] = mats[:, back][:, :, back]
         self.bootstrap_ = VARLiNGAMBootstrap(
             self.variables_,
             matrices,
             np.array([d[0] for d in draws], dtype=np.int64),
-            np.array([d[1] for d in draws], dtype=np.int64),
+            self._perm[np.array([d[1] for d in draws], dtype=np.int64)],
         )
         return self.bootstrap_
 
