@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from causalscope.discovery.granger import ConditionalGranger, fdr_bh, granger, granger_tests
+from causalscope.discovery.granger import ConditionalGranger, granger, granger_tests
+from causalscope.discovery.pcmci import fdr_bh
 from causalscope.discovery.var_model import fit_var
 from causalscope.exceptions import DataError, InvalidParameterError
 
@@ -74,11 +75,12 @@ def test_recovers_the_true_lagged_graph() -> None:
 
 
 def test_fdr_bh_matches_statsmodels() -> None:
-    """Reference: statsmodels multipletests(method='fdr_bh'); masked entries unchanged."""
+    """Reference: statsmodels multipletests(method='fdr_bh') for the BH function Granger uses (PCMCI's); masked entries unchanged."""
     multitest = pytest.importorskip("statsmodels.stats.multitest")
     rng = np.random.default_rng(0)
     p = rng.random(60) ** 3
-    np.testing.assert_allclose(fdr_bh(p), multitest.multipletests(p, method="fdr_bh")[1], atol=1e-15)
+    everything = np.ones(60, dtype=bool)
+    np.testing.assert_allclose(fdr_bh(p, everything), multitest.multipletests(p, method="fdr_bh")[1], atol=1e-15)
     mask = np.arange(60) % 2 == 0
     out = fdr_bh(p, mask)
     np.testing.assert_array_equal(out[~mask], p[~mask])
@@ -91,7 +93,7 @@ def test_fdr_option_and_knowledge() -> None:
     frame = pd.DataFrame(x, columns=list("abcd"))
     raw = ConditionalGranger(tau_max=2, criterion=None).fit(frame)
     adj = ConditionalGranger(tau_max=2, criterion=None, fdr_method="fdr_bh").fit(frame)
-    np.testing.assert_allclose(adj.p_values_, fdr_bh(raw.p_values_))
+    np.testing.assert_allclose(adj.p_values_, fdr_bh(raw.p_values_, np.ones((4, 4), dtype=bool)))
     knowledge = {"forbidden": [["a", "b"]], "required": [["d", "a"]]}
     model = ConditionalGranger(tau_max=2, criterion=None, knowledge=knowledge).fit(frame)
     assert np.isnan(model.p_values_[0, 1])

@@ -51,6 +51,7 @@ from ..exceptions import InvalidParameterError
 from ..graphs.timeseries import TimeSeriesGraph
 from ..utils import lazy_import
 from .base import check_alpha, register_algorithm
+from .pcmci import fdr_bh
 from .var_model import Criterion, Trend, VARFit, canonical_order, choose_order, fit_var, time_series_input
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ else:
     chdtrc = lazy_import("scipy.special", "chdtrc")
     fdtrc = lazy_import("scipy.special", "fdtrc")
 
-__all__ = ["ConditionalGranger", "GrangerTests", "granger", "granger_tests", "fdr_bh"]
+__all__ = ["ConditionalGranger", "GrangerTests", "granger", "granger_tests"]
 
 GrangerTest = Literal["f", "chi2"]
 FDRMethod = Literal["none", "fdr_bh"]
@@ -145,34 +146,6 @@ def granger_tests(fit: VARFit, test: GrangerTest = "f") -> GrangerTests:
         stat = wald
         pval = chdtrc(float(k), stat)
     return GrangerTests(stat, np.asarray(pval, dtype=float), df, t_values)
-
-
-def fdr_bh(p_values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values) of the entries selected by ``mask``.
-
-    Entries outside ``mask`` are returned unchanged. The adjusted value of the
-    ``r``-th smallest of ``m`` p-values is ``min_{s >= r} p_(s) m / s``, capped at 1
-    (Benjamini & Hochberg 1995).
-
-    Examples
-    --------
-    >>> fdr_bh(np.array([0.01, 0.04, 0.03, 0.5])).round(3).tolist()
-    [0.04, 0.053, 0.053, 0.5]
-    """
-    p_values = np.asarray(p_values, dtype=float)
-    out = p_values.copy()
-    sel = np.ones(p_values.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-    values = p_values[sel]
-    m = values.size
-    if m == 0:
-        return out
-    order = np.argsort(values, kind="stable")
-    scaled = values[order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    result = np.empty(m)
-    result[order] = adjusted
-    out[sel] = result
-    return out
 
 
 @register_algorithm("granger")
