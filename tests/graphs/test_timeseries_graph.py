@@ -309,3 +309,74 @@ def test_unroll_errors() -> None:
         cyc.unroll(0)
     with pytest.raises(GraphError, match="n_lags"):
         cyc.unroll(-1)
+
+
+# ---------------------------------------------------------------------- link scores
+def test_compare_timeseries_graphs_hand_counted() -> None:
+    """Link scores on a hand-made pair; the counts below were made by hand."""
+    from causalscope.graphs import compare_timeseries_graphs
+
+    true = TimeSeriesGraph(
+        ["X", "Y", "Z"], 2,
+        {("X", 1, "Y"): "-->", ("Y", 2, "Z"): "-->", ("Z", 1, "Z"): "-->", ("X", 0, "Z"): "-->", ("Y", 0, "Z"): "-->"},
+    )
+    est = TimeSeriesGraph(
+        ["Z", "Y", "X"], 1,  # other order and a shorter tau_max: Y[t-2] --> Z[t] cannot be found
+        {("X", 1, "Y"): "-->", ("Z", 1, "Z"): "-->", ("Y", 1, "X"): "-->",
+         ("Z", 0, "X"): "-->", ("Y", 0, "Z"): "o-o", ("X", 0, "Y"): "---"},
+    )
+    s = compare_timeseries_graphs(true, est)
+    assert (s["lagged"]["tp"], s["lagged"]["fp"], s["lagged"]["fn"]) == (2, 1, 1)
+    # pairs at lag 0: true {X,Z}, {Y,Z}; estimated {X,Z}, {Y,Z}, {X,Y}
+    assert (s["contemporaneous_adjacency"]["tp"], s["contemporaneous_adjacency"]["fp"],
+            s["contemporaneous_adjacency"]["fn"]) == (2, 1, 0)
+    # oriented: true X->Z, Y->Z; estimated Z->X (reversed): tp 0, fp 1, fn 2
+    assert (s["contemporaneous_orientation"]["tp"], s["contemporaneous_orientation"]["fp"],
+            s["contemporaneous_orientation"]["fn"]) == (0, 1, 2)
+    assert (s["links"]["tp"], s["links"]["fp"], s["links"]["fn"]) == (4, 2, 1)
+    assert s["links"]["precision"] == pytest.approx(4 / 6) and s["links"]["recall"] == pytest.approx(4 / 5)
+    # summary: true X-Y, Y-Z, X-Z; estimated X-Y (feedback), X-Z, Y-Z: all three pairs
+    assert s["summary_adjacency"]["f1"] == 1.0
+    assert (s["true_links"], s["estimated_links"]) == (5, 6)
+    perfect = compare_timeseries_graphs(true, true)
+    assert all(perfect[k]["f1"] == 1.0 for k in ("links", "lagged", "contemporaneous_adjacency",
+                                                  "contemporaneous_orientation", "summary_adjacency"))
+    with pytest.raises(GraphError, match="same variables"):
+        compare_timeseries_graphs(true, TimeSeriesGraph(["X", "Y"], 1))
+
+
+def test_arrays_match_tigramite_output() -> None:
+    """tigramite's own PCMCI+ result arrays (run as a black box) read in and write back unchanged."""
+    pytest.importorskip("tigramite")
+    from tigramite import data_processing as pp
+    from tigramite.independence_tests.parcorr import ParCorr
+    from tigramite.pcmci import PCMCI
+
+    from causalscope.datasets import simulate_timeseries
+
+    sim = simulate_timeseries(4, 500, tau_max=2, contemporaneous=0.6, random_state=0)
+    frame = pp.DataFrame(sim.data.to_numpy(), var_names=list(sim.observed))
+    res = PCMCI(dataframe=frame, cond_ind_test=ParCorr(), verbosity=0).run_pcmciplus(tau_max=2, pc_alpha=0.01)
+    g = TimeSeriesGraph.from_arrays(sim.observed, res["graph"], res["val_matrix"], res["p_matrix"])
+    assert any(k[1] == 0 for k in g.links) and any(k[1] > 0 for k in g.links)
+    graph, val, p = g.to_arrays()
+    assert np.array_equal(graph, res["graph"])
+    has = graph != ""
+    np.testing.assert_array_equal(val[has], res["val_matrix"][has])
+    np.testing.assert_array_equal(p[has], res["p_matrix"][has])
+    # each lagged link once, each contemporaneous pair once
+    assert len(g.links) == int((res["graph"][:, :, 1:] != "").sum() + (res["graph"][:, :, 0] != "").sum() // 2)
+
+
+def test_unroll_counts_simulated_graphs() -> None:
+    """The window holds each link once per position: sum over links of (n_lags - lag + 1) edges."""
+    from causalscope.datasets import simulate_timeseries
+
+    for seed in range(3):
+        g = simulate_timeseries(5, 10, tau_max=3, contemporaneous=0.5, random_state=seed).graph
+        for n_lags in (0, 2, 5):
+            w = g.unroll(n_lags)
+            assert w.n_edges == sum(max(0, n_lags - lag + 1) for (_, lag, _) in g.links)
+            for s, lag, t in g.links:
+                if lag <= n_lags:
+                    assert w.has_edge((lagged_name(s, lag), lagged_name(t, 0)))

@@ -7,7 +7,9 @@ bnlearn-repository Bayesian networks, and small dagitty example diagrams. Each
 packaged file keeps its provenance note beside it under ``datasets/data/``.
 
 Simulation (:mod:`causalscope.datasets.simulate`): random DAGs and data sampled
-from structural causal models, with the true graph returned alongside.
+from structural causal models, with the true graph returned alongside; and
+(:mod:`causalscope.datasets.timeseries`) stationary structural VARs and nonlinear
+time series with their true lagged graph.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
         load_bayesnet,
     )
     from .simulate import Simulation, random_dag, simulate
+    from .timeseries import TimeSeriesSimulation, simulate_timeseries
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__)
 

@@ -19,7 +19,15 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
         to_networkx,
         write_graph,
     )
-    from .metrics import GraphComparison, PrecisionRecallF1, adjacency_scores, arrowhead_scores, compare_graphs, shd
+    from .metrics import (
+        GraphComparison,
+        PrecisionRecallF1,
+        adjacency_scores,
+        arrowhead_scores,
+        compare_graphs,
+        compare_timeseries_graphs,
+        shd,
+    )
     from .equivalence import (
         apply_meek_rules,
         count_dags,
