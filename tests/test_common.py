@@ -84,8 +84,10 @@ def _timeseries(n: int = N, seed: int = 0) -> pd.DataFrame:
 #: Data for a discovery algorithm (default: linear Gaussian), and the options its fits need.
 DISCOVERY_DATA: dict[str, Callable[[], pd.DataFrame]] = {
     "lingam": lambda: _linear(noise="uniform"),
+    "varlingam": lambda: _linear(noise="uniform"),  # DirectLiNGAM on the VAR residuals needs non-Gaussian noise
     "cdnod": _domains,
     "pcmci": _timeseries,
+    "granger": _timeseries,
 }
 DISCOVERY_OPTIONS: dict[str, dict[str, Any]] = {"cdnod": {"domain_column": "domain"}}
 #: Options under which the algorithm's answer does not depend on the column order.

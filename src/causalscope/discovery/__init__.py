@@ -1,7 +1,8 @@
 """Causal discovery: learn a causal graph from data.
 
 One module per algorithm family (constraint-based PC/FCI/CD-NOD, score-based GES
-and exact search, functional LiNGAM); ``knowledge`` holds background knowledge
+and exact search, functional LiNGAM; for time series, the VAR kernel ``var_model``,
+conditional Granger and VARLiNGAM); ``knowledge`` holds background knowledge
 honoured by every algorithm. Every algorithm is an estimator (``PC(...).fit(data)``)
 and a function (``pc(data, ...)``), registered in :data:`DISCOVERY_ALGORITHMS`.
 """
@@ -25,6 +26,9 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .cdnod import CDNOD, cdnod, independent_change_dependence
     from .lagged import PC_ALPHA_GRID, LaggedDesign, LaggedParents, design_columns, lagged_design, select_lagged_parents
     from .pcmci import PCMCI, MCIResult, fdr_bh, momentary_tests, pcmci
+    from .var_model import LagOrderSelection, VARFit, fit_var, select_order
+    from .granger import ConditionalGranger, GrangerTests, granger, granger_tests
+    from .varlingam import VARLiNGAM, VARLiNGAMBootstrap, adaptive_lasso_support, varlingam
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, registries=["DISCOVERY_ALGORITHMS", "make_algorithm"])
 
