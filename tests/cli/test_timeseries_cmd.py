@@ -42,7 +42,7 @@ def test_discover_writes_the_time_series_graph_json(capsys, tmp_path, series_fil
     assert code == 0, err
     doc = json.loads(out.read_text())
     assert doc["type"] == "timeseries" and doc["tau_max"] == 2
-    assert doc["nodes"] == ["X0", "X1", "X2"]
+    assert doc["nodes"] == ["X1", "X2", "X3"]
     for key in ("edges", "lagged_edges", "link_strength", "link_p_value"):
         assert key in doc
     # the same fit through the API

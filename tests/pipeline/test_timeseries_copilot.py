@@ -58,7 +58,7 @@ def test_gaussian_series_gets_pcmciplus_and_same_seed_same_document(gaussian: tu
     assert a.choice.algorithm == "pcmciplus"
     assert a.to_dict() == b.to_dict()
     scores = compare_timeseries_graphs(truth, a.graph)
-    assert scores["link_recall"] >= 0.6
+    assert scores["links"]["recall"] >= 0.6
 
 
 def test_analysis_json_and_report(tmp_path: object, gaussian: tuple[pd.DataFrame, TimeSeriesGraph]) -> None:

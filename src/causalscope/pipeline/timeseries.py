@@ -391,8 +391,14 @@ def _score(graph: TimeSeriesGraph, reference: Mapping[str, Any] | None) -> list[
         return []
     from ..graphs.metrics import compare_timeseries_graphs
 
-    return [{"reference": label, **compare_timeseries_graphs(ref, graph)} for label, ref in reference.items()
-            if isinstance(ref, TimeSeriesGraph)]
+    out = []
+    for label, ref in reference.items():
+        if isinstance(ref, TimeSeriesGraph):
+            cmp = compare_timeseries_graphs(ref, graph)
+            links = cmp["links"]
+            out.append({"reference": label, "link_precision": links["precision"], "link_recall": links["recall"],
+                        "link_f1": links["f1"], **cmp})
+    return out
 
 
 def _limitations(choice: SeriesChoice, prof: Any) -> list[str]:
