@@ -292,3 +292,6 @@ def test_other_registered_tests() -> None:
         y[t, 2] += 0.5 * y[t - 1, 2]
     est = PCMCI(ci_test="rcot", tau_max=1, tau_min=1, alpha=0.01).fit(y)
     assert sorted(est.graph_.lagged_edges()) == ["X0[t-1] --> X1[t]", "X2[t-1] --> X2[t]"]
+    seeded = PCMCI(ci_test="rcot", tau_max=1, tau_min=1, random_state=5)
+    assert np.array_equal(seeded.fit(y).p_matrix_, seeded.clone().fit(y).p_matrix_)  # same seed, same answer
+    assert not np.array_equal(seeded.p_matrix_, est.p_matrix_)  # the seed reaches the random features

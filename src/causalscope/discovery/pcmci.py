@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
-from ..contract import Component
+from ..contract import Component, parameter_names
 from ..exceptions import DataError, InvalidParameterError
 from ..parallel import NJobs, open_executor
 from .base import check_alpha, register_algorithm
@@ -365,6 +365,9 @@ class PCMCI(Component):
         holds them).
     time_column:
         The time-stamp column of a frame (not a variable; checked increasing).
+    random_state:
+        Seed handed to a CI test built by name that takes one (RCoT's random
+        features); ``None`` keeps the test's default. PCMCI itself draws nothing.
     n_jobs:
         Workers for both stages (anything :func:`causalscope.parallel.get_executor`
         accepts); the answer does not depend on it.
@@ -423,6 +426,7 @@ class PCMCI(Component):
         knowledge: Any = None,
         fdr_method: FDRMethod | None = None,
         time_column: str | None = None,
+        random_state: int | None = None,
         n_jobs: NJobs = 1,
     ) -> None:
         self.ci_test = ci_test
@@ -438,6 +442,7 @@ class PCMCI(Component):
         self.knowledge = knowledge
         self.fdr_method = fdr_method
         self.time_column = time_column
+        self.random_state = random_state
         self.n_jobs = n_jobs
 
     def _check(self) -> tuple[int, int, float]:
@@ -481,7 +486,7 @@ class PCMCI(Component):
         """
         from ..data.timeseries import TimeSeriesData, as_time_series
         from ..graphs.timeseries import TimeSeriesGraph
-        from ..independence import make_ci_test
+        from ..independence import CI_TESTS, make_ci_test
         from .knowledge import as_knowledge
 
         tau_max, tau_min, alpha = self._check()
@@ -512,7 +517,12 @@ class PCMCI(Component):
         allowed, required = link_mask(variables, tau_max, links)
         design = lagged_design(ts, 2 * tau_max)
         if isinstance(self.ci_test, str):
-            test = make_ci_test(self.ci_test, design.frame())
+            options = {}
+            if self.random_state is not None and self.ci_test in CI_TESTS and (
+                "random_state" in parameter_names(CI_TESTS[self.ci_test])
+            ):
+                options["random_state"] = self.random_state
+            test = make_ci_test(self.ci_test, design.frame(), **options)
         elif hasattr(self.ci_test, "statistics"):
             test = self.ci_test
         else:
