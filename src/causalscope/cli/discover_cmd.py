@@ -62,6 +62,10 @@ _OPTION_TO_PARAM = {
 }
 
 
+#: ``--pc-alpha`` when not given (CLI.md; tigramite's ``run_pcmci`` default). The API's own default may differ.
+CLI_PC_ALPHA = 0.05
+
+
 def _load_algorithms() -> dict[str, type]:
     """The registry, after importing every module of :mod:`causalscope.discovery` (they register on import)."""
     import importlib
@@ -219,6 +223,8 @@ def _discover_series(cls: type, kwargs: dict[str, Any], data: Path, *, time_colu
     from ..data.timeseries import as_time_series
 
     frame = read_data(data, time_column=time_column).to_frame() if time_column else read_data(data).to_frame()
+    if "pc_alpha" in accepted:
+        kwargs.setdefault("pc_alpha", CLI_PC_ALPHA)  # CLI.md: --pc-alpha defaults to 0.05, as tigramite's run_pcmci
     series = as_time_series(frame, time_column=time_column, tau_max=int(kwargs.get("tau_max") or 0))
     if not series.regular:
         typer.echo(f"warning: the time column {time_column!r} is not regularly spaced "
