@@ -54,10 +54,10 @@ import numpy as np
 
 from ..contract import parameter_names
 from ..data.timeseries import TimeSeriesData, as_time_series
-from ..discovery.base import make_algorithm
+from ..discovery import make_algorithm
 from ..exceptions import CausalScopeError
 from ..graphs.timeseries import TimeSeriesGraph, lagged_name
-from ..parallel import task_seeds
+from ..parallel import open_executor, task_seeds
 from ..utils import Progress, to_jsonable
 from .stages import MIN_BOOTSTRAP, Step, one_line
 
@@ -274,8 +274,19 @@ def _fit(algorithm: str, params: Mapping[str, Any], series: TimeSeriesData, seed
     return graph
 
 
-def _resample_series(series: TimeSeriesData, rows: np.ndarray) -> TimeSeriesData:
-    return TimeSeriesData(values=np.ascontiguousarray(series.values[rows]), variables=series.variables)
+def _refit_resample(context: tuple[str, dict[str, Any], TimeSeriesData, int], _task: int,
+                    seed: int) -> list[str] | str:
+    """One block-bootstrap refit (an executor task): the links found, or the one-line reason it failed."""
+    from ..data.resample import block_bootstrap_draw
+
+    algorithm, params, series, length = context
+    rows = block_bootstrap_draw(series.n_samples, seed, method="moving", block_length=length)
+    resampled = TimeSeriesData(values=np.ascontiguousarray(series.values[rows]), variables=series.variables)
+    try:
+        graph = _fit(algorithm, params, resampled, seed)
+    except CausalScopeError as exc:
+        return one_line(exc)
+    return [link_text(s, lag, t, m) for (s, lag, t), m in graph.links.items()]
 
 
 def analyze_series(
@@ -314,7 +325,6 @@ def analyze_series(
     random_state, n_jobs, budget, n_bootstrap, progress:
         As in :func:`~causalscope.pipeline.analyze`.
     """
-    from ..data.resample import block_bootstrap_draw
     from ..data.tsprofile import profile_timeseries
 
     t0 = _time.perf_counter()
@@ -333,12 +343,8 @@ def analyze_series(
                                          "Gaussianity of each variable"))
     choice = choose_series_method(prof, series, tau_max=tau_max, n_bootstrap=n_bootstrap)
     steps.append(Step("choose", "done", f"{choice.algorithm}: " + "; ".join(choice.reasons)))
-    if progress is not None:
-        progress.start(choice.n_bootstrap + 1, f"{choice.algorithm} on the series")
     graph = _fit(choice.algorithm, choice.parameters, series, random_state)
     steps.append(Step("fit", "done", f"{choice.algorithm} on all {series.n_samples} steps: {len(graph.links)} links"))
-    if progress is not None:
-        progress.advance()
     fit_time = _time.perf_counter() - t0
     counts: dict[str, int] = {}
     done = 0
@@ -350,26 +356,23 @@ def analyze_series(
             want = affordable
     if want >= MIN_BOOTSTRAP:
         length = block_length(series.n_samples, choice.tau_max)
-        for k, seed in enumerate(task_seeds(random_state, want)):
-            rows = block_bootstrap_draw(series.n_samples, seed, method="moving", block_length=length)
-            try:
-                g = _fit(choice.algorithm, choice.parameters, _resample_series(series, rows), seed)
-            except CausalScopeError as exc:
-                steps.append(Step(f"resample {k}", "failed", one_line(exc)))
+        seeds = task_seeds(random_state, want)
+        context = (choice.algorithm, dict(choice.parameters), series, length)
+        with open_executor(n_jobs) as ex:
+            results = ex.map(_refit_resample, list(range(want)), context=context, seeds=seeds, progress=progress,
+                             description="block-bootstrap resamples")
+        for k, outcome_ in enumerate(results):
+            if isinstance(outcome_, str):
+                steps.append(Step(f"resample {k}", "failed", outcome_))
                 continue
-            for (s, lag, t), m in g.links.items():
-                text = link_text(s, lag, t, m)
+            for text in outcome_:
                 counts[text] = counts.get(text, 0) + 1
             done += 1
-            if progress is not None:
-                progress.advance()
         steps.append(Step("resample", "done", f"{done} moving-block bootstrap resamples (blocks of {length} "
                                               f"steps) refitted with {choice.algorithm}"))
     else:
         steps.append(Step("resample", "skipped", f"{want} resamples are fewer than {MIN_BOOTSTRAP}; the single "
                                                  "fit is reported"))
-    if progress is not None:
-        progress.close()
     confidence = {e: c / done for e, c in counts.items()} if done else {}
     scores = tuple(_score(graph, reference))
     effects: tuple[dict[str, Any], ...] = ()
