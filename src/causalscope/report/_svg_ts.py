@@ -31,8 +31,10 @@ MAX_POINTS = 400
 
 
 def _arrow_marker(k: int, fill: str) -> str:
-    return (f'<marker id="tsarr{k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-            f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{fill}"/></marker>')
+    # fixed size in user units: the arrowheads do not grow with the stroke width of a frequent link
+    return (f'<marker id="tsarr{k}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" '
+            f'markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+            f'fill="{fill}"/></marker>')
 
 
 def window_svg(graph: Any, confidence: Mapping[str, float] | None = None, *, svg_id: str = "window") -> str:
@@ -58,7 +60,7 @@ def window_svg(graph: Any, confidence: Mapping[str, float] | None = None, *, svg
         return '<p class="muted">The graph has no variables.</p>'
     tau_max = int(graph.tau_max)
     label_w = 16 + 7 * min(max(len(v) for v in variables), MAX_LABEL)
-    dx, dy, r = 92, 54, 11
+    dx, dy, r = 150, 58, 11
     width = label_w + (tau_max + 1) * dx + 30 + 0.35 * dy * max(len(variables) - 1, 1)
     height = 36 + len(variables) * dy
     row = {v: i for i, v in enumerate(variables)}
@@ -91,6 +93,9 @@ def window_svg(graph: Any, confidence: Mapping[str, float] | None = None, *, svg
             curve = (x1 + 0.35 * abs(y2 - y1) + 20, (y1 + y2) / 2)
         elif source == target and lag > 1:  # along one row: bend up, over the nodes in between
             curve = ((x1 + x2) / 2, y1 - (0.12 * d + 14))
+        elif lag > 1:  # across slices: bend off the straight line, which may run through a node in between
+            bend = 0.12 * d + 10
+            curve = ((x1 + x2) / 2 + uy * bend, (y1 + y2) / 2 - ux * bend)
         if curve is not None:
             cx, cy = curve
             s1, s2 = math.hypot(cx - x1, cy - y1) or 1.0, math.hypot(cx - x2, cy - y2) or 1.0
@@ -101,7 +106,7 @@ def window_svg(graph: Any, confidence: Mapping[str, float] | None = None, *, svg
         else:
             sx, sy, tx, ty = x1 + ux * r, y1 + uy * r, x2 - ux * r, y2 - uy * r
             path = f"M{sx:.1f},{sy:.1f} L{tx:.1f},{ty:.1f}"
-            lx, ly = 0.4 * sx + 0.6 * tx, 0.4 * sy + 0.6 * ty
+            lx, ly = 0.7 * sx + 0.3 * tx, 0.7 * sy + 0.3 * ty
         start = f' marker-start="url(#tsarr{k})"' if mark in ("<->",) else ""
         end = f' marker-end="url(#tsarr{k})"' if mark in ("-->", "<->", "o->") else ""
         dash = ' stroke-dasharray="6,4"' if mark in ("<->", "x-x") else ""

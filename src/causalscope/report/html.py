@@ -387,8 +387,9 @@ def _render_series_html(a: Any, *, command: Sequence[str] | str | None, created:
         "from the slice of its cause. Colour and width: the fraction of block-bootstrap resamples that found the "
         "link; the number: its strength (test statistic or coefficient). Hover for details.</p>",
         window_svg(g, conf),
-        "<h3>Summary graph</h3><p>An edge X → Y when some lag of X causes Y; contemporaneous links keep their "
-        "marks.</p>",
+        "<h3>Summary graph</h3><p>An edge X → Y when some lag of X causes Y (self-links left out); X ↔ Y "
+        "(dashed, arrowheads at both ends) when the links go both ways across lags or a contemporaneous pair is "
+        "confounded; other contemporaneous links keep their marks. The links table says which.</p>",
         graph_svg(g.summary_graph(), None, svg_id="summary-graph"),
     ]
     rows = []
