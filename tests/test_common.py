@@ -100,7 +100,7 @@ ASYMMETRIC: dict[str, str] = {
            "so swapping x and y given Z changes the p-value; unconditional tests are symmetric",
 }
 #: Components whose answer is invariant to shifting and scaling the columns (as they claim).
-AFFINE_INVARIANT = {"fisherz", "bic"}
+AFFINE_INVARIANT = {"fisherz", "parcorr", "bic"}
 
 
 def _ci_data(name: str) -> pd.DataFrame:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     )
     from .discrete import ChiSquareTest, DiscreteCITest, GTest, stratified_statistics, batched_statistics
     from .fisher_z import FisherZ
+    from .parcorr import ParCorr
     from .kernel import KCI, RCoT, median_width
     from .oracle import DSeparationOracle
     from .mixed import MixedLRTest, fit_multinomial_logit

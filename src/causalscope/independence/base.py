@@ -345,6 +345,24 @@ class BaseCITest(Component):
             return np.zeros(0)
         return self._evaluate(xs, ys, zs).p_value.copy()
 
+    def statistics(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The statistics and p-values of ``m`` queries given as column indices.
+
+        As :meth:`p_values` (same arguments and checks), for algorithms that also
+        rank or report the strength of a dependence (PCMCI's condition selection
+        and MCI stage).
+
+        Returns
+        -------
+        tuple
+            ``(statistic, p_value)``, two arrays of length ``m``.
+        """
+        xs, ys, zs = self._check_indices(xs, ys, zs)
+        if xs.size == 0:
+            return np.zeros(0), np.zeros(0)
+        batch = self._evaluate(xs, ys, zs)
+        return batch.statistic.copy(), batch.p_value.copy()
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(n={self.n_samples}, p={len(self.variables)}, missing={self.missing!r})"
 

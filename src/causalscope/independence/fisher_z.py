@@ -135,46 +135,8 @@ class FisherZ(BaseCITest):
     def _evaluate(self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> ResultBatch:
         m, k = zs.shape
         out = ResultBatch.empty(m)
-        notes: list[str] | None = None
-        for pattern, members in self._missing_groups(xs, ys, zs):
-            c, n = self._correlation(pattern)
-            cols = np.column_stack([xs[members], ys[members], zs[members]])
-            sub = c[cols[:, :, None], cols[:, None, :]]
-            if not np.all(np.isfinite(sub)):
-                bad = int(np.flatnonzero(~np.isfinite(sub).all(axis=(1, 2)))[0])
-                names = [self._table.names[j] for j in cols[bad]]
-                raise DataError(
-                    f"fisherz: the query x={names[0]!r}, y={names[1]!r}, Z={names[2:]} "
-                    "involves a constant column (or fewer than 2 complete rows); "
-                    "its correlation is undefined"
-                )
-            if k == 0:
-                r = sub[:, 0, 1].copy()
-                singular = np.zeros(len(members), dtype=bool)
-            elif k == 1:  # closed form (Anderson 2003, eq. 2.5.37)
-                rxy, rxz, ryz = sub[:, 0, 1], sub[:, 0, 2], sub[:, 1, 2]
-                vx, vy = 1.0 - rxz**2, 1.0 - ryz**2
-                singular = np.minimum(vx, vy) <= self.tol
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    r = (rxy - rxz * ryz) / np.sqrt(vx * vy)
-            else:
-                prec, singular = self._batched_inverse(sub)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    r = -prec[:, 0, 1] / np.sqrt(prec[:, 0, 0] * prec[:, 1, 1])
-            if singular.any():
-                if self.singular == "raise":
-                    row = cols[np.flatnonzero(singular)[0]]
-                    names = [self._table.names[j] for j in row]
-                    raise DataError(
-                        f"fisherz: the correlation matrix of x={names[0]!r}, y={names[1]!r}, "
-                        f"Z={names[2:]} is singular (a variable is a linear function of "
-                        "others); use singular='pinv' for the documented fallback"
-                    )
-                if notes is None:
-                    notes = [""] * m
-                for s in np.flatnonzero(singular):
-                    r[s], note = self._pinv_partial(sub[s])
-                    notes[int(members[s])] = note
+        groups, notes = self._grouped_partial_correlations(xs, ys, zs)
+        for members, r, n in groups:
             r = np.clip(r, -(1.0 - _EPS), 1.0 - _EPS)
             dof = n - k - 3
             if dof >= 1:
@@ -189,6 +151,94 @@ class FisherZ(BaseCITest):
             out.n[members] = n
         out.notes = notes
         return out
+
+    def _grouped_partial_correlations(
+        self, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray
+    ) -> tuple[list[tuple[np.ndarray, np.ndarray, int]], list[str] | None]:
+        """Partial correlations per missing-value group: ``[(members, r, n)]`` and the notes."""
+        m = xs.shape[0]
+        groups: list[tuple[np.ndarray, np.ndarray, int]] = []
+        notes: list[str] | None = None
+        for pattern, members in self._missing_groups(xs, ys, zs):
+            c, n = self._correlation(pattern)
+            r, group_notes = self.partial_correlations(c, xs[members], ys[members], zs[members])
+            if group_notes is not None:
+                notes = notes if notes is not None else [""] * m
+                for s in np.flatnonzero(group_notes):
+                    notes[int(members[s])] = str(group_notes[s])
+            groups.append((members, r, n))
+        return groups, notes
+
+    def partial_correlations(
+        self, corr: np.ndarray, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Partial correlations ``rho(x, y | Z)`` of ``m`` queries from a correlation matrix.
+
+        The batch kernel shared by the partial-correlation tests (Fisher-z and
+        :class:`~causalscope.independence.ParCorr`): the ``(k+2) x (k+2)``
+        sub-matrices of ``corr`` over ``(x, y, Z)`` are gathered and inverted in one
+        call (closed forms for ``k = 0, 1``); singular ones follow ``singular``.
+
+        Parameters
+        ----------
+        corr:
+            A ``(p, p)`` correlation matrix over the test's columns.
+        xs, ys:
+            Integer arrays of length ``m``.
+        zs:
+            Integer array of shape ``(m, k)``.
+
+        Returns
+        -------
+        tuple
+            ``(r, notes)``: the ``m`` partial correlations (not clipped), and an
+            object array of notes (empty string where nothing special happened) or
+            ``None`` when no query was singular.
+
+        Raises
+        ------
+        DataError
+            If a query involves a constant column, or a sub-matrix is singular and
+            ``singular="raise"``.
+        """
+        m, k = zs.shape
+        cols = np.column_stack([xs, ys, zs])
+        sub = corr[cols[:, :, None], cols[:, None, :]]
+        if not np.all(np.isfinite(sub)):
+            bad = int(np.flatnonzero(~np.isfinite(sub).all(axis=(1, 2)))[0])
+            names = [self._table.names[j] for j in cols[bad]]
+            raise DataError(
+                f"{self.method}: the query x={names[0]!r}, y={names[1]!r}, Z={names[2:]} "
+                "involves a constant column (or fewer than 2 complete rows); "
+                "its correlation is undefined"
+            )
+        if k == 0:
+            r = sub[:, 0, 1].copy()
+            singular = np.zeros(m, dtype=bool)
+        elif k == 1:  # closed form (Anderson 2003, eq. 2.5.37)
+            rxy, rxz, ryz = sub[:, 0, 1], sub[:, 0, 2], sub[:, 1, 2]
+            vx, vy = 1.0 - rxz**2, 1.0 - ryz**2
+            singular = np.minimum(vx, vy) <= self.tol
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = (rxy - rxz * ryz) / np.sqrt(vx * vy)
+        else:
+            prec, singular = self._batched_inverse(sub)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = -prec[:, 0, 1] / np.sqrt(prec[:, 0, 0] * prec[:, 1, 1])
+        if not singular.any():
+            return r, None
+        if self.singular == "raise":
+            row = cols[np.flatnonzero(singular)[0]]
+            names = [self._table.names[j] for j in row]
+            raise DataError(
+                f"{self.method}: the correlation matrix of x={names[0]!r}, y={names[1]!r}, "
+                f"Z={names[2:]} is singular (a variable is a linear function of "
+                "others); use singular='pinv' for the documented fallback"
+            )
+        notes = np.full(m, "", dtype=object)
+        for s in np.flatnonzero(singular):
+            r[s], notes[s] = self._pinv_partial(sub[s])
+        return r, notes
 
     def _batched_inverse(self, sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Inverses of a stack of correlation matrices and the mask of singular ones.
