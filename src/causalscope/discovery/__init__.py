@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .lingam import DirectLiNGAM, LiNGAMResult, direct_lingam, pairwise_measure
     from .fci import FCI, fci, possible_dsep
     from .cdnod import CDNOD, cdnod, independent_change_dependence
+    from .lagged import PC_ALPHA_GRID, LaggedDesign, LaggedParents, design_columns, lagged_design, select_lagged_parents
+    from .pcmci import PCMCI, MCIResult, fdr_bh, momentary_tests, pcmci
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, registries=["DISCOVERY_ALGORITHMS", "make_algorithm"])
 
