@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .cdnod import CDNOD, cdnod, independent_change_dependence
     from .lagged import PC_ALPHA_GRID, LaggedDesign, LaggedParents, design_columns, lagged_design, select_lagged_parents
     from .pcmci import PCMCI, MCIResult, fdr_bh, momentary_tests, pcmci
+    from .pcmciplus import PCMCIPLUS_ALPHA_GRID, PCMCIPlus, pcmciplus
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, registries=["DISCOVERY_ALGORITHMS", "make_algorithm"])
 

@@ -45,18 +45,29 @@ structure learning. *JMLR* 15, 3921-3962.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
-from ..exceptions import InvalidParameterError
-from ..graphs.equivalence import meek_step
+from ..contract import Component
+from ..exceptions import DataError, InvalidParameterError
+from ..graphs.equivalence import consistent_extension, meek_step
 from ..graphs.marks import ARROW, CIRCLE, TAIL
+from ..parallel import Executor, NJobs, open_executor
+from .base import register_algorithm
+from .lagged import LaggedDesign, check_int, check_pc_alpha, design_columns, lagged_design, link_mask, select_lagged_parents
+from .pcmci import fdr_bh, knowledge_links
+
+if TYPE_CHECKING:
+    from ..graphs.timeseries import TimeSeriesGraph
 
 __all__ = [
+    "PCMCIPlus",
+    "pcmciplus",
+    "PCMCIPLUS_ALPHA_GRID",
     "ColliderRule",
     "Node",
     "SkeletonResult",
@@ -352,9 +363,7 @@ def _orient_pairs(marks: np.ndarray, arrows: Sequence[tuple[int, int]], conflict
     one = want & ~want.T
     marks[one] = ARROW
     if conflict_resolution:
-        marks[both] = _CONFLICT
-    else:
-        marks[both & (np.arange(marks.shape[0])[:, None] > np.arange(marks.shape[0])[None, :])] = ARROW
+        marks[both] = _CONFLICT  # else such an edge stays undirected
     return bool(want.any())
 
 
@@ -378,8 +387,7 @@ def orient_by_rules(
     ambiguous:
         Ambiguous triples ``((i, tau), k, j)``.
     conflict_resolution:
-        Mark edges oriented both ways in one step as x-x (else the later variable's
-        orientation wins).
+        Mark edges oriented both ways in one step as x-x (else they stay undirected).
 
     Returns
     -------
@@ -418,3 +426,446 @@ def _check_rule(rule: object) -> ColliderRule:
             f"contemp_collider_rule must be 'majority', 'conservative' or 'none'; got {rule!r}"
         )
     return rule  # type: ignore[return-value]
+
+
+#: The ``pc_alpha`` grid of PCMCI+ when ``pc_alpha=None`` (tigramite's documented grid).
+PCMCIPLUS_ALPHA_GRID: tuple[float, ...] = (0.001, 0.005, 0.01, 0.025, 0.05)
+
+#: Upper bound on the gathered correlation entries of one batch slice (memory).
+_SLICE_ENTRIES = 1 << 22
+
+
+def _statistics_task(ci_test: Any, task: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys, zs = task
+    stat, pval = ci_test.statistics(xs, ys, zs)
+    return np.asarray(stat, dtype=float), np.asarray(pval, dtype=float)
+
+
+class _BatchTester:
+    """Sends a phase's queries to the CI test's index fast path, by conditioning size, in slices."""
+
+    def __init__(self, ci_test: Any, design: LaggedDesign, executor: Executor) -> None:
+        self.ci_test = ci_test
+        self.cols = design_columns(ci_test, design)
+        self.p = design.n_variables
+        self.executor = executor
+
+    def __call__(self, queries: list[tuple[Node, int, tuple[Node, ...]]]) -> tuple[np.ndarray, np.ndarray]:
+        m = len(queries)
+        stat, pval = np.zeros(m), np.ones(m)
+        if m == 0:
+            return stat, pval
+        p, cols = self.p, self.cols
+        by_size: dict[int, list[int]] = {}
+        for q, (_, _, z) in enumerate(queries):
+            by_size.setdefault(len(z), []).append(q)
+        tasks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        owners: list[np.ndarray] = []
+        workers = max(1, self.executor.n_workers)
+        for k in sorted(by_size):
+            members = np.asarray(by_size[k], dtype=np.intp)
+            xs = cols[np.array([queries[q][0][1] * p + queries[q][0][0] for q in members], dtype=np.intp)]
+            ys = cols[np.array([queries[q][1] for q in members], dtype=np.intp)]
+            zs = np.array([[b * p + a for a, b in queries[q][2]] for q in members], dtype=np.intp)
+            zs = cols[zs.reshape(len(members), k)]
+            size = max(1, min(_SLICE_ENTRIES // ((k + 2) ** 2), -(-len(members) // workers)))
+            for a in range(0, len(members), size):
+                tasks.append((xs[a:a + size], ys[a:a + size], zs[a:a + size]))
+                owners.append(members[a:a + size])
+        results = self.executor.map(_statistics_task, tasks, context=self.ci_test, chunk_size=1)
+        for own, (s, pv) in zip(owners, results):
+            stat[own], pval[own] = s, pv
+        return stat, pval
+
+
+@dataclass
+class _Run:
+    """One PCMCI+ run at one ``pc_alpha``."""
+
+    alpha: float
+    parents: list[list[Node]]
+    skeleton: SkeletonResult
+    colliders: ColliderResult
+    marks: np.ndarray
+    n_tests: int
+
+
+@register_algorithm("pcmciplus")
+class PCMCIPlus(Component):
+    """PCMCI+: lagged and contemporaneous links of a time series (Runge 2020).
+
+    See the module docstring for the four phases. The result is the *time-series
+    CPDAG*: lagged links ``"-->"``; contemporaneous links ``"-->"`` where the
+    equivalence class orients them, ``"---"`` where it does not, ``"x-x"`` where
+    orientation rules conflict (finite samples).
+
+    Parameters
+    ----------
+    ci_test:
+        The CI test: a registry name (``"parcorr"`` default, ``"fisherz"``,
+        ``"rcot"``, ``"gsq"``, ...) built on the lagged design, or a ready test over
+        the lagged names ``"X[t-k]"`` (a
+        :class:`~causalscope.independence.DSeparationOracle` on
+        ``TimeSeriesGraph.unroll(...)``).
+    tau_max:
+        The largest lag (default 1).
+    tau_min:
+        The smallest lag (default 0: contemporaneous links are learned; 1 or more:
+        none are, and the result is PCMCI's lagged graph with PC-style tests).
+    pc_alpha:
+        The significance level of every phase: a float in ``(0, 1]`` (default 0.01,
+        as tigramite's ``run_pcmciplus``), a list of them, or ``None`` (the grid
+        :data:`PCMCIPLUS_ALPHA_GRID`); with several, the whole method runs once per
+        level and keeps the level whose graph scores best: the mean over the
+        variables of the CI test's ``model_selection_criterion`` (ParCorr: Akaike's
+        criterion) of each variable regressed on its parents in one DAG of the
+        class (lagged parents and a consistent extension of the contemporaneous
+        part; x-x links left out).
+    contemp_collider_rule:
+        ``"majority"`` (default), ``"conservative"`` or ``"none"`` (see the module
+        docstring). Only the first two make the result independent of the
+        variable order.
+    conflict_resolution:
+        Mark conflicting orientations ``x-x`` (default True; with False such a link
+        stays unoriented, ``---``, and the rules may still use it).
+    reset_lagged_links:
+        If True, phase 2 tests every allowed lagged link again, not only those
+        PC1 kept (more power for lagged links, longer run).
+    max_conds_dim:
+        The largest condition set of PC1 and the largest contemporaneous ``S``.
+    max_combinations:
+        Condition subsets per size and candidate in PC1 (default 1).
+    max_conds_py, max_conds_px, max_conds_px_lagged:
+        How many parents of ``Y``, of a contemporaneous ``X`` and of a lagged ``X``
+        condition a test (``None``: all; ``max_conds_px_lagged=None`` means
+        ``max_conds_px``).
+    link_assumptions:
+        ``{(source, lag, target): mark}`` with mark ``"-->"`` (required: kept and
+        not tested; at lag 0 its orientation is still learned), ``"-?>"`` (may
+        exist: every link not listed) or ``""`` (forbidden; at lag 0 forbidding
+        either direction removes the pair).
+    knowledge:
+        Background knowledge (:class:`~causalscope.discovery.Knowledge`), as for
+        :class:`~causalscope.discovery.pcmci.PCMCI`.
+    fdr_method:
+        ``None`` (default) or ``"fdr_bh"``: ``p_matrix_`` holds the
+        Benjamini-Hochberg adjusted p-values of the lagged links (as tigramite's
+        ``run_pcmciplus``, the graph is the one decided at ``pc_alpha``).
+    time_column:
+        The time-stamp column of a frame (not a variable; checked increasing).
+    n_jobs:
+        Workers for every batch of tests (anything
+        :func:`causalscope.parallel.get_executor` accepts); the answer does not
+        depend on it.
+
+    Attributes
+    ----------
+    graph_:
+        The :class:`~causalscope.graphs.timeseries.TimeSeriesGraph` (strength = the
+        statistic, p-value = the largest p-value of the link's tests).
+    graph_array_:
+        The same graph as tigramite's ``(p, p, tau_max + 1)`` string array
+        (``"o-o"`` for an unoriented contemporaneous link).
+    val_matrix_, p_matrix_:
+        ``(p, p, tau_max + 1)`` arrays, ``[i, j, tau]`` for ``X_i[t-tau] - X_j[t]``.
+    parents_:
+        The PC1 condition sets ``{target: [(source, lag), ...]}``, strongest first.
+    sepsets_:
+        ``{(source, lag, target): [(name, 0), ...]}``: the contemporaneous
+        conditions that removed a link in phase 2.
+    ambiguous_triples_:
+        ``[((source, lag), middle, end), ...]`` (names) left undecided by the
+        collider rule.
+    pc_alpha_:
+        The level used (chosen from the grid).
+    variables_:
+        The variable names.
+    n_tests_:
+        CI tests computed (all phases, all levels of the grid).
+
+    References
+    ----------
+    Runge, J. (2020). Discovering contemporaneous and lagged causal relations in
+    autocorrelated nonlinear time series datasets. *UAI 2020*, PMLR 124, 1388-1397.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0); x = rng.normal(size=(500, 3))
+    >>> for t in range(1, 500):
+    ...     x[t, 0] += 0.6 * x[t - 1, 0]
+    ...     x[t, 1] += 0.7 * x[t, 0]
+    ...     x[t, 2] += 0.6 * x[t - 1, 1]
+    >>> est = PCMCIPlus(tau_max=1, pc_alpha=0.01).fit(pd.DataFrame(x, columns=list("ABC")))
+    >>> est.graph_.lagged_edges()
+    ['A[t-1] --> A[t]', 'B[t-1] --> C[t]', 'A[t] --> B[t]']
+    """
+
+    time_series: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        *,
+        ci_test: Any = "parcorr",
+        tau_max: int = 1,
+        tau_min: int = 0,
+        pc_alpha: float | Sequence[float] | None = 0.01,
+        contemp_collider_rule: ColliderRule = "majority",
+        conflict_resolution: bool = True,
+        reset_lagged_links: bool = False,
+        max_conds_dim: int | None = None,
+        max_combinations: int = 1,
+        max_conds_py: int | None = None,
+        max_conds_px: int | None = None,
+        max_conds_px_lagged: int | None = None,
+        link_assumptions: Mapping[tuple[str, int, str], str] | None = None,
+        knowledge: Any = None,
+        fdr_method: Literal["fdr_bh"] | None = None,
+        time_column: str | None = None,
+        n_jobs: NJobs = 1,
+    ) -> None:
+        self.ci_test = ci_test
+        self.tau_max = tau_max
+        self.tau_min = tau_min
+        self.pc_alpha = pc_alpha
+        self.contemp_collider_rule = contemp_collider_rule
+        self.conflict_resolution = conflict_resolution
+        self.reset_lagged_links = reset_lagged_links
+        self.max_conds_dim = max_conds_dim
+        self.max_combinations = max_combinations
+        self.max_conds_py = max_conds_py
+        self.max_conds_px = max_conds_px
+        self.max_conds_px_lagged = max_conds_px_lagged
+        self.link_assumptions = link_assumptions
+        self.knowledge = knowledge
+        self.fdr_method = fdr_method
+        self.time_column = time_column
+        self.n_jobs = n_jobs
+
+    def _check(self) -> tuple[int, int, tuple[float, ...], ColliderRule]:
+        tau_max = check_int(self.tau_max, "tau_max", 1)
+        tau_min = check_int(self.tau_min, "tau_min", 0)
+        if tau_min > tau_max:
+            raise InvalidParameterError(f"tau_min={self.tau_min} must not exceed tau_max={self.tau_max}")
+        alphas = PCMCIPLUS_ALPHA_GRID if self.pc_alpha is None else check_pc_alpha(self.pc_alpha)
+        rule = _check_rule(self.contemp_collider_rule)
+        for name in ("max_conds_dim", "max_conds_py", "max_conds_px", "max_conds_px_lagged"):
+            value = getattr(self, name)
+            if value is not None:
+                check_int(value, name, 0)
+        check_int(self.max_combinations, "max_combinations", 1)
+        for name in ("conflict_resolution", "reset_lagged_links"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise InvalidParameterError(f"{name} must be True or False; got {getattr(self, name)!r}")
+        if self.fdr_method not in (None, "none", "fdr_bh"):
+            raise InvalidParameterError(f"fdr_method must be None or 'fdr_bh'; got {self.fdr_method!r}")
+        return tau_max, tau_min, alphas, rule
+
+    def fit(self, data: Any) -> PCMCIPlus:
+        """Run PCMCI+ on ``data`` (rows in time order).
+
+        Parameters
+        ----------
+        data:
+            A DataFrame, array or :class:`~causalscope.data.Dataset` (see
+            :func:`~causalscope.data.timeseries.as_time_series`).
+
+        Returns
+        -------
+        PCMCIPlus
+            ``self``, fitted.
+
+        Raises
+        ------
+        DataError
+            Bad data (unsorted time column, NaN, non-numeric or constant column),
+            fewer rows than ``2 * tau_max + p * (tau_max + 1) + 3`` (the common
+            sample must hold the regression on every lagged and contemporaneous
+            value), link assumptions or knowledge naming an unknown variable.
+        InvalidParameterError
+            Bad hyperparameters (negative ``tau_min``, ``tau_min > tau_max``, an
+            unknown collider rule, ...).
+        """
+        from ..data.timeseries import as_time_series
+        from ..graphs.timeseries import TimeSeriesGraph
+        from ..independence import make_ci_test
+        from .knowledge import as_knowledge
+
+        tau_max, tau_min, alphas, rule = self._check()
+        ts = as_time_series(data, time_column=self.time_column, tau_max=tau_max)
+        variables = tuple(ts.variables)
+        p, n = len(variables), ts.n_samples
+        need = 2 * tau_max + p * (tau_max + 1) + 3
+        if n < need:
+            raise DataError(
+                f"PCMCI+ with tau_max={tau_max} and {p} variables needs at least {need} rows "
+                f"(2 * tau_max rows are cut for the common sample, which must hold the "
+                f"regression on all p * (tau_max + 1) lagged and contemporaneous values); got {n}"
+            )
+        links: dict[tuple[str, int, str], str] = {}
+        know = as_knowledge(self.knowledge)
+        if know is not None:
+            links.update(knowledge_links(know, variables, tau_max))
+        if self.link_assumptions:
+            if not isinstance(self.link_assumptions, Mapping):
+                raise InvalidParameterError(
+                    "link_assumptions must be a mapping {(source, lag, target): '-->' | '-?>' | ''}; "
+                    f"got {type(self.link_assumptions).__name__}"
+                )
+            links.update(self.link_assumptions)
+        allowed, required = link_mask(variables, tau_max, links)
+        design = lagged_design(ts, 2 * tau_max)
+        if isinstance(self.ci_test, str):
+            test = make_ci_test(self.ci_test, design.frame())
+        elif hasattr(self.ci_test, "statistics"):
+            test = self.ci_test
+        else:
+            raise InvalidParameterError(
+                "ci_test must be a CI test name or a CI test object with statistics(xs, ys, zs); "
+                f"got {type(self.ci_test).__name__}"
+            )
+        if len(alphas) > 1 and not hasattr(test, "model_selection_criterion"):
+            raise InvalidParameterError(
+                f"pc_alpha={self.pc_alpha!r} asks for a choice among levels by a model-selection "
+                f"criterion, which the CI test {getattr(test, 'method', type(test).__name__)!r} "
+                "does not provide; give one float"
+            )
+        with open_executor(self.n_jobs) as ex:
+            tester = _BatchTester(test, design, ex)
+            runs = [self._run(tester, design, test, a, tau_min, tau_max, rule, allowed, required, ex) for a in alphas]
+        best = runs[0]
+        if len(runs) > 1:
+            scores = [_graph_score(test, design, r, tau_max) for r in runs]
+            best = runs[int(np.argmin(scores))]
+        sk = best.skeleton
+        lagged = sk.adjacent.copy()
+        lagged[:, :, 0] = False
+        graph = _graph_array(best.marks, lagged)
+        p_matrix = sk.p_matrix
+        if self.fdr_method == "fdr_bh":
+            mask = np.zeros(p_matrix.shape, dtype=bool)
+            mask[:, :, max(1, tau_min):] = True
+            p_matrix = fdr_bh(p_matrix, mask)
+        name = variables
+        self.variables_ = list(variables)
+        self.pc_alpha_ = best.alpha
+        self.parents_ = {name[j]: [(name[i], lag) for i, lag in best.parents[j]] for j in range(p)}
+        self.sepsets_ = {
+            (name[i], lag, name[j]): [(name[a], b) for a, b in s] for (i, lag, j), s in sorted(sk.sepsets.items())
+        }
+        self.ambiguous_triples_ = [
+            ((name[x[0]], x[1]), name[k], name[j]) for x, k, j in best.colliders.ambiguous
+        ]
+        self.val_matrix_ = sk.val_matrix
+        self.p_matrix_ = p_matrix
+        self.graph_array_ = graph
+        self.n_tests_ = sum(r.n_tests for r in runs)
+        shown = np.where(graph == "o-o", "---", graph)
+        self.graph_: TimeSeriesGraph = TimeSeriesGraph.from_arrays(variables, shown, sk.val_matrix, p_matrix)
+        return self
+
+    def _run(
+        self,
+        tester: _BatchTester,
+        design: LaggedDesign,
+        test: Any,
+        alpha: float,
+        tau_min: int,
+        tau_max: int,
+        rule: ColliderRule,
+        allowed: np.ndarray,
+        required: np.ndarray,
+        executor: Executor,
+    ) -> _Run:
+        p = design.n_variables
+        selection = select_lagged_parents(
+            design, test, tau_max=tau_max, tau_min=max(1, tau_min), pc_alpha=alpha,
+            max_conds_dim=self.max_conds_dim, max_combinations=self.max_combinations,
+            allowed=allowed, required=required, n_jobs=executor,
+        )
+        parents = [list(pa) for pa in selection.parents]
+        pmat = np.nan_to_num(selection.pval_max, nan=1.0)
+        signed = selection.val_signed if selection.val_signed is not None else selection.val_min
+        vmat = np.nan_to_num(signed, nan=0.0)
+        adj = np.zeros((p, p, tau_max + 1), dtype=bool)
+        low = max(1, tau_min)
+        if self.reset_lagged_links:
+            adj[:, :, low:] = allowed[:, :, low:]
+        else:
+            for j, pa in enumerate(parents):
+                for i, lag in pa:
+                    adj[i, j, lag] = True
+        if tau_min == 0:
+            adj[:, :, 0] = allowed[:, :, 0] & allowed[:, :, 0].T
+            np.fill_diagonal(adj[:, :, 0], False)
+        fixed = required & adj
+        fixed[:, :, 0] |= fixed[:, :, 0].T
+        common = dict(
+            max_conds_py=self.max_conds_py, max_conds_px=self.max_conds_px,
+            max_conds_px_lagged=self.max_conds_px if self.max_conds_px_lagged is None else self.max_conds_px_lagged,
+        )
+        sk = mci_skeleton(
+            tester, parents, adj, pc_alpha=alpha, tau_min=tau_min, tau_max=tau_max, fixed=fixed,
+            max_conds_dim=self.max_conds_dim, p_matrix=pmat, val_matrix=vmat, **common,
+        )
+        co = orient_colliders(
+            tester, parents, sk, pc_alpha=alpha, rule=rule, conflict_resolution=bool(self.conflict_resolution),
+            max_conds_dim=self.max_conds_dim, **common,
+        )
+        lagged = sk.adjacent.copy()
+        lagged[:, :, 0] = False
+        marks = orient_by_rules(co.marks, lagged, co.ambiguous, conflict_resolution=bool(self.conflict_resolution))
+        return _Run(alpha, parents, sk, co, marks, selection.n_tests + sk.n_tests + co.n_tests)
+
+
+def _graph_array(marks: np.ndarray, lagged: np.ndarray) -> np.ndarray:
+    """tigramite's string array from the contemporaneous marks and the lagged links."""
+    graph = np.full(lagged.shape, "", dtype="<U3")
+    graph[lagged] = "-->"
+    graph[:, :, 0] = ""
+    tail = marks == TAIL
+    arrow = marks == ARROW
+    g0 = graph[:, :, 0]
+    g0[tail & tail.T] = "o-o"
+    g0[arrow & tail.T] = "-->"
+    g0[tail & arrow.T] = "<--"
+    g0[(marks == _CONFLICT) & (marks.T == _CONFLICT)] = "x-x"
+    return graph
+
+
+def _graph_score(test: Any, design: LaggedDesign, run: _Run, tau_max: int) -> float:
+    """Mean model-selection score of the variables on their parents in one DAG of the class."""
+    marks = run.marks
+    p = marks.shape[0]
+    directed = (marks == ARROW) & (marks.T == TAIL)
+    undirected = (marks == TAIL) & (marks.T == TAIL)
+    dag = consistent_extension(directed, undirected)
+    if dag is None:  # no extension (inconsistent finite-sample marks): keep the directed part
+        dag = directed
+    cols = design_columns(test, design)
+    lagged = run.skeleton.adjacent
+    by_size: dict[int, list[tuple[int, list[int]]]] = {}
+    for j in range(p):
+        pa = [lag * p + i for lag in range(1, tau_max + 1) for i in range(p) if lagged[i, j, lag]]
+        pa += [i for i in range(p) if dag[i, j]]
+        by_size.setdefault(len(pa), []).append((j, pa))
+    total = 0.0
+    for k, items in by_size.items():
+        targets = cols[np.array([j for j, _ in items], dtype=np.intp)]
+        parents = cols[np.array([pa for _, pa in items], dtype=np.intp).reshape(len(items), k)]
+        total += float(np.sum(test.model_selection_criterion(targets, parents)))
+    return total / p
+
+
+def pcmciplus(data: Any, **kwargs: Any) -> TimeSeriesGraph:
+    """Run :class:`PCMCIPlus` on ``data`` and return its time-series graph (keywords as the class).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(3); x = rng.normal(size=(400, 2))
+    >>> for t in range(1, 400): x[t, 1] += 0.8 * x[t - 1, 0]
+    >>> pcmciplus(x, tau_max=1).lagged_edges()
+    ['X0[t-1] --> X1[t]']
+    """
+    return PCMCIPlus(**kwargs).fit(data).graph_
