@@ -58,7 +58,15 @@ from ..graphs.equivalence import consistent_extension, meek_step
 from ..graphs.marks import ARROW, CIRCLE, TAIL
 from ..parallel import Executor, NJobs, open_executor
 from .base import register_algorithm
-from .lagged import LaggedDesign, check_int, check_pc_alpha, design_columns, lagged_design, link_mask, select_lagged_parents
+from .lagged import (
+    LaggedDesign,
+    check_int,
+    check_pc_alpha,
+    design_columns,
+    lagged_design,
+    link_mask,
+    select_lagged_parents,
+)
 from .pcmci import fdr_bh, knowledge_links
 
 if TYPE_CHECKING:
