@@ -70,10 +70,22 @@ def _domains(n: int = N, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
+def _timeseries(n: int = N, seed: int = 0) -> pd.DataFrame:
+    """A stationary VAR(1) in row (time) order: A[t-1] --> C[t] <-- B[t-1], C[t-1] --> D[t]."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 4))
+    for t in range(1, n):
+        x[t, 0] += 0.5 * x[t - 1, 0]
+        x[t, 2] += 0.6 * x[t - 1, 0] + 0.6 * x[t - 1, 1]
+        x[t, 3] += 0.7 * x[t - 1, 2]
+    return pd.DataFrame(x, columns=list("ABCD"))
+
+
 #: Data for a discovery algorithm (default: linear Gaussian), and the options its fits need.
 DISCOVERY_DATA: dict[str, Callable[[], pd.DataFrame]] = {
     "lingam": lambda: _linear(noise="uniform"),
     "cdnod": _domains,
+    "pcmci": _timeseries,
 }
 DISCOVERY_OPTIONS: dict[str, dict[str, Any]] = {"cdnod": {"domain_column": "domain"}}
 #: Options under which the algorithm's answer does not depend on the column order.

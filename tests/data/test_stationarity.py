@@ -126,5 +126,5 @@ def test_bad_parameters() -> None:
         kpss_test(x, regression="n")  # type: ignore[arg-type]
     with pytest.raises(DataError, match="constant variable"):
         adf_test(np.ones((50, 1)))
-    with pytest.raises(DataError, match="expected a TimeSeriesData"):
-        kpss_test([1.0, 2.0, 3.0])  # type: ignore[arg-type]
+    with pytest.raises(DataError, match="expected a pandas DataFrame"):
+        kpss_test({"x": [1.0, 2.0, 3.0]})  # type: ignore[arg-type]

@@ -81,6 +81,14 @@ def test_dataset_time_role_is_the_time_column() -> None:
     assert ts2.variables == ("x", "y") and ts2.time_column == "t" and ts2.regular
 
 
+def test_dataset_with_domains_needs_one_sequence() -> None:
+    """Two domains each with times 0..4 are two sequences: the error says to make one series per domain."""
+    frame = pd.DataFrame({"t": [0, 1, 2, 3, 4] * 2, "g": ["a"] * 5 + ["b"] * 5, "x": np.arange(10.0) ** 2})
+    ds = Dataset.from_frame(frame, time_column="t", domain_column="g")
+    with pytest.raises(DataError, match=r"rows 4, 5 go back in time .* domain column 'g'.*one series per domain"):
+        as_time_series(ds)
+
+
 def test_unsorted_time_column_raises_naming_rows() -> None:
     """A decrease names the column and the first pair of rows; nothing is reordered."""
     frame = _frame(10)

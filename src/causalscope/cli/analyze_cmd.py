@@ -39,7 +39,10 @@ def analyze(
     treatment: str | None = typer.Option(None, "--treatment", help="Treatment column (with --outcome)."),
     outcome: str | None = typer.Option(None, "--outcome", help="Outcome column (with --treatment)."),
     domain_column: str | None = typer.Option(None, "--domain-column", help="Column labelling domains."),
-    time_column: str | None = typer.Option(None, "--time-column", help="Column holding the time index."),
+    time_column: str | None = typer.Option(None, "--time-column", help="Column holding the time index (autocorrelated "
+                                           "series: the time-series copilot)."),
+    tau_max: int | None = typer.Option(None, "--tau-max", min=1, help="Largest lag of the time-series copilot "
+                                       "(default: chosen by BIC)."),
     knowledge: Path | None = typer.Option(None, "--knowledge", help="Knowledge file (YAML or Tetrad text)."),
     latent: bool = typer.Option(False, "--latent", help="Suspect unobserved common causes (FCI). Without it, edges that FCI "
                                 "separates are only reported as a caution."),
@@ -87,7 +90,7 @@ def analyze(
         result = run_analysis(
             frame, treatment=treatment, outcome=outcome, domain_column=domain_column, time_column=time_column,
             knowledge=know, assume_latent=latent, reference=refs or None, random_state=seed, n_jobs=n_jobs,
-            budget=budget, n_bootstrap=n_bootstrap, deterministic=deterministic, progress=bar,  # type: ignore[arg-type]  # analyze() validates it
+            budget=budget, n_bootstrap=n_bootstrap, deterministic=deterministic, progress=bar, tau_max=tau_max,  # type: ignore[arg-type]  # analyze() validates it
         )
     finally:
         if bar is not None:
@@ -95,7 +98,7 @@ def analyze(
     # the canonical command (every option spelled out): the record does not depend on how it was typed
     command = ["causalscope", "analyze"] + ([str(data)] if data else ["--example", str(example)])
     for flag, value in (("--treatment", treatment), ("--outcome", outcome), ("--domain-column", domain_column),
-                        ("--time-column", time_column), ("--knowledge", knowledge), ("--seed", seed),
+                        ("--time-column", time_column), ("--tau-max", tau_max), ("--knowledge", knowledge), ("--seed", seed),
                         ("--n-jobs", n_jobs), ("--budget", budget), ("--n-bootstrap", n_bootstrap)):
         if value is not None:
             command += [flag, str(value)]

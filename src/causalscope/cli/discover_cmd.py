@@ -6,11 +6,22 @@ each under the constructor argument of the same meaning (``--ci-test`` ->
 ``ci_test``, ``--score`` -> ``score``, ``--alpha`` -> ``alpha``,
 ``--max-cond-size`` -> ``max_cond_size``, ``--knowledge`` -> ``knowledge``,
 ``--domain-column`` -> ``domain_column``, ``--seed`` -> ``random_state``,
-``--n-jobs`` -> ``n_jobs``, ``--possible-dsep`` -> ``possible_dsep``). An
+``--n-jobs`` -> ``n_jobs``, ``--possible-dsep`` -> ``possible_dsep``, ``--tau-max`` ->
+``tau_max``, ``--tau-min`` -> ``tau_min``, ``--pc-alpha`` -> ``pc_alpha``). An
 option the algorithm does not accept is a usage error (exit 2) naming the
 option and the algorithm, except ``--seed``, which deterministic algorithms ignore (every command takes ``--seed``). When stderr
 is a terminal and ``--quiet`` is not given, algorithms that take ``progress``
 show a rich progress bar on stderr.
+
+A time-series algorithm (``time_series = True``: ``pcmci``, ``pcmciplus``,
+``varlingam``, ``granger``) reads the rows in time order: ``--time-column C``
+names the column holding the time index, which must be strictly increasing
+(:func:`causalscope.data.timeseries.as_time_series`: nothing is reordered; gaps
+and irregular spacing are reported as ``warning:`` lines), and the result is a
+time-series graph (``--out`` writes the time-series graph JSON of ``CLI.md``;
+without ``--out`` the lagged links are printed one per line, ``X[t-1] --> Y[t]``).
+For PCMCI/PCMCI+ ``--alpha`` is the level of the final (MCI) tests and
+``--pc-alpha`` that of the condition-selection stage (default 0.05, as tigramite).
 
 Before fitting, the minimum-sample rule of :mod:`causalscope.data.sample_size`
 applies (the copilot's): fewer than 10 rows is an error; fewer than 10 rows per
@@ -45,6 +56,9 @@ _OPTION_TO_PARAM = {
     "--seed": "random_state",
     "--n-jobs": "n_jobs",
     "--possible-dsep": "possible_dsep",
+    "--tau-max": "tau_max",
+    "--tau-min": "tau_min",
+    "--pc-alpha": "pc_alpha",
 }
 
 
@@ -107,6 +121,12 @@ def discover(
     ),
     deterministic: str = typer.Option("drop", "--deterministic", help="Columns that are exact functions of others: "
                                       "drop the redundant one (default), error, or keep them (a warning)."),
+    time_column: str | None = typer.Option(None, "--time-column", help="Time index column (time-series algorithms: "
+                                           "rows in its order, strictly increasing)."),
+    tau_max: int | None = typer.Option(None, "--tau-max", min=0, help="Largest lag (time-series algorithms)."),
+    tau_min: int | None = typer.Option(None, "--tau-min", min=0, help="Smallest lag (PCMCI)."),
+    pc_alpha: float | None = typer.Option(None, "--pc-alpha", help="Significance level of PCMCI's condition selection "
+                                          "(default 0.05)."),
     out: Path | None = typer.Option(None, "--out", help="Write the graph here (graph JSON; .txt or .dot by extension)."),
 ) -> None:
     """Learn a causal graph from DATA; print its edges one per line, or write graph JSON to --out."""
@@ -137,6 +157,9 @@ def discover(
         "--seed": seed,
         "--n-jobs": n_jobs,
         "--possible-dsep": possible_dsep,
+        "--tau-max": tau_max,
+        "--tau-min": tau_min,
+        "--pc-alpha": pc_alpha,
     }
     kwargs: dict[str, Any] = {}
     for option, value in given.items():
@@ -154,6 +177,12 @@ def discover(
         kwargs[param] = value
     if knowledge is not None:
         kwargs["knowledge"] = Knowledge.from_file(knowledge)
+    if getattr(cls, "time_series", False):
+        _discover_series(cls, kwargs, data, time_column=time_column, out=out, accepted=accepted)
+        return
+    if time_column is not None:
+        raise typer.BadParameter(f"algorithm {algorithm!r} is not a time-series algorithm; --time-column is for "
+                                 "pcmci, pcmciplus, varlingam and granger", param_hint="'--time-column'")
     dataset = read_data(data, domain_column=domain_column) if domain_column else read_data(data)
     # deterministic columns break faithfulness: found and handled before the fit (causalscope.data.deterministic)
     dataset, notes = resolve_deterministic(dataset, find_deterministic(dataset), deterministic)  # type: ignore[arg-type]
@@ -180,4 +209,35 @@ def discover(
         typer.echo(f"wrote {type(graph).__name__} with {graph.n_edges} edges to {out}")
     else:
         for edge in graph.to_dict()["edges"]:
+            typer.echo(edge)
+
+
+def _discover_series(cls: type, kwargs: dict[str, Any], data: Path, *, time_column: str | None, out: Path | None,
+                     accepted: set[str]) -> None:
+    """Fit a time-series algorithm on DATA in the order of ``time_column`` (or of the rows) and write its graph."""
+    from ..data import read_data
+    from ..data.timeseries import as_time_series
+
+    frame = read_data(data, time_column=time_column).to_frame() if time_column else read_data(data).to_frame()
+    series = as_time_series(frame, time_column=time_column, tau_max=int(kwargs.get("tau_max") or 0))
+    if not series.regular:
+        typer.echo(f"warning: the time column {time_column!r} is not regularly spaced "
+                   f"({len(series.gaps)} gap(s)); lags are counted in rows", err=True)
+    bar = RichProgress() if "progress" in accepted and progress_wanted() else None
+    if bar is not None:
+        kwargs["progress"] = bar
+    estimator = cls(**kwargs)
+    try:
+        estimator.fit(series)
+    finally:
+        if bar is not None:
+            bar.stop()
+    graph = estimator.graph_
+    if out is not None:
+        from ..graphs import write_graph
+
+        write_graph(graph, out)
+        typer.echo(f"wrote {type(graph).__name__} with {len(graph.links)} links to {out}")
+    else:
+        for edge in graph.lagged_edges():
             typer.echo(edge)

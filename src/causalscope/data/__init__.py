@@ -12,7 +12,9 @@ from ..utils import lazy_exports
 if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
     from .dataset import Dataset
     from .kinds import MAX_INFERRED_LEVELS, MISSING_POLICIES, ColumnKind, MissingPolicy
-    from .timeseries import TimeGap, TimeSeriesData, as_time_series, min_time_series_length
+    from .timeseries import TimeGap, TimeSeriesData, as_time_series, ensure_time_series, min_time_series_length
+    from .resample import BLOCK_METHODS, BlockMethod, block_bootstrap_draw, block_bootstrap_indices, default_block_length
+    from .tsprofile import LagOrderSelection, SeriesProfile, TimeSeriesProfile, profile_timeseries, select_var_order
     from .stationarity import ADF_REGRESSIONS, KPSS_REGRESSIONS, UnitRootTest, adf_test, kpss_test, mackinnon_p_value
     from .readers import SUPPORTED_EXTENSIONS, read_csv, read_data, read_parquet
     from .profile import DataProfile, Flag, MissingnessProfile, PairProfile, Regime, VariableProfile, profile_data

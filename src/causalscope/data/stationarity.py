@@ -66,7 +66,7 @@ import numpy as np
 
 from ..exceptions import DataError, InvalidParameterError
 from ._encode import format_columns
-from .timeseries import TimeSeriesData, as_time_series
+from .timeseries import TimeSeriesData, ensure_time_series
 
 __all__ = ["UnitRootTest", "adf_test", "kpss_test", "mackinnon_p_value", "ADF_REGRESSIONS", "KPSS_REGRESSIONS"]
 
@@ -239,7 +239,7 @@ def adf_test(
     >>> res.rejects(0.05).tolist()
     [False, True]
     """
-    ts = _as_series(data)
+    ts = ensure_time_series(data)
     regression = _check_choice(regression, ADF_REGRESSIONS, "regression")  # type: ignore[assignment]
     if autolag is not None and autolag not in ("AIC", "BIC"):
         raise InvalidParameterError(f"autolag must be 'AIC', 'BIC' or None; got {autolag!r}")
@@ -274,7 +274,8 @@ def adf_test(
         dof = m - design.shape[2]
         s2 = np.einsum("pn,pn->p", resid, resid) / dof
         r_last = r[:, -1, -1]
-        stat[cols] = np.sign(r_last) * qty[:, -1] / np.sqrt(s2)
+        root = np.sqrt(np.maximum(s2, 0.0))
+        stat[cols] = np.divide(np.sign(r_last) * qty[:, -1], root, out=np.full(cols.size, np.nan), where=root > 0)
         n_obs[cols] = m
     p_value = mackinnon_p_value(stat, regression)
     coef = _MACKINNON[regression]
@@ -376,7 +377,7 @@ def kpss_test(
     >>> res.rejects(0.05).tolist()
     [True, False]
     """
-    ts = _as_series(data)
+    ts = ensure_time_series(data)
     regression = _check_choice(regression, KPSS_REGRESSIONS, "regression")  # type: ignore[assignment]
     x = ts.values
     n, p = x.shape
@@ -404,7 +405,7 @@ def kpss_test(
     weights = np.where(i <= lags[None, :], 1.0 - i / (lags[None, :] + 1.0), 0.0)
     long_run = (gamma[0] + 2.0 * np.sum(weights * gamma[1:], axis=0)) / n
     eta = np.sum(np.cumsum(e, axis=0) ** 2, axis=0) / n**2
-    stat = eta / long_run
+    stat = np.divide(eta, long_run, out=np.full(p, np.nan), where=long_run > 0)  # NaN: no residual variance
     crit = _KPSS_CRIT[regression]
     p_value = np.interp(stat, crit, _KPSS_P)
     bound = (stat <= crit[0]) | (stat >= crit[-1])
@@ -431,20 +432,13 @@ def _kpss_bandwidth(e: np.ndarray) -> np.ndarray:
     i = np.arange(1, n_cov + 1)[:, None]
     s0 = g[0] + 2.0 * g[1:].sum(axis=0)
     s1 = 2.0 * np.sum(i * g[1:], axis=0)
-    gamma_hat = 1.1447 * ((s1 / s0) ** 2) ** (1.0 / 3.0)
+    ratio = np.divide(s1, s0, out=np.zeros_like(s1), where=s0 > 0)  # 0 for a series without residual variance
+    gamma_hat = 1.1447 * (ratio**2) ** (1.0 / 3.0)
     lags = (gamma_hat * n ** (1.0 / 3.0)).astype(np.int64)
     return np.minimum(lags, n - 1)
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _as_series(data: TimeSeriesData | np.ndarray) -> TimeSeriesData:
-    if isinstance(data, TimeSeriesData):
-        return data
-    if isinstance(data, np.ndarray):
-        return as_time_series(data)
-    raise DataError(f"expected a TimeSeriesData or a numpy array; got {type(data).__name__}")
 
 
 def _check_choice(value: str, choices: tuple[str, ...], name: str) -> str:

@@ -34,12 +34,14 @@ checks below are made in one place:
 
 A :class:`~causalscope.data.Dataset` is accepted as it is: its values (category
 codes for categorical columns) are the variables and its time role is the time
-column (the Dataset already checked that it increases; its encoding of dates and
-numbers is reused).
+column (its encoding of dates and numbers is reused). A Dataset with a domain
+column holds one sequence per domain; its rows must still form one increasing
+sequence here (otherwise the error says to make one series per domain).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,7 +54,7 @@ from ..exceptions import DataError, InvalidParameterError
 from ._encode import format_columns, format_rows, json_label, object_numeric, time_values
 from .dataset import Dataset
 
-__all__ = ["TimeGap", "TimeSeriesData", "as_time_series", "min_time_series_length"]
+__all__ = ["TimeGap", "TimeSeriesData", "as_time_series", "ensure_time_series", "min_time_series_length"]
 
 _N_SHOWN = 5
 
@@ -126,8 +128,8 @@ class TimeSeriesData:
 
     @property
     def n_variables(self) -> int:
-        """The number of variables ``p``."""
-        return int(self.values.shape[1])
+        """The number of variables ``p`` (``len(variables)``)."""
+        return len(self.variables)
 
     def column(self, name: str) -> np.ndarray:
         """The series of one variable (a read-only view).
@@ -171,6 +173,7 @@ class TimeSeriesData:
             and self.time_column == other.time_column
             and self.regular == other.regular
             and self.gaps == other.gaps
+            and self.step == other.step
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -255,17 +258,13 @@ def as_time_series(
     values = _numeric_values(names, columns)
     _check_constant(names, values)
     n, p = values.shape
-    need = min_time_series_length(p, tau)
-    if n < need:
-        raise DataError(
-            f"the time series has {n} rows; with {p} variable(s) and tau_max={tau} it needs at least {need} "
-            f"(T - tau_max > p * tau_max + 2); lower tau_max or use a longer series"
-        )
+    _check_length(n, p, tau)
     regular: bool = True
     gaps: tuple[TimeGap, ...] = ()
     step: Any = None
     if time is not None and tcol is not None:
-        _check_order(tcol, time)
+        domain = data.domain_column if isinstance(data, Dataset) else None
+        _check_order(tcol, time, domain)
         regular, gaps, step = _spacing(time)
         time = np.array(time, copy=True)
         time.flags.writeable = False
@@ -274,7 +273,33 @@ def as_time_series(
                           regular=regular, gaps=gaps, step=step)
 
 
+def ensure_time_series(data: TimeSeriesData | pd.DataFrame | np.ndarray | Dataset, *, tau_max: int = 0) -> TimeSeriesData:
+    """``data`` if it is a :class:`TimeSeriesData` long enough for ``tau_max``, else :func:`as_time_series` of it.
+
+    For functions that take either a validated series or raw data.
+
+    Raises
+    ------
+    DataError
+        As :func:`as_time_series`; for a :class:`TimeSeriesData`, only the length check.
+    """
+    if isinstance(data, TimeSeriesData):
+        _check_length(data.n_samples, data.n_variables, _check_tau_max(tau_max))
+        return data
+    return as_time_series(data, tau_max=tau_max)
+
+
 # --------------------------------------------------------------------------- helpers
+
+
+def _check_length(n: int, p: int, tau: int) -> None:
+    need = min_time_series_length(p, tau)
+    if n < need:
+        raise DataError(
+            f"the time series has {n} rows; with {p} variable(s) and tau_max={tau} it needs at least {need} "
+            f"(T - tau_max > p * tau_max + 2); lower tau_max or use a longer series"
+        )
+
 
 
 def _check_tau_max(tau_max: Any) -> int:
@@ -340,7 +365,7 @@ def _select(names: list[str], cols: list[Any], variables: Sequence[str]) -> tupl
     wanted = [variables] if isinstance(variables, str) else list(variables)
     if not wanted:
         raise InvalidParameterError("variables must name at least one column; got an empty list")
-    dups = sorted({v for v in wanted if wanted.count(v) > 1})
+    dups = sorted(v for v, count in Counter(wanted).items() if count > 1)
     if dups:
         raise InvalidParameterError(f"variables names column(s) more than once: {format_columns(dups)}")
     unknown = [v for v in wanted if v not in names]
@@ -406,7 +431,7 @@ def _check_constant(names: list[str], values: np.ndarray) -> None:
                         "a constant series has no variance: drop it")
 
 
-def _check_order(name: str, t: np.ndarray) -> None:
+def _check_order(name: str, t: np.ndarray, domain: str | None = None) -> None:
     """Strictly increasing stamps, else a DataError naming the first repeated or decreasing pair."""
     if t.shape[0] < 2:
         return
@@ -418,18 +443,22 @@ def _check_order(name: str, t: np.ndarray) -> None:
     if bad.size == 0:
         return
     i = int(bad[0])
+    hint = "" if domain is None else (
+        f" (the dataset has the domain column {domain!r}: a time series is one sequence, so make one "
+        "series per domain)"
+    )
     if d_same[i]:
         n_dup = int(d_same.sum())
         raise DataError(
             f"time column {name!r} has duplicated time stamps: {format_rows(np.array([i, i + 1]))} both hold "
-            f"{_plain(t[i])!r} ({n_dup} repeat(s) in all); each time point must appear once "
-            "(aggregate the repeated rows first; nothing is dropped for you)"
+            f"{_show(t[i])} ({n_dup} repeat(s) in all); each time point must appear once "
+            f"(aggregate the repeated rows first; nothing is dropped for you){hint}"
         )
     n_down = int(d_down.sum())
     raise DataError(
         f"time column {name!r} is not sorted: {format_rows(np.array([i, i + 1]))} go back in time "
-        f"({_plain(t[i])!r} then {_plain(t[i + 1])!r}; {n_down} decrease(s) in all); sort the table by "
-        f"{name!r} first (rows are never reordered for you)"
+        f"({_show(t[i])} then {_show(t[i + 1])}; {n_down} decrease(s) in all); sort the table by "
+        f"{name!r} first (rows are never reordered for you){hint}"
     )
 
 
@@ -457,6 +486,13 @@ def _spacing(t: np.ndarray) -> tuple[bool, tuple[TimeGap, ...], Any]:
 def _round_missing(x: float) -> float:
     r = round(x)
     return float(r) if abs(x - r) < 1e-9 * max(1.0, abs(x)) else float(x)
+
+
+def _show(value: Any) -> str:
+    """A time stamp for a message: dates as ``2024-01-05 00:00:00``, numbers as they are."""
+    if isinstance(value, np.datetime64):
+        return str(pd.Timestamp(value))
+    return repr(_plain(value))
 
 
 def _plain(value: Any) -> Any:

@@ -300,10 +300,18 @@ def _pc1_chunk(context: tuple[Any, np.ndarray, int | None, int], runs: list[_Run
         ys: list[int] = []
         zs: list[tuple[int, ...]] = []
         for pos, run in enumerate(active):
+            # the first q subsets of size d (lexicographic) use only the first d + q - 1 others
+            head = d + max_combinations
             for cand in run.candidates:
                 if cand in run.fixed:
                     continue
-                others = [c for c in run.candidates if c != cand]
+                if d == 0:
+                    owner.append((pos, cand))
+                    xs.append(cand)
+                    ys.append(run.target)
+                    zs.append(())
+                    continue
+                others = [c for c in run.candidates[:head] if c != cand][: head - 1]
                 for subset in islice(combinations(others, d), max_combinations):
                     owner.append((pos, cand))
                     xs.append(cand)
@@ -459,7 +467,7 @@ def select_lagged_parents(
     context = (ci_test, cols, dim, combos)
     _warm(ci_test)
     with open_executor(n_jobs) as ex:
-        n_groups = 1 if ex.n_workers == 1 else 4 * ex.n_workers  # serial: one batch per level
+        n_groups = ex.n_workers  # one chunk per worker: each level of a chunk is one batch
         chunk_size = max(1, -(-len(runs) // n_groups))
         groups = [runs[a:a + chunk_size] for a in range(0, len(runs), chunk_size)]
         results = ex.map(_pc1_chunk, groups, context=context, chunk_size=1) if groups else []

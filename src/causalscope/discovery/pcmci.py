@@ -191,7 +191,7 @@ def momentary_tests(
             owners.append(idx[a:a + step])
     with open_executor(n_jobs) as ex:
         if ex.n_workers > 1:  # cut the big batches so that every worker gets a share
-            tasks, owners = _split_tasks(tasks, owners, 4 * ex.n_workers)
+            tasks, owners = _split_tasks(tasks, owners, ex.n_workers)
         results = ex.map(_statistics_slice, tasks, context=ci_test, chunk_size=1) if tasks else []
     n_tests = 0
     for own, (stat, pval) in zip(owners, results):

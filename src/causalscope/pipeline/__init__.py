@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .missing import MissingPlan, enough_complete_rows, plan_missing
     from .effects import causal_path
     from .summary import analysis_summary
+    from .timeseries import SeriesChoice, TimeSeriesAnalysis, analyze_series, choose_series_method
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__)
 

@@ -59,7 +59,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -83,6 +83,9 @@ from .stages import (
 )
 from .sufficiency import SufficiencyCheck
 from .summary import analysis_summary
+
+if TYPE_CHECKING:
+    from .timeseries import TimeSeriesAnalysis
 
 __all__ = ["Analysis", "Step", "analyze", "causal_path", "TUNING_BUDGET_SHARE", "BOOTSTRAP_BUDGET_SHARE",
            "MIN_BOOTSTRAP", "EFFECT_BUDGET_SHARE"]
@@ -203,7 +206,8 @@ def analyze(
     n_bootstrap: int | None = None,
     deterministic: DeterministicPolicy = "drop",
     progress: Progress | Callable[[int, int | None, str], None] | None = None,
-) -> Analysis:
+    tau_max: int | None = None,
+) -> Analysis | TimeSeriesAnalysis:
     """Run the whole causal analysis of a table (see the module docstring for the steps).
 
     Parameters
@@ -214,6 +218,10 @@ def analyze(
         Columns whose causal effect is identified and estimated (both or neither).
     domain_column, time_column:
         Column labelling domains (environments) / the time index; not analysed as variables.
+        With a time column and autocorrelated variables (the profile's Ljung-Box
+        flag) the time-series copilot runs instead
+        (:func:`~causalscope.pipeline.timeseries.analyze_series`) and a
+        :class:`~causalscope.pipeline.timeseries.TimeSeriesAnalysis` is returned.
     knowledge:
         Background knowledge (:class:`~causalscope.discovery.Knowledge`), honoured by every fit.
     assume_latent:
@@ -235,6 +243,8 @@ def analyze(
         each relation (never the treatment or outcome; a step and a limitation say
         which), ``"error"`` (a :class:`~causalscope.exceptions.DataError` naming the
         relations) or ``"keep"`` them (a limitation explains what that does to the graph).
+    tau_max:
+        Largest lag of the time-series copilot (default: chosen by BIC); ignored without a time series.
     progress:
         ``None``, a :class:`~causalscope.utils.Progress` or a callback
         ``(done, total, description)``: one step per stage, and inside the tuning
@@ -280,6 +290,14 @@ def analyze(
     finally:
         report.close()
     report.advance()
+    if time_column is not None and _autocorrelated(profiled.profile):
+        report.close()
+        from .timeseries import analyze_series
+
+        return analyze_series(valid.frame, time_column=time_column, variables=valid.variables, tau_max=tau_max,
+                              reference=reference, treatment=treatment, outcome=outcome, random_state=seed,
+                              n_jobs=n_jobs, budget=budget, n_bootstrap=n_bootstrap, progress=report,
+                              steps_before=valid.steps + profiled.steps)
     chosen = stages.choose(valid, profiled.profile, domain_column=domain_column, time_column=time_column,
                            assume_latent=assume_latent, budget=budget, knowledge=knowledge)
     report.advance()
@@ -319,6 +337,12 @@ def analyze(
         parameters=tuned.params, tuning=tuned.tuning, confidence=resampled.confidence, effects=estimated.effects,
         scores=scored.scores, steps=steps, limitations=limitations, settings=settings,
     )
+
+
+def _autocorrelated(prof: DataProfile | None) -> bool:
+    """Whether the profile's Ljung-Box flag found autocorrelated variables (the time-series copilot's trigger)."""
+    flag = None if prof is None else prof.flags.get("time_series")
+    return bool(flag is not None and flag.value)
 
 
 def _settings(valid: stages.Validated, profiled: stages.Profiled, chosen: stages.Chosen, tuned: stages.Tuned,

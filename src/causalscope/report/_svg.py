@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 __all__ = ["layered_layout", "graph_svg", "matrix_svg", "forest_svg", "histogram_svg", "adjacency_lookup",
-           "colour", "MAX_SVG_WIDTH", "MAX_LABEL"]
+           "colour", "escape", "short_label", "MAX_SVG_WIDTH", "MAX_LABEL"]
 
 #: Widest graph drawing, in SVG user units (pixels at full size); wider layers are wrapped into rows.
 MAX_SVG_WIDTH = 1000
@@ -30,11 +30,13 @@ MAX_SVG_WIDTH = 1000
 MAX_LABEL = 14
 
 
-def _e(x: Any) -> str:
+def escape(x: Any) -> str:
+    """HTML-escape ``x`` (``None`` as the empty string)."""
     return _html.escape("" if x is None else str(x))
 
 
-def _short(name: str, limit: int = MAX_LABEL) -> str:
+def short_label(name: str, limit: int = MAX_LABEL) -> str:
+    """``name`` cut to ``limit`` characters with an ellipsis."""
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
@@ -252,7 +254,7 @@ def graph_svg(graph: Any, confidence: Any, *, svg_id: str = "graph") -> str:
                 title += "; " + ", ".join(f"{t} {q:.0%}" for t, q in pair["edges"].items())
         dash = ' stroke-dasharray="6,4"' if mu == "arrow" and mv == "arrow" else ""
         width_ = 1 + 2.5 * (1.0 if f is None else f)
-        parts.append(f'<g class="edge"><title>{_e(title)}</title><path d="{path}" fill="none" stroke="{col}" '
+        parts.append(f'<g class="edge"><title>{escape(title)}</title><path d="{path}" fill="none" stroke="{col}" '
                      f'stroke-width="{width_:.2f}"{dash}{start}{end}/>')
         for mark, (mx, my), (vx, vy) in ((mu, (sx, sy), (ax, ay)), (mv, (tx, ty), (bx2, by2))):
             if mark == "circle":
@@ -264,9 +266,9 @@ def graph_svg(graph: Any, confidence: Any, *, svg_id: str = "graph") -> str:
         parts.append("</g>")
     for v in nodes:
         x, y = xy[v]
-        parts.append(f'<g class="node"><title>{_e(v)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" '
+        parts.append(f'<g class="node"><title>{escape(v)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" '
                      f'fill="#eef2f8" stroke="#1f4e9a" stroke-width="1.5"/><text x="{x:.1f}" y="{y + 4:.1f}" '
-                     f'text-anchor="middle" font-size="13">{_e(_short(v))}</text></g>')
+                     f'text-anchor="middle" font-size="13">{escape(short_label(v))}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -283,14 +285,14 @@ def matrix_svg(confidence: Any) -> str:
              f'viewBox="0 0 {size} {size}" role="img" aria-label="adjacency frequency matrix">']
     for i, v in enumerate(nodes):
         parts.append(f'<text x="{pad - 4}" y="{pad + i * cell + cell * 0.65:.1f}" text-anchor="end" font-size="11">'
-                     f'{_e(_short(v))}</text>')
+                     f'{escape(short_label(v))}</text>')
         parts.append(f'<text x="{pad + i * cell + cell / 2:.1f}" y="{pad - 4}" text-anchor="start" font-size="11" '
-                     f'transform="rotate(-45 {pad + i * cell + cell / 2:.1f} {pad - 4})">{_e(_short(v))}</text>')
+                     f'transform="rotate(-45 {pad + i * cell + cell / 2:.1f} {pad - 4})">{escape(short_label(v))}</text>')
         for j in range(len(nodes)):
             f = float(adj[i, j])
             fill = "#ffffff" if i == j else colour(f) if f > 0 else "#f7f7f7"
             parts.append(f'<rect x="{pad + j * cell}" y="{pad + i * cell}" width="{cell - 1}" height="{cell - 1}" '
-                         f'fill="{fill}"><title>{_e(v)} – {_e(nodes[j])}: {f:.2f}</title></rect>')
+                         f'fill="{fill}"><title>{escape(v)} – {escape(nodes[j])}: {f:.2f}</title></rect>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -319,8 +321,8 @@ def forest_svg(effects: Sequence[dict[str, Any]]) -> str:
         y = 20 + k * row
         warn = e.get("causal_path") in ("none", "possible")
         dot = 'fill="white" stroke="#b54708" stroke-width="2"' if warn else 'fill="#1f4e9a"'
-        parts.append(f'<text x="5" y="{y + 4}" font-size="12">{_e(_short(str(e["treatment"]), 12))} → '
-                     f'{_e(_short(str(e["outcome"]), 12))}{" *" if warn else ""}</text>'
+        parts.append(f'<text x="5" y="{y + 4}" font-size="12">{escape(short_label(str(e["treatment"]), 12))} → '
+                     f'{escape(short_label(str(e["outcome"]), 12))}{" *" if warn else ""}</text>'
                      f'<line x1="{sx(e["ci_low"]):.1f}" y1="{y}" x2="{sx(e["ci_high"]):.1f}" y2="{y}" '
                      f'stroke="{"#b54708" if warn else "#1f4e9a"}" stroke-width="2"/>'
                      f'<circle cx="{sx(e["estimate"]):.1f}" cy="{y}" r="5" {dot}/>')
@@ -340,18 +342,18 @@ def histogram_svg(name: str, dist: Mapping[str, Any]) -> str:
     counts = [int(c) for c in dist.get("counts") or []]
     other = int(dist.get("other") or 0)
     if not counts or max(counts + [other]) <= 0:
-        return (f'<figure class="dist"><p class="muted">no observed value</p><figcaption>{_e(name)}</figcaption>'
+        return (f'<figure class="dist"><p class="muted">no observed value</p><figcaption>{escape(name)}</figcaption>'
                 "</figure>")
     top = max(counts + [other])
     kind = dist.get("kind", "")
     parts = [f'<figure class="dist"><svg class="hist" width="{W}" height="{H + pad}" viewBox="0 0 {W} {H + pad}" '
-             f'role="img" aria-label="distribution of {_e(name)}">']
+             f'role="img" aria-label="distribution of {escape(name)}">']
     if "bin_edges" in dist:
         edges = list(dist["bin_edges"])
         bw = W / len(counts)
         d = f"M0 {H}" + "".join(f"V{H - c / top * (H - 2):.1f}h{bw:.4g}" for c in counts) + f"V{H}z"
         n = sum(counts)
-        parts.append(f"<title>{_e(name)}: {n} observed values from {edges[0]:.4g} to {edges[-1]:.4g} in "
+        parts.append(f"<title>{escape(name)}: {n} observed values from {edges[0]:.4g} to {edges[-1]:.4g} in "
                      f"{len(counts)} equal-width bins; the tallest holds {top}</title>"
                      f'<path d="{d}" fill="#9db3d9" stroke="#1f4e9a" stroke-width="0.8"/>'
                      f'<text x="0" y="{H + pad - 2}" font-size="10">{edges[0]:.3g}</text>'
@@ -361,16 +363,16 @@ def histogram_svg(name: str, dist: Mapping[str, Any]) -> str:
         bars = list(zip(levels, counts, strict=False)) + ([(f"other {int(dist.get('n_levels', 0)) - len(levels)} "
                                                             "levels", other)] if other else [])
         bw = W / len(bars)
-        parts.append(f"<title>{_e(name)}: {len(levels)} levels shown"
+        parts.append(f"<title>{escape(name)}: {len(levels)} levels shown"
                      + (f" of {int(dist['n_levels'])}" if dist.get("n_levels") else "") + "</title>")
         for k, (label, c) in enumerate(bars):
             h = c / top * (H - 2)
             fill = "#c8c8c8" if other and k == len(bars) - 1 else "#9db3d9"
             parts.append(f'<rect x="{k * bw + 1:.1f}" y="{H - h:.1f}" width="{max(bw - 2, 1):.1f}" height="{h:.1f}" '
-                         f'fill="{fill}" stroke="#1f4e9a" stroke-width="0.6"><title>{_e(label)}: {c}</title></rect>')
+                         f'fill="{fill}" stroke="#1f4e9a" stroke-width="0.6"><title>{escape(label)}: {c}</title></rect>')
             if len(bars) <= 8:
                 parts.append(f'<text x="{(k + 0.5) * bw:.1f}" y="{H + pad - 2}" font-size="10" text-anchor="middle">'
-                             f'{_e(_short(label, max(2, int(bw // 6))))}</text>')
-    parts.append(f'</svg><figcaption>{_e(_short(name, 24))} <span class="muted">{_e(kind)}</span></figcaption>'
+                             f'{escape(short_label(label, max(2, int(bw // 6))))}</text>')
+    parts.append(f'</svg><figcaption>{escape(short_label(name, 24))} <span class="muted">{escape(kind)}</span></figcaption>'
                  "</figure>")
     return "".join(parts)

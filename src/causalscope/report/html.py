@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ._explorer import LARGE_GRAPH_NODES, explorer_html
+from ..graphs.timeseries import lagged_name
 from ._svg import forest_svg, graph_svg, histogram_svg, layered_layout, matrix_svg
 from ._text import esc, flatten, humanize, sensitivity_rows, words
 from .json import analysis_document
@@ -323,6 +324,8 @@ def render_html(analysis: Any, *, command: Sequence[str] | str | None = None, cr
     >>> page.startswith("<!DOCTYPE html>"), "<svg" in page, "https://" in page, "<script" in page
     (True, True, False, False)
     """
+    if getattr(analysis, "kind", None) == "timeseries":
+        return _render_series_html(analysis, command=command, created=created, title=title)
     doc = analysis_document(analysis, command=command, created=created)
     a = analysis
     s: list[str] = [
@@ -358,6 +361,60 @@ def render_html(analysis: Any, *, command: Sequence[str] | str | None = None, cr
     s.append("<h2>Steps</h2>" + _table(["step", "status", "detail"],
                                        [[st.name, st.status, st.detail] for st in a.steps], cls="steps"))
     s.append("<h2>Limitations and assumptions</h2>" + _list(a.limitations))
+    s.append("<h2>How to reproduce</h2>")
+    s.append(f"<pre>{esc(doc['command'] or '(called from Python: causalscope.pipeline.analyze)')}</pre>")
+    s.append(_table(["package", "version"], [[k, v] for k, v in doc["versions"].items()]))
+    s.append(f"<p class=muted>Seed {esc(a.settings.get('seed', 'not recorded'))}; created {esc(doc['created'])}."
+             "</p></body></html>")
+    return "\n".join(x for x in s if x)
+
+
+def _render_series_html(a: Any, *, command: Sequence[str] | str | None, created: str | None, title: str) -> str:
+    """The report of a :class:`~causalscope.pipeline.timeseries.TimeSeriesAnalysis`: the time window of the lagged
+    graph, its summary graph, the links with their confidence, the series, the tests behind the choice."""
+    from ._svg_ts import series_svg, window_svg
+
+    doc = analysis_document(a, command=command, created=created)
+    g = a.graph
+    conf = a.link_confidence if a.n_bootstrap else None
+    s: list[str] = [
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head><body>',
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="summary" id="summary">{esc(a.summary())}</p>',
+        "<h2 id=graph-section>Lagged graph</h2>",
+        "<p>One row per variable, one column per time slice; each link is drawn into the present (<i>t</i>) "
+        "from the slice of its cause. Colour and width: the fraction of block-bootstrap resamples that found the "
+        "link; the number: its strength (test statistic or coefficient). Hover for details.</p>",
+        window_svg(g, conf),
+        "<h3>Summary graph</h3><p>An edge X → Y when some lag of X causes Y; contemporaneous links keep their "
+        "marks.</p>",
+        graph_svg(g.summary_graph(), None, svg_id="summary-graph"),
+    ]
+    rows = []
+    for (src, lag, tgt), mark in sorted(g.links.items(), key=lambda kv: (kv[0][2], kv[0][1], kv[0][0])):
+        text = f"{lagged_name(src, lag)} {mark} {lagged_name(tgt, 0)}"
+        rows.append([text, g.strength.get((src, lag, tgt)), g.p_value.get((src, lag, tgt)),
+                     None if conf is None else conf.get(text, 0.0)])
+    s.append("<h2>Links</h2>" + _scroll(_table(["link", "strength", "p-value", "resample frequency"], rows,
+                                               cls="links"), len(rows)))
+    s.append("<h2>Method choice</h2>" + _list(list(a.choice.reasons)))
+    s.append("<h2>Series</h2>" + "".join(series_svg(v, a.series.values[:, j], a.series.time)
+                                         for j, v in enumerate(a.series.variables)))
+    if a.profile is not None:
+        s.append("<h2>Time-series profile</h2>" + _list(a.profile.facts()))
+        s.append(_table(["variable", "ADF p", "KPSS p", "stationarity", "Ljung-Box p", "linearity p",
+                         "normality p"],
+                        [[v.name, v.adf_p, v.kpss_p, v.stationarity, v.ljung_box_p, v.linearity_p, v.normality_p]
+                         for v in a.profile.variables], cls="profile"))
+    if a.scores:
+        s.append("<h2>Scores against reference graphs</h2>" + _table(
+            ["reference graph", "link precision", "link recall", "link F1"],
+            [[x.get("reference"), x.get("link_precision"), x.get("link_recall"), x.get("link_f1")] for x in a.scores],
+            cls="scores"))
+    s.append("<h2>Steps</h2>" + _table(["step", "status", "detail"],
+                                       [[st.name, st.status, st.detail] for st in a.steps], cls="steps"))
+    s.append("<h2>Limitations and assumptions</h2>" + _list(list(a.limitations)))
     s.append("<h2>How to reproduce</h2>")
     s.append(f"<pre>{esc(doc['command'] or '(called from Python: causalscope.pipeline.analyze)')}</pre>")
     s.append(_table(["package", "version"], [[k, v] for k, v in doc["versions"].items()]))

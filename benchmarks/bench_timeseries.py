@@ -1,0 +1,125 @@
+"""Benchmark the time-series discovery methods against their reference libraries, in the same run.
+
+Prints, per method (one function each; pick them with ``--methods``):
+
+* ``pcmci``: PCMCI with ParCorr (``tau_max = 3``, ``pc_alpha = 0.2``,
+  ``alpha = 0.05``, tigramite's ``run_pcmci`` defaults otherwise) on a random
+  stable VAR(2) with two parents per node (plus its own lag), T = 1000, at
+  p = 20 and 50: tigramite's time and ours on one core (``n_jobs=1``; BLAS threads
+  pinned to 1 with threadpoolctl for both), the ratio, ours with ``n_jobs=2``
+  (the first call starts the worker pool; a second call reuses it), the peak
+  Python-heap memory of our fit (tracemalloc, which sees numpy's buffers) and the
+  process's maximum resident set size, and whether the answers agree (same PC1
+  parents; the largest difference of the MCI p-values).
+
+Run: ``python benchmarks/bench_timeseries.py [--methods pcmci] [--quick]``
+(``--quick``: p = 20 only). Not a test: no assertions. tigramite is GPL and used
+only as a black-box reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+
+
+def simulate_var(p: int, t: int, seed: int, max_lag: int = 2, coef: float = 0.4) -> np.ndarray:
+    """A random stable VAR(max_lag): own lag-1 term 0.5 and two lagged parents of weight +-coef per node.
+
+    The coefficients are scaled down when the companion matrix's spectral radius
+    exceeds 0.9, so the process is stable; 100 burn-in rows are dropped.
+    """
+    rng = np.random.default_rng(seed)
+    a = np.zeros((max_lag, p, p))
+    for j in range(p):
+        a[0, j, j] = 0.5
+        for i in rng.choice([v for v in range(p) if v != j], size=min(2, p - 1), replace=False):
+            a[int(rng.integers(1, max_lag + 1)) - 1, j, i] = coef * rng.choice([-1.0, 1.0])
+    comp = np.zeros((p * max_lag, p * max_lag))
+    comp[:p] = np.hstack(list(a))
+    comp[p:, :-p] = np.eye(p * (max_lag - 1))
+    rho = float(np.abs(np.linalg.eigvals(comp)).max())
+    if rho > 0.9:
+        a *= 0.9 / rho
+    burn = 100
+    x = rng.normal(size=(t + burn, p))
+    for s in range(max_lag, t + burn):
+        for lag in range(max_lag):
+            x[s] += a[lag] @ x[s - lag - 1]
+    return x[burn:]
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def bench_pcmci(quick: bool = False) -> None:
+    """PCMCI ParCorr: ours vs tigramite (see the module docstring)."""
+    from threadpoolctl import threadpool_limits
+
+    from causalscope.discovery import PCMCI
+
+    try:
+        import tigramite.data_processing as pp
+        from tigramite.independence_tests.parcorr import ParCorr as TigParCorr
+        from tigramite.pcmci import PCMCI as TigPCMCI
+    except ImportError:  # pragma: no cover - optional reference
+        TigPCMCI = None
+
+    tau_max, t_len = 3, 1000
+    print(f"PCMCI ParCorr, T={t_len}, tau_max={tau_max}, pc_alpha=0.2, alpha=0.05 (random stable VAR(2))")
+    print(f"{'p':>4} {'tigramite s':>12} {'ours 1 core s':>14} {'ratio':>7} {'ours n_jobs=2 s (cold/warm)':>28} "
+          f"{'ratio 2':>8} {'peak MiB':>9} {'same parents':>13} {'max |dp|':>9} {'n_jobs=2 identical':>19}")
+    for p in (20,) if quick else (20, 50):
+        x = simulate_var(p, t_len, seed=p)
+        with threadpool_limits(1):
+            ours_s, est = _timed(lambda: PCMCI(tau_max=tau_max).fit(x))
+            ours_s = min(ours_s, _timed(lambda: PCMCI(tau_max=tau_max).fit(x))[0])
+            cold, _ = _timed(lambda: PCMCI(tau_max=tau_max, n_jobs=2).fit(x))
+            warm, two = _timed(lambda: PCMCI(tau_max=tau_max, n_jobs=2).fit(x))
+            tracemalloc.start()
+            PCMCI(tau_max=tau_max).fit(x)
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            tig_s, same, dp = float("nan"), "n/a", float("nan")
+            if TigPCMCI is not None:
+                ref = TigPCMCI(pp.DataFrame(x), TigParCorr())
+                tig_s, res = _timed(lambda: ref.run_pcmci(tau_max=tau_max, pc_alpha=0.2, alpha_level=0.05))
+                same = str(all(
+                    [(i, -lag) for i, lag in est.selection_.parents[j]] == list(ref.all_parents[j])  # type: ignore[attr-defined]
+                    for j in range(p)
+                ))
+                dp = float(np.abs(est.p_matrix_ - res["p_matrix"]).max())  # type: ignore[attr-defined,index]
+        identical = np.array_equal(est.p_matrix_, two.p_matrix_)  # type: ignore[attr-defined]
+        print(f"{p:>4} {tig_s:>12.2f} {ours_s:>14.3f} {tig_s / ours_s:>7.1f} {cold:>13.3f} / {warm:<12.3f} "
+              f"{tig_s / warm:>8.1f} {peak:>9.1f} {same:>13} {dp:>9.1e} {identical!s:>19}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"max resident set size of this process (all runs, tigramite included): {rss:.0f} MiB")
+
+
+METHODS: dict[str, Callable[[bool], None]] = {"pcmci": bench_pcmci}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--methods", default=",".join(METHODS), help=f"comma-separated, from {sorted(METHODS)}")
+    parser.add_argument("--quick", action="store_true", help="the smallest size only")
+    args = parser.parse_args()
+    names = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = sorted(set(names) - set(METHODS))
+    if unknown:
+        parser.error(f"unknown method(s) {unknown}; expected some of {sorted(METHODS)}")
+    for name in names:
+        METHODS[name](args.quick)
+        print()
+
+
+if __name__ == "__main__":
+    main()
