@@ -86,6 +86,7 @@ DISCOVERY_DATA: dict[str, Callable[[], pd.DataFrame]] = {
     "lingam": lambda: _linear(noise="uniform"),
     "cdnod": _domains,
     "pcmci": _timeseries,
+    "pcmciplus": _timeseries,
 }
 DISCOVERY_OPTIONS: dict[str, dict[str, Any]] = {"cdnod": {"domain_column": "domain"}}
 #: Options under which the algorithm's answer does not depend on the column order.

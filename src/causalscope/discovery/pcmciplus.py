@@ -136,9 +136,8 @@ def _conditions(
 ) -> tuple[Node, ...]:
     """``S`` + the parents of ``X^j_t`` (without ``x``) + the parents of ``x`` shifted by its lag."""
     i, tau = x
-    py = [n for n in parents[j] if n != x]
-    if max_py is not None:
-        py = py[:max_py]
+    py = list(parents[j]) if max_py is None else list(parents[j])[:max_py]  # truncated before x is taken out
+    py = [n for n in py if n != x]
     limit = max_px_lagged if tau > 0 else max_px
     px = list(parents[i]) if limit is None else list(parents[i])[:limit]
     px = [(a, b + tau) for a, b in px]
