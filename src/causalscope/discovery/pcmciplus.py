@@ -440,6 +440,8 @@ PCMCIPLUS_ALPHA_GRID: tuple[float, ...] = (0.001, 0.005, 0.01, 0.025, 0.05)
 
 #: Upper bound on the gathered correlation entries of one batch slice (memory).
 _SLICE_ENTRIES = 1 << 22
+#: A batch is split across workers only from this many queries per worker (smaller ones run inline).
+_SPLIT_AT = 256
 
 
 def _statistics_task(ci_test: Any, task: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -475,7 +477,8 @@ class _BatchTester:
             ys = cols[np.array([queries[q][1] for q in members], dtype=np.intp)]
             zs = np.array([[b * p + a for a, b in queries[q][2]] for q in members], dtype=np.intp)
             zs = cols[zs.reshape(len(members), k)]
-            size = max(1, min(_SLICE_ENTRIES // ((k + 2) ** 2), -(-len(members) // workers)))
+            share = -(-len(members) // workers) if len(members) >= _SPLIT_AT * workers else len(members)
+            size = max(1, min(_SLICE_ENTRIES // ((k + 2) ** 2), share))
             for a in range(0, len(members), size):
                 tasks.append((xs[a:a + size], ys[a:a + size], zs[a:a + size]))
                 owners.append(members[a:a + size])
