@@ -607,8 +607,10 @@ class PCMCIPlus(Component):
     ...     x[t, 1] += 0.7 * x[t, 0]
     ...     x[t, 2] += 0.6 * x[t - 1, 1]
     >>> est = PCMCIPlus(tau_max=1, pc_alpha=0.01).fit(pd.DataFrame(x, columns=list("ABC")))
-    >>> est.graph_.lagged_edges()
-    ['A[t-1] --> A[t]', 'B[t-1] --> C[t]', 'A[t] --> B[t]']
+    >>> sorted(est.graph_.lagged_edges())
+    ['A[t-1] --> A[t]', 'A[t] --> B[t]', 'B[t-1] --> C[t]']
+    >>> est.graph_array_[0, 1, 0]  # tigramite's array: A[t] --> B[t]
+    np.str_('-->')
     """
 
     time_series: ClassVar[bool] = True
