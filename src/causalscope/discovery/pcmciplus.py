@@ -432,7 +432,7 @@ def _check_rule(rule: object) -> ColliderRule:
         raise InvalidParameterError(
             f"contemp_collider_rule must be 'majority', 'conservative' or 'none'; got {rule!r}"
         )
-    return rule  # type: ignore[return-value]
+    return rule
 
 
 #: The ``pc_alpha`` grid of PCMCI+ when ``pc_alpha=None`` (tigramite's documented grid).
