@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import numpy as np
 
 from ..contract import Component
-from ..exceptions import DataError, InvalidParameterError
+from ..exceptions import InvalidParameterError
 from ..graphs.equivalence import consistent_extension, meek_step
 from ..graphs.marks import ARROW, CIRCLE, TAIL
 from ..parallel import Executor, NJobs, open_executor
@@ -63,11 +63,9 @@ from .lagged import (
     check_int,
     check_pc_alpha,
     design_columns,
-    lagged_design,
-    link_mask,
     select_lagged_parents,
 )
-from .pcmci import fdr_bh, knowledge_links
+from .pcmci import fdr_bh, prepare_lagged_problem
 
 if TYPE_CHECKING:
     from ..graphs.timeseries import TimeSeriesGraph
@@ -698,44 +696,16 @@ class PCMCIPlus(Component):
             Bad hyperparameters (negative ``tau_min``, ``tau_min > tau_max``, an
             unknown collider rule, ...).
         """
-        from ..data.timeseries import as_time_series
         from ..graphs.timeseries import TimeSeriesGraph
-        from ..independence import make_ci_test
-        from .knowledge import as_knowledge
 
         tau_max, tau_min, alphas, rule = self._check()
-        ts = as_time_series(data, time_column=self.time_column, tau_max=tau_max)
-        variables = tuple(ts.variables)
-        p, n = len(variables), ts.n_samples
-        need = 2 * tau_max + p * (tau_max + 1) + 3
-        if n < need:
-            raise DataError(
-                f"PCMCI+ with tau_max={tau_max} and {p} variables needs at least {need} rows "
-                f"(2 * tau_max rows are cut for the common sample, which must hold the "
-                f"regression on all p * (tau_max + 1) lagged and contemporaneous values); got {n}"
-            )
-        links: dict[tuple[str, int, str], str] = {}
-        know = as_knowledge(self.knowledge)
-        if know is not None:
-            links.update(knowledge_links(know, variables, tau_max))
-        if self.link_assumptions:
-            if not isinstance(self.link_assumptions, Mapping):
-                raise InvalidParameterError(
-                    "link_assumptions must be a mapping {(source, lag, target): '-->' | '-?>' | ''}; "
-                    f"got {type(self.link_assumptions).__name__}"
-                )
-            links.update(self.link_assumptions)
-        allowed, required = link_mask(variables, tau_max, links)
-        design = lagged_design(ts, 2 * tau_max)
-        if isinstance(self.ci_test, str):
-            test = make_ci_test(self.ci_test, design.frame())
-        elif hasattr(self.ci_test, "statistics"):
-            test = self.ci_test
-        else:
-            raise InvalidParameterError(
-                "ci_test must be a CI test name or a CI test object with statistics(xs, ys, zs); "
-                f"got {type(self.ci_test).__name__}"
-            )
+        problem = prepare_lagged_problem(
+            data, method="PCMCI+", tau_max=tau_max, time_column=self.time_column, knowledge=self.knowledge,
+            link_assumptions=self.link_assumptions, ci_test=self.ci_test, contemporaneous=True,
+        )
+        variables, design, test = problem.variables, problem.design, problem.ci_test
+        allowed, required = problem.allowed, problem.required
+        p = len(variables)
         if len(alphas) > 1 and not hasattr(test, "model_selection_criterion"):
             raise InvalidParameterError(
                 f"pc_alpha={self.pc_alpha!r} asks for a choice among levels by a model-selection "
