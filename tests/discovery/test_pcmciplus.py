@@ -113,6 +113,14 @@ def test_reset_lagged_links_and_condition_limits_as_tigramite() -> None:
     _assert_same(PCMCIPlus(**kw).fit(x), _tigramite(x, **kw))
 
 
+def test_tau_min_as_tigramite() -> None:
+    """Reference: tigramite with tau_min = 1 and 2 (no contemporaneous links; untested entries p = 1)."""
+    x = _var_contemporaneous(6, 400, 8, tau=3)
+    for tau_min in (1, 2):
+        kw = dict(tau_max=3, tau_min=tau_min, pc_alpha=0.05)
+        _assert_same(PCMCIPlus(**kw).fit(x), _tigramite(x, **kw))
+
+
 @pytest.mark.slow
 def test_same_as_tigramite_p20() -> None:
     """Reference: tigramite run_pcmciplus + ParCorr at p = 20, T = 1000, tau_max = 3."""
