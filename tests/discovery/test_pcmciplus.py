@@ -113,6 +113,30 @@ def test_reset_lagged_links_and_condition_limits_as_tigramite() -> None:
     _assert_same(PCMCIPlus(**kw).fit(x), _tigramite(x, **kw))
 
 
+def test_link_assumptions_as_tigramite() -> None:
+    """Reference: tigramite with forbidden lagged links, a forbidden contemporaneous pair and a
+    required lagged link (its link_assumptions list every allowed link)."""
+    n, tau = 6, 2
+    x = _var_contemporaneous(n, 400, 9)
+    forbidden, required = [(0, 1, 2), (3, 2, 1), (1, 0, 4)], [(2, 1, 5)]
+    theirs: dict = {j: {} for j in range(n)}
+    for j in range(n):
+        for i in range(n):
+            for lag in range(tau + 1):
+                if not (lag == 0 and i == j):
+                    theirs[j][(i, -lag)] = "o?o" if lag == 0 else "-?>"
+    for i, lag, j in forbidden:
+        del theirs[j][(i, -lag)]
+        if lag == 0:
+            del theirs[i][(j, 0)]
+    for i, lag, j in required:
+        theirs[j][(i, -lag)] = "-->"
+    ref = _tigramite(x, tau_max=tau, pc_alpha=0.05, link_assumptions=theirs)
+    mine = {(f"X{i}", lag, f"X{j}"): "" for i, lag, j in forbidden}
+    mine.update({(f"X{i}", lag, f"X{j}"): "-->" for i, lag, j in required})
+    _assert_same(PCMCIPlus(tau_max=tau, pc_alpha=0.05, link_assumptions=mine).fit(x), ref)
+
+
 def test_tau_min_as_tigramite() -> None:
     """Reference: tigramite with tau_min = 1 and 2 (no contemporaneous links; untested entries p = 1)."""
     x = _var_contemporaneous(6, 400, 8, tau=3)

@@ -212,7 +212,7 @@ def mci_skeleton(
     vmat = np.zeros(shape) if val_matrix is None else val_matrix
     # lag 0: only this phase's tests count (an untested mirror loses the symmetrisation);
     # with tau_min > 0 nothing is tested there: p-value 1, statistic 0
-    pmat[:, :, 0] = 0.0 if tau_min == 0 else 1.0
+    pmat[:, :, 0] = np.where(adj[:, :, 0], 0.0, 1.0) if tau_min == 0 else 1.0  # forbidden pairs: 1
     vmat[:, :, 0] = 0.0
     tested = np.zeros(shape, dtype=bool)  # a link's PC1 values are replaced by this phase's tests
     fixed = np.zeros(shape, dtype=bool) if fixed is None else fixed
