@@ -137,6 +137,21 @@ def test_link_assumptions_as_tigramite() -> None:
     _assert_same(PCMCIPlus(tau_max=tau, pc_alpha=0.05, link_assumptions=mine).fit(x), ref)
 
 
+def test_separate_mci_level() -> None:
+    """alpha (the CLI's --alpha) sets the level of phases 2-3 only. Reference: the run without
+    alpha: alpha=None gives its p-values exactly; with alpha=0.01 PC1 is unchanged, every kept
+    link has a p-value <= 0.01 and no more links are kept."""
+    x = _var_contemporaneous(6, 400, 5)
+    same = PCMCIPlus(tau_max=2, pc_alpha=0.05, alpha=None).fit(x)
+    np.testing.assert_array_equal(same.p_matrix_, PCMCIPlus(tau_max=2, pc_alpha=0.05).fit(x).p_matrix_)
+    mixed = PCMCIPlus(tau_max=2, pc_alpha=0.2, alpha=0.01).fit(x)
+    loose = PCMCIPlus(tau_max=2, pc_alpha=0.2).fit(x)
+    assert mixed.parents_ == loose.parents_  # PC1 at pc_alpha in both
+    kept_mixed = (mixed.graph_array_ != "").sum()
+    assert kept_mixed <= (loose.graph_array_ != "").sum()
+    assert np.all(mixed.p_matrix_[mixed.graph_array_ != ""] <= 0.01)
+
+
 def test_tau_min_as_tigramite() -> None:
     """Reference: tigramite with tau_min = 1 and 2 (no contemporaneous links; untested entries p = 1)."""
     x = _var_contemporaneous(6, 400, 8, tau=3)
@@ -336,6 +351,7 @@ def test_function_and_names() -> None:
         (dict(link_assumptions={("Q", 1, "A"): ""}), DataError, "'Q'"),
         (dict(pc_alpha=1.5), InvalidParameterError, "pc_alpha"),
         (dict(fdr_method="holm"), InvalidParameterError, "fdr_method"),
+        (dict(alpha=0.0), InvalidParameterError, "alpha"),
     ],
 )
 def test_bad_input_raises_typed_errors(kwargs: dict, error: type, text: str) -> None:

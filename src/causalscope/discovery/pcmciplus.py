@@ -57,7 +57,7 @@ from ..exceptions import InvalidParameterError
 from ..graphs.equivalence import consistent_extension, meek_step
 from ..graphs.marks import ARROW, CIRCLE, TAIL
 from ..parallel import Executor, NJobs, open_executor
-from .base import register_algorithm
+from .base import check_alpha, register_algorithm
 from .lagged import (
     LaggedDesign,
     check_int,
@@ -531,6 +531,11 @@ class PCMCIPlus(Component):
         criterion) of each variable regressed on its parents in one DAG of the
         class (lagged parents and a consistent extension of the contemporaneous
         part; x-x links left out).
+    alpha:
+        The level of the MCI tests of phases 2 and 3 (the tests that decide the
+        graph), if it should differ from ``pc_alpha``; default None: ``pc_alpha``
+        for every phase, as tigramite (which has no separate level). The CLI's
+        ``--alpha``.
     contemp_collider_rule:
         ``"majority"`` (default), ``"conservative"`` or ``"none"`` (see the module
         docstring). Only the first two make the result independent of the
@@ -622,6 +627,7 @@ class PCMCIPlus(Component):
         tau_max: int = 1,
         tau_min: int = 0,
         pc_alpha: float | Sequence[float] | None = 0.01,
+        alpha: float | None = None,
         contemp_collider_rule: ColliderRule = "majority",
         conflict_resolution: bool = True,
         reset_lagged_links: bool = False,
@@ -640,6 +646,7 @@ class PCMCIPlus(Component):
         self.tau_max = tau_max
         self.tau_min = tau_min
         self.pc_alpha = pc_alpha
+        self.alpha = alpha
         self.contemp_collider_rule = contemp_collider_rule
         self.conflict_resolution = conflict_resolution
         self.reset_lagged_links = reset_lagged_links
@@ -661,6 +668,8 @@ class PCMCIPlus(Component):
             raise InvalidParameterError(f"tau_min={self.tau_min} must not exceed tau_max={self.tau_max}")
         alphas = PCMCIPLUS_ALPHA_GRID if self.pc_alpha is None else check_pc_alpha(self.pc_alpha)
         rule = _check_rule(self.contemp_collider_rule)
+        if self.alpha is not None:
+            check_alpha(self.alpha)
         for name in ("max_conds_dim", "max_conds_py", "max_conds_px", "max_conds_px_lagged"):
             value = getattr(self, name)
             if value is not None:
@@ -788,12 +797,13 @@ class PCMCIPlus(Component):
             max_conds_py=self.max_conds_py, max_conds_px=self.max_conds_px,
             max_conds_px_lagged=self.max_conds_px if self.max_conds_px_lagged is None else self.max_conds_px_lagged,
         )
+        level = alpha if self.alpha is None else float(self.alpha)
         sk = mci_skeleton(
-            tester, parents, adj, pc_alpha=alpha, tau_min=tau_min, tau_max=tau_max, fixed=fixed,
+            tester, parents, adj, pc_alpha=level, tau_min=tau_min, tau_max=tau_max, fixed=fixed,
             max_conds_dim=self.max_conds_dim, p_matrix=pmat, val_matrix=vmat, **common,
         )
         co = orient_colliders(
-            tester, parents, sk, pc_alpha=alpha, rule=rule, conflict_resolution=bool(self.conflict_resolution),
+            tester, parents, sk, pc_alpha=level, rule=rule, conflict_resolution=bool(self.conflict_resolution),
             max_conds_dim=self.max_conds_dim, **common,
         )
         lagged = sk.adjacent.copy()
