@@ -1,4 +1,4 @@
-"""Causal graphs: DAG, CPDAG, MAG, ADMG and PAG values and the algorithms on them."""
+"""Causal graphs: DAG, CPDAG, MAG, ADMG, PAG and time-series graph values and the algorithms on them."""
 
 from __future__ import annotations
 
@@ -19,7 +19,15 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
         to_networkx,
         write_graph,
     )
-    from .metrics import GraphComparison, PrecisionRecallF1, adjacency_scores, arrowhead_scores, compare_graphs, shd
+    from .metrics import (
+        GraphComparison,
+        PrecisionRecallF1,
+        adjacency_scores,
+        arrowhead_scores,
+        compare_graphs,
+        compare_timeseries_graphs,
+        shd,
+    )
     from .equivalence import (
         apply_meek_rules,
         count_dags,
@@ -34,6 +42,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .projection import latent_projection
     from .separation import d_separated, find_minimal_separator, is_d_separator, is_minimal_separator, m_separated
     from .notation import format_graph, infer_graph_type, parse_edge, parse_graph
+    from .timeseries import TimeSeriesGraph, lagged_name, parse_lagged_edge, parse_lagged_name
     from .types import ADMG, CPDAG, DAG, GRAPH_TYPES, MAG, PAG, graph_type
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__)

@@ -5,6 +5,13 @@
 ``"type"`` is optional (the most specific type that accepts the graph is chosen,
 see :func:`graph_from_json`); ``"nodes"`` is optional (taken from the edges in
 order of appearance); unknown keys are ignored.
+
+A time-series graph (:class:`~causalscope.graphs.timeseries.TimeSeriesGraph`) is
+written as the time-series graph JSON (``"type": "timeseries"``, the lagged links in
+``"lagged_edges"``, the summary graph in ``"edges"``). Reading such a file with
+``kind="timeseries"`` gives the :class:`TimeSeriesGraph` back; without ``kind`` it
+gives the summary graph (a :class:`MixedGraph`), which is what a reader that knows
+only graph JSON sees.
 """
 
 from __future__ import annotations
@@ -12,24 +19,34 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, cast, overload
 
 from ..exceptions import GraphError, InvalidParameterError
 from .base import Edge, MixedGraph
 from .io_common import KindLike, check_graph, make_graph, resolve_kind
 from .notation import parse_edge
+from .timeseries import TimeSeriesGraph
 from .types import graph_type
 
-__all__ = ["graph_to_json", "graph_from_json"]
+__all__ = ["TimeSeriesKind", "graph_to_json", "graph_from_json", "is_timeseries_kind"]
+
+#: The ``kind`` that asks a reader for a :class:`TimeSeriesGraph`.
+TimeSeriesKind = Literal["timeseries"] | type[TimeSeriesGraph]
 
 
-def graph_to_json(graph: MixedGraph, *, indent: int | None = None) -> str:
+def is_timeseries_kind(kind: object) -> bool:
+    """Whether ``kind`` asks for a time-series graph (``"timeseries"`` or :class:`TimeSeriesGraph`)."""
+    return kind is TimeSeriesGraph or (isinstance(kind, str) and kind.lower() == TimeSeriesGraph.kind)
+
+
+def graph_to_json(graph: MixedGraph | TimeSeriesGraph, *, indent: int | None = None) -> str:
     """Write ``graph`` as graph JSON: ``{"type", "nodes", "edges"}``.
 
     Parameters
     ----------
     graph:
-        Any causalscope graph.
+        Any causalscope graph, or a :class:`TimeSeriesGraph` (written as the
+        time-series graph JSON: :meth:`TimeSeriesGraph.to_json_dict`).
     indent:
         Passed to :func:`json.dumps` (``None``: one line).
 
@@ -51,6 +68,8 @@ def graph_to_json(graph: MixedGraph, *, indent: int | None = None) -> str:
     >>> graph_to_json(CPDAG(edges=["A --> B", "B --- C"]))
     '{"type": "cpdag", "nodes": ["A", "B", "C"], "edges": ["A --> B", "B --- C"]}'
     """
+    if isinstance(graph, TimeSeriesGraph):
+        return json.dumps(graph.to_json_dict(), indent=indent, ensure_ascii=False)
     graph = check_graph(graph)
     data = graph.to_dict()
     for edge, text in zip(graph.edges, data["edges"], strict=True):
@@ -71,7 +90,17 @@ def _json_error(message: str) -> GraphError:
     return GraphError(f"invalid graph JSON: {message}")
 
 
-def graph_from_json(data: str | bytes | Mapping[str, Any], *, kind: KindLike = None) -> MixedGraph:
+@overload
+def graph_from_json(data: str | bytes | Mapping[str, Any], *, kind: TimeSeriesKind) -> TimeSeriesGraph: ...  # type: ignore[overload-overlap]
+
+
+@overload
+def graph_from_json(data: str | bytes | Mapping[str, Any], *, kind: KindLike = None) -> MixedGraph: ...
+
+
+def graph_from_json(
+    data: str | bytes | Mapping[str, Any], *, kind: KindLike | TimeSeriesKind = None
+) -> MixedGraph | TimeSeriesGraph:
     """Read a graph from graph JSON text or an already decoded JSON object.
 
     Parameters
@@ -153,11 +182,15 @@ def graph_from_json(data: str | bytes | Mapping[str, Any], *, kind: KindLike = N
         keys = ", ".join(repr(k) for k in value) or "none"
         raise _json_error(f'expected the key "nodes" or "edges" (or both); the keys are {keys}')
 
-    cls = resolve_kind(kind)
+    if is_timeseries_kind(kind):
+        return TimeSeriesGraph.from_json_dict(value)
+    cls = resolve_kind(cast(KindLike, kind))  # the time-series kind is handled above
     if cls is None and "type" in value:
         declared = value["type"]
         if not isinstance(declared, str):
             raise _json_error(f'"type" must be a string such as "dag"; got {declared!r}')
+        if is_timeseries_kind(declared):
+            return TimeSeriesGraph.from_json_dict(value).summary_graph()
         cls = graph_type(declared)
 
     nodes: list[str] | None = None

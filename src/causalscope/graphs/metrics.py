@@ -19,6 +19,9 @@ are compared as given: comparing a DAG with a CPDAG counts every undirected edge
 of the CPDAG as a misorientation; to compare Markov equivalence classes, convert
 the true DAG first (:func:`~causalscope.graphs.equivalence.dag_to_cpdag` or
 :func:`~causalscope.graphs.ancestral.dag_to_pag`).
+
+Time-series graphs (:class:`~causalscope.graphs.timeseries.TimeSeriesGraph`) are
+scored link by link with :func:`compare_timeseries_graphs`.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import Any
 
 from ..exceptions import GraphError, InvalidParameterError
 from .base import Edge, Endpoint, MixedGraph
+from .timeseries import TimeSeriesGraph
 
 __all__ = [
     "PrecisionRecallF1",
@@ -38,6 +42,7 @@ __all__ = [
     "adjacency_scores",
     "arrowhead_scores",
     "compare_graphs",
+    "compare_timeseries_graphs",
 ]
 
 
@@ -411,3 +416,90 @@ def compare_graphs(true: MixedGraph, estimated: MixedGraph) -> GraphComparison:
         misoriented=misoriented,
         reversed=n_reversed,
     )
+
+
+# ---------------------------------------------------------------------- time series
+def _link_sets(g: TimeSeriesGraph) -> dict[str, set[Any]]:
+    lagged = {k for k, m in g.links.items() if k[1] > 0}
+    contemporaneous = {frozenset((s, t)) for (s, lag, t) in g.links if lag == 0}
+    oriented = {(s, t) for (s, lag, t), m in g.links.items() if lag == 0 and m == "-->"}
+    return {
+        "links": set(lagged) | {(pair, 0) for pair in contemporaneous},
+        "lagged": set(lagged),
+        "contemporaneous_adjacency": contemporaneous,
+        "contemporaneous_orientation": oriented,
+    }
+
+
+def compare_timeseries_graphs(true: TimeSeriesGraph, estimated: TimeSeriesGraph) -> dict[str, Any]:
+    """Link precision, recall and F1 of an estimated time-series graph against the truth.
+
+    Each score is a :class:`PrecisionRecallF1` (as a dict) over a set of items:
+
+    ``links``
+        Every link, marks aside: the lagged links ``(source, lag, target)`` and the
+        contemporaneous adjacencies (unordered pairs at lag 0). The headline link
+        score of the accuracy tables.
+    ``lagged``
+        The lagged links ``(source, lag, target)``, ``lag >= 1`` (always directed:
+        time orients them, so a lagged link is right or missing).
+    ``contemporaneous_adjacency``
+        The unordered pairs joined at lag 0, whatever the mark.
+    ``contemporaneous_orientation``
+        The directed contemporaneous links ``X[t] --> Y[t]`` (ordered pairs): an
+        undirected, bidirected, circle or conflicting mark counts as not oriented, a
+        reversed one as a false positive and a false negative.
+    ``summary_adjacency``
+        :func:`adjacency_scores` of the two summary graphs
+        (:meth:`~causalscope.graphs.timeseries.TimeSeriesGraph.summary_graph`).
+
+    Parameters
+    ----------
+    true, estimated:
+        Time-series graphs over the same variables (their order and ``tau_max`` may
+        differ; a true link beyond the estimate's ``tau_max`` counts as missed).
+
+    Returns
+    -------
+    dict
+        ``{"links": {...}, "lagged": {...}, "contemporaneous_adjacency": {...},
+        "contemporaneous_orientation": {...}, "summary_adjacency": {...},
+        "true_links": int, "estimated_links": int}``, each score
+        ``{"precision", "recall", "f1", "tp", "fp", "fn"}`` (JSON-ready).
+
+    Raises
+    ------
+    InvalidParameterError
+        If either argument is not a :class:`TimeSeriesGraph`.
+    GraphError
+        If the variables differ.
+
+    Examples
+    --------
+    >>> true = TimeSeriesGraph(["X", "Y"], 2, {("X", 1, "Y"): "-->", ("Y", 1, "Y"): "-->", ("X", 0, "Y"): "-->"})
+    >>> est = TimeSeriesGraph(["X", "Y"], 2, {("X", 1, "Y"): "-->", ("X", 2, "Y"): "-->", ("X", 0, "Y"): "---"})
+    >>> s = compare_timeseries_graphs(true, est)
+    >>> s["lagged"]["tp"], s["lagged"]["fp"], s["lagged"]["fn"], s["contemporaneous_adjacency"]["f1"]
+    (1, 1, 1, 1.0)
+    >>> s["contemporaneous_orientation"]["fn"], s["links"]["precision"]
+    (1, 0.6666666666666666)
+    """
+    for name, g in (("true", true), ("estimated", estimated)):
+        if not isinstance(g, TimeSeriesGraph):
+            raise InvalidParameterError(f"{name} must be a TimeSeriesGraph; got {type(g).__name__}")
+    if set(true.variables) != set(estimated.variables):
+        t, e = set(true.variables), set(estimated.variables)
+        raise GraphError(
+            "the two time-series graphs must have the same variables; "
+            f"only in the true graph: {sorted(t - e)}; only in the estimated graph: {sorted(e - t)}"
+        )
+    ts, es = _link_sets(true), _link_sets(estimated)
+    out: dict[str, Any] = {
+        name: PrecisionRecallF1.from_counts(tp=len(ts[name] & es[name]), fp=len(es[name] - ts[name]),
+                                            fn=len(ts[name] - es[name])).to_dict()
+        for name in ts
+    }
+    out["summary_adjacency"] = adjacency_scores(true.summary_graph(), estimated.summary_graph()).to_dict()
+    out["true_links"] = len(true.links)
+    out["estimated_links"] = len(estimated.links)
+    return out
