@@ -35,11 +35,15 @@ from collections.abc import Callable
 import numpy as np
 
 
-def simulate_var(p: int, t: int, seed: int, max_lag: int = 2, coef: float = 0.4) -> np.ndarray:
+def simulate_var(
+    p: int, t: int, seed: int, max_lag: int = 2, coef: float = 0.4
+) -> tuple[np.ndarray, dict[int, list[tuple[int, int]]]]:
     """A random stable VAR(max_lag): own lag-1 term 0.5 and two lagged parents of weight +-coef per node.
 
     The coefficients are scaled down when the companion matrix's spectral radius
-    exceeds 0.9, so the process is stable; 100 burn-in rows are dropped.
+    exceeds 0.9, so the process is stable; 100 burn-in rows are dropped. Returns
+    the ``(t, p)`` series and the true parents ``{j: [(i, lag), ...]}`` (also used
+    by ``tests/discovery/test_pcmci.py``).
     """
     rng = np.random.default_rng(seed)
     a = np.zeros((max_lag, p, p))
@@ -58,7 +62,8 @@ def simulate_var(p: int, t: int, seed: int, max_lag: int = 2, coef: float = 0.4)
     for s in range(max_lag, t + burn):
         for lag in range(max_lag):
             x[s] += a[lag] @ x[s - lag - 1]
-    return x[burn:]
+    parents = {j: [(i, lag + 1) for lag in range(max_lag) for i in range(p) if a[lag, j, i] != 0] for j in range(p)}
+    return x[burn:], parents
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -85,7 +90,7 @@ def bench_pcmci(quick: bool = False) -> None:
     print(f"{'p':>4} {'tigramite s':>12} {'ours 1 core s':>14} {'ratio':>7} {'ours n_jobs=2 s (cold/warm)':>28} "
           f"{'ratio 2':>8} {'peak MiB':>9} {'same parents':>13} {'max |dp|':>9} {'n_jobs=2 identical':>19}")
     for p in (20,) if quick else (20, 50):
-        x = simulate_var(p, t_len, seed=p)
+        x, _ = simulate_var(p, t_len, seed=p)
         with threadpool_limits(1):
             ours_s, est = _timed(lambda: PCMCI(tau_max=tau_max).fit(x))
             ours_s = min(ours_s, _timed(lambda: PCMCI(tau_max=tau_max).fit(x))[0])

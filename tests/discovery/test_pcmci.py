@@ -8,6 +8,8 @@ Benjamini & Hochberg (1995) for the FDR step.
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,31 +20,21 @@ from causalscope.data.timeseries import as_time_series
 from causalscope.discovery import PCMCI, fdr_bh, lagged_design, pcmci, select_lagged_parents
 from causalscope.exceptions import DataError, InvalidParameterError
 from causalscope.graphs import DAG
-from causalscope.graphs.timeseries import lagged_name
+from causalscope.graphs.timeseries import TimeSeriesGraph, lagged_name
 from causalscope.independence import DSeparationOracle, ParCorr
 
 
-def _var(p: int, t: int, seed: int, max_lag: int = 2, coef: float = 0.4) -> tuple[np.ndarray, dict[int, list[tuple[int, int]]]]:
-    """A random stable VAR(max_lag): each series has its own lag-1 term and two lagged parents."""
-    rng = np.random.default_rng(seed)
-    a = np.zeros((max_lag, p, p))
-    for j in range(p):
-        a[0, j, j] = 0.5
-        for i in rng.choice([v for v in range(p) if v != j], size=min(2, p - 1), replace=False):
-            a[int(rng.integers(1, max_lag + 1)) - 1, j, i] = coef * rng.choice([-1.0, 1.0])
-    comp = np.zeros((p * max_lag, p * max_lag))
-    comp[:p] = np.hstack(list(a))
-    comp[p:, :-p] = np.eye(p * (max_lag - 1))
-    rho = np.abs(np.linalg.eigvals(comp)).max()
-    if rho > 0.9:
-        a *= 0.9 / rho
-    burn = 100
-    x = rng.normal(size=(t + burn, p))
-    for s in range(max_lag, t + burn):
-        for lag in range(max_lag):
-            x[s] += a[lag] @ x[s - lag - 1]
-    parents = {j: [(i, lag + 1) for lag in range(max_lag) for i in range(p) if a[lag, j, i] != 0] for j in range(p)}
-    return x[burn:], parents
+def _load_simulator() -> Any:
+    """The benchmark's random stable VAR(2) (benchmarks/bench_timeseries.py), one simulator for both."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_timeseries.py"
+    spec = importlib.util.spec_from_file_location("bench_timeseries_under_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.simulate_var
+
+
+_var = _load_simulator()
 
 
 def _tigramite(x: np.ndarray) -> Any:
@@ -129,7 +121,7 @@ def test_pc1_matches_tigramite_run_pc_stable_with_combinations() -> None:
 
 
 def _true_window(parents: dict[int, list[tuple[int, int]]], names: list[str], n_lags: int) -> DAG:
-    """The stationary time-window DAG over X[t-n_lags]..X[t], built here by hand from the true parents."""
+    """The stationary time-window DAG over X[t-n_lags]..X[t], built here by hand (checks TimeSeriesGraph.unroll)."""
     nodes = [lagged_name(v, lag) for lag in range(n_lags + 1) for v in names]
     edges = [
         f"{lagged_name(names[i], s + lag)} --> {lagged_name(names[j], s)}"
@@ -154,11 +146,16 @@ def test_oracle_recovers_the_lagged_graph(seed: int) -> None:
     names = [f"V{k}" for k in range(p)]
     parents = {j: sorted({(j, 1)} | {(int(i), int(rng.integers(1, tau_max + 1))) for i in rng.choice(p, 2, replace=False)})
                for j in range(p)}
-    oracle = DSeparationOracle(_true_window(parents, names, 2 * tau_max))
+    truth = TimeSeriesGraph(names, tau_max, {(names[i], lag, names[j]): "-->" for j, pa in parents.items() for i, lag in pa})
+    window = truth.unroll(2 * tau_max)
+    hand = _true_window(parents, names, 2 * tau_max)
+    assert set(window.nodes) == set(hand.nodes) and set(window.edges) == set(hand.edges)
+    oracle = DSeparationOracle(window)
     frame = pd.DataFrame(np.random.default_rng(0).normal(size=(60, p)), columns=names)
     est = PCMCI(ci_test=oracle, tau_max=tau_max, tau_min=1, pc_alpha=0.5, alpha=0.5).fit(frame)
     expected = sorted(f"{lagged_name(names[i], lag)} --> {lagged_name(names[j], 0)}" for j, pa in parents.items() for i, lag in pa)
     assert sorted(est.graph_.lagged_edges()) == expected
+    assert dict(est.graph_.links) == dict(truth.links)
     for j, pa in parents.items():  # PC1 keeps a superset of the parents
         assert set(pa) <= set(est.selection_.parents[j])
 
@@ -205,6 +202,7 @@ def test_function_and_attributes() -> None:
     assert est.p_matrix_.shape == est.val_matrix_.shape == (3, 3, 3)
     assert est.variables_ == ["X0", "X1", "X2"] and set(est.parents_) == {"X0", "X1", "X2"}
     assert pcmci(x, tau_max=2) == est.graph_
+    assert PCMCI(tau_max=2).fit(as_time_series(x)).graph_ == est.graph_  # a validated series as the CLI passes it
 
 
 @pytest.mark.parametrize(
@@ -235,8 +233,65 @@ def test_bad_input_raises_typed_errors(options: dict[str, Any], error: type[Exce
         PCMCI(**options).fit(frame)
 
 
-def test_grid_needs_a_model_selection_criterion() -> None:
-    """pc_alpha=None with a test lacking model_selection_criterion (Fisher-z) raises, naming pc_alpha."""
-    x, _ = _var(3, 100, seed=8)
-    with pytest.raises(InvalidParameterError, match="pc_alpha"):
-        PCMCI(ci_test="fisherz", pc_alpha=None).fit(x)
+def test_grid_with_a_test_without_criterion() -> None:
+    """A pc_alpha grid with Fisher-z is scored by ParCorr's AIC: per target, the level whose parents score lowest.
+
+    Reference: separate single-level runs of the same test, scored by hand with
+    ParCorr.model_selection_criterion on the same design.
+    """
+    x, _ = _var(4, 200, seed=8)
+    grid = [0.05, 0.4]
+    est = PCMCI(ci_test="fisherz", tau_max=2, pc_alpha=grid).fit(x)
+    design = lagged_design(as_time_series(x), 4)
+    scorer = ParCorr(design.frame())
+    singles = [PCMCI(ci_test="fisherz", tau_max=2, pc_alpha=a).fit(x).selection_ for a in grid]
+    for j in range(4):
+        scores = [
+            scorer.model_selection_criterion(
+                np.array([j]), np.array([[lag * 4 + i for i, lag in sel.parents[j]]]).reshape(1, -1)
+            )[0]
+            for sel in singles
+        ]
+        best = int(np.argmin(scores))
+        assert est.selection_.pc_alpha[j] == grid[best]
+        assert est.selection_.parents[j] == singles[best].parents[j]
+
+
+def test_discrete_aic_by_hand() -> None:
+    """discrete_aic equals -2 log-likelihood of the conditional frequencies + 2 (levels - 1) configurations."""
+    from causalscope.discovery.lagged import discrete_aic
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 3, size=(200, 2))
+    y = (x[:, 0] + rng.integers(0, 2, 200)) % 3
+    frame = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y})
+    counts = frame.groupby(["a", "b", "y"]).size()
+    totals = frame.groupby(["a", "b"]).size()
+    loglik = sum(n * np.log(n / totals[(a, b)]) for (a, b, _), n in counts.items())
+    assert discrete_aic(y, x) == pytest.approx(-2 * loglik + 2 * 2 * len(totals), rel=1e-12)
+    est = PCMCI(ci_test="gsq", tau_max=1, tau_min=1, pc_alpha=None).fit(frame)  # a grid with a discrete test runs
+    assert len(est.selection_.pc_alpha) == 3
+
+
+def test_other_registered_tests() -> None:
+    """Any registered CI test runs on the lagged design: G-test on binary series, RCoT on a nonlinear one.
+
+    Reference: the simulated truth (seeded; strong links, T = 600 / 400, alpha = 0.01).
+    """
+    rng = np.random.default_rng(0)
+    b = np.zeros((600, 3), dtype=int)
+    for t in range(1, 600):
+        b[t, 0] = rng.random() < 0.3 + 0.4 * b[t - 1, 0]
+        b[t, 1] = rng.random() < 0.2 + 0.6 * b[t - 1, 0]
+        b[t, 2] = rng.random() < 0.5
+    est = PCMCI(ci_test="gsq", tau_max=1, tau_min=1, alpha=0.01).fit(pd.DataFrame(b, columns=list("ABC")))
+    assert sorted(est.graph_.lagged_edges()) == ["A[t-1] --> A[t]", "A[t-1] --> B[t]"]
+    y = rng.normal(size=(400, 3))
+    for t in range(1, 400):
+        y[t, 1] += np.sin(2 * y[t - 1, 0])
+        y[t, 2] += 0.5 * y[t - 1, 2]
+    est = PCMCI(ci_test="rcot", tau_max=1, tau_min=1, alpha=0.01).fit(y)
+    assert sorted(est.graph_.lagged_edges()) == ["X0[t-1] --> X1[t]", "X2[t-1] --> X2[t]"]
+    seeded = PCMCI(ci_test="rcot", tau_max=1, tau_min=1, random_state=5)
+    assert np.array_equal(seeded.fit(y).p_matrix_, seeded.clone().fit(y).p_matrix_)  # same seed, same answer
+    assert not np.array_equal(seeded.p_matrix_, est.p_matrix_)  # the seed reaches the random features

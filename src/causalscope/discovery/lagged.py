@@ -27,7 +27,9 @@ chunks through :mod:`causalscope.parallel` with identical results for any
 ``n_jobs``. With a grid of ``pc_alpha`` values (``None``: the grid
 :data:`PC_ALPHA_GRID`), PC1 runs once per value and target and keeps, per target,
 the value whose parents minimise the CI test's ``model_selection_criterion``
-(ParCorr: Akaike's criterion of the linear regression on the parents).
+(ParCorr: Akaike's criterion of the linear regression on the parents; a test
+without one is scored by :func:`discrete_aic` if it is discrete, by ParCorr's
+criterion otherwise).
 
 References
 ----------
@@ -38,7 +40,7 @@ datasets. *Science Advances* 5(11), eaau4996 (Supplementary Algorithm S1).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, islice
 from typing import TYPE_CHECKING, Any
@@ -59,6 +61,8 @@ __all__ = [
     "LaggedParents",
     "lagged_design",
     "design_columns",
+    "batched_statistics",
+    "discrete_aic",
     "select_lagged_parents",
 ]
 
@@ -142,7 +146,7 @@ def lagged_design(data: TimeSeriesData, max_lag: int) -> LaggedDesign:
     >>> from causalscope.data.timeseries import as_time_series
     >>> ts = as_time_series(np.arange(20.0).reshape(10, 2) ** 2)
     >>> d = lagged_design(ts, 2)
-    >>> d.values.shape, d.names[:3], d.values[0, d.column(1, 2)] == ts.values[0, 1]
+    >>> d.values.shape, d.names[:3], bool(d.values[0, d.column(1, 2)] == ts.values[0, 1])
     ((8, 6), ('X0[t]', 'X1[t]', 'X0[t-1]'), True)
     """
     values = np.asarray(data.values, dtype=np.float64)
@@ -261,8 +265,13 @@ def _optional_int(value: object, name: str, minimum: int) -> int | None:
     return int(value)
 
 
-def _evaluate(ci_test: Any, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Statistics and p-values of one batch (one ``|Z|``), in memory-bounded slices."""
+def batched_statistics(ci_test: Any, xs: np.ndarray, ys: np.ndarray, zs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Statistics and p-values of one batch (one ``|Z| = k``) from ``ci_test.statistics``.
+
+    The batch is sent in slices of at most ``2**22 / (k + 2)**2`` queries, which
+    bounds the memory of the ``(k+2) x (k+2)`` sub-matrices a partial-correlation
+    test gathers.
+    """
     m, k = zs.shape
     step = max(1, _BATCH_ENTRIES // ((k + 2) ** 2))
     if m <= step:
@@ -318,7 +327,7 @@ def _pc1_chunk(context: tuple[Any, np.ndarray, int | None, int], runs: list[_Run
                     ys.append(run.target)
                     zs.append(subset)
         z_arr = np.array(zs, dtype=np.intp).reshape(len(zs), d)
-        stat, pval = _evaluate(ci_test, cols[np.array(xs, dtype=np.intp)], cols[np.array(ys, dtype=np.intp)], cols[z_arr])
+        stat, pval = batched_statistics(ci_test, cols[np.array(xs, dtype=np.intp)], cols[np.array(ys, dtype=np.intp)], cols[z_arr])
         n_tests += len(xs)
         removed: list[set[int]] = [set() for _ in active]
         for q, (pos, cand) in enumerate(owner):
@@ -376,7 +385,9 @@ def select_lagged_parents(
     pc_alpha:
         The significance level of the removals, a list of levels, or ``None`` (the
         grid :data:`PC_ALPHA_GRID`); with more than one level, each target keeps
-        the level whose parents minimise ``ci_test.model_selection_criterion``.
+        the level whose parents minimise ``ci_test.model_selection_criterion``
+        (a test without one: :func:`discrete_aic` for ``"gsq"``/``"chisq"``,
+        else ParCorr's Gaussian AIC on the design).
     max_conds_dim:
         The largest condition-set size tested (``None``: unrestricted).
     max_combinations:
@@ -404,8 +415,7 @@ def select_lagged_parents(
     ------
     InvalidParameterError
         For a bad ``tau_max``/``tau_min``/``pc_alpha``/``max_conds_dim``/
-        ``max_combinations``/``allowed``, a design shorter than ``tau_max``, or a
-        grid of ``pc_alpha`` with a test that has no ``model_selection_criterion``.
+        ``max_combinations``/``allowed``, or a design shorter than ``tau_max``.
 
     References
     ----------
@@ -449,12 +459,6 @@ def select_lagged_parents(
             f"required must have the shape (p, p, tau_max + 1) = {allowed_arr.shape}; got {required_arr.shape}"
         )
     allowed_arr = allowed_arr | required_arr
-    if len(alphas) > 1 and not hasattr(ci_test, "model_selection_criterion"):
-        raise InvalidParameterError(
-            f"pc_alpha={pc_alpha!r} asks for a choice among levels by a model-selection "
-            f"criterion, which the CI test {getattr(ci_test, 'method', type(ci_test).__name__)!r} "
-            "does not provide; give one float"
-        )
     chosen_targets = list(range(p)) if targets is None else [int(j) for j in targets]
     cols = design_columns(ci_test, design)
     lags = range(max(1, tau_min_i), tau_max_i + 1)
@@ -481,11 +485,11 @@ def select_lagged_parents(
     pval_max = np.full((p, p, tau_max_i + 1), np.nan)
     val_signed = np.full((p, p, tau_max_i + 1), np.nan)
     used_alpha = [alphas[0]] * p
+    score = _criterion(ci_test, design, cols) if len(alphas) > 1 else None
     for j, options in by_target.items():
         best = options[0]
-        if len(options) > 1:
-            scores = [_score(ci_test, cols, j, r.candidates) for r in options]
-            best = options[int(np.argmin(scores))]
+        if score is not None:
+            best = options[int(np.argmin([score(j, r.candidates) for r in options]))]
         used_alpha[j] = best.alpha
         parents[j] = tuple((c % p, c // p) for c in best.candidates)
         for c, v in best.val_min.items():
@@ -505,9 +509,48 @@ def _warm(ci_test: Any) -> None:
         ci_test.statistics(np.array([0]), np.array([1]), np.zeros((1, 0), dtype=np.intp))
 
 
-def _score(ci_test: Any, cols: np.ndarray, target: int, candidates: Sequence[int]) -> float:
-    parents = cols[np.asarray(list(candidates), dtype=np.intp)].reshape(1, len(candidates))
-    return float(ci_test.model_selection_criterion(cols[[target]], parents)[0])
+def _criterion(ci_test: Any, design: LaggedDesign, cols: np.ndarray) -> Callable[[int, Sequence[int]], float]:
+    """The score choosing ``pc_alpha``: the test's own criterion, else a discrete or Gaussian AIC."""
+    if hasattr(ci_test, "model_selection_criterion"):
+        scorer, where = ci_test, cols
+    elif getattr(ci_test, "method", "") in ("gsq", "chisq"):
+        return lambda target, cands: discrete_aic(design.values[:, target], design.values[:, list(cands)])
+    else:
+        from ..independence import ParCorr
+
+        scorer, where = ParCorr(design.frame()), np.arange(design.values.shape[1], dtype=np.intp)
+
+    def score(target: int, cands: Sequence[int]) -> float:
+        parents = where[np.asarray(list(cands), dtype=np.intp)].reshape(1, len(cands))
+        return float(scorer.model_selection_criterion(where[[target]], parents)[0])
+
+    return score
+
+
+def discrete_aic(target: np.ndarray, parents: np.ndarray) -> float:
+    """Akaike's criterion of a discrete target given discrete parents (a conditional multinomial).
+
+    ``-2 * sum n(x, y) log(n(x, y) / n(x)) + 2 * (levels(y) - 1) * configurations(x)``
+    over the parent configurations ``x`` seen: the score PCMCI uses to choose
+    ``pc_alpha`` for a discrete test (G-test, chi-square), which has no criterion
+    of its own. Lower is better.
+
+    Examples
+    --------
+    >>> y = np.array([0, 0, 1, 1]); x = np.array([[0], [0], [1], [1]])
+    >>> discrete_aic(y, x), round(discrete_aic(y, x[:, :0]), 3)
+    (4.0, 7.545)
+    """
+    y = np.asarray(target).reshape(-1)
+    x = np.asarray(parents).reshape(y.size, -1)
+    n_levels = np.unique(y).size
+    _, config = np.unique(x, axis=0, return_inverse=True) if x.shape[1] else (None, np.zeros(y.size, dtype=np.intp))
+    config = np.asarray(config).reshape(-1)
+    pairs, joint_counts = np.unique(np.column_stack([config, y]), axis=0, return_counts=True)
+    joint_cfg = pairs[:, 0].astype(np.intp)
+    cfg_counts = np.bincount(config)
+    loglik = float(np.sum(joint_counts * np.log(joint_counts / cfg_counts[joint_cfg])))
+    return -2.0 * loglik + 2.0 * (n_levels - 1) * int(np.count_nonzero(cfg_counts))
 
 
 def link_mask(

@@ -47,13 +47,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
-from ..contract import Component
+from ..contract import Component, parameter_names
 from ..exceptions import DataError, InvalidParameterError
 from ..parallel import NJobs, open_executor
 from .base import check_alpha, register_algorithm
 from .lagged import (
     LaggedDesign,
     LaggedParents,
+    batched_statistics,
     check_int,
     check_pc_alpha,
     design_columns,
@@ -68,10 +69,6 @@ if TYPE_CHECKING:
 __all__ = ["PCMCI", "pcmci", "momentary_tests", "fdr_bh", "MCIResult", "LaggedProblem", "prepare_lagged_problem"]
 
 FDRMethod = Literal["fdr_bh"]
-
-#: Upper bound on the entries of the correlation sub-matrices gathered by one batch call.
-_BATCH_ENTRIES = 1 << 22
-
 
 @dataclass(frozen=True)
 class MCIResult:
@@ -100,10 +97,24 @@ class MCIResult:
     contemporaneous: np.ndarray
 
 
-def _statistics_slice(ci_test: Any, task: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    xs, ys, zs = task
-    stat, pval = ci_test.statistics(xs, ys, zs)
-    return np.asarray(stat, dtype=float), np.asarray(pval, dtype=float)
+def _mci_chunk(context: tuple[Any, ...], targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The MCI tests of the links into ``targets``: condition sets as boolean masks, one batch per size."""
+    ci_test, cols, p, y_mask, x_mask, to_test = context
+    ii, jj, tt = np.nonzero(to_test[:, targets, :])
+    jj = targets[jj]
+    if ii.size == 0:
+        return np.zeros((0, 3), dtype=np.intp), np.zeros(0), np.zeros(0)
+    z = y_mask[jj] | x_mask[ii, tt]  # parents of Y[t] and the parents of X[t-tau], shifted by tau
+    z[np.arange(ii.size), tt * p + ii] = False  # X itself is never a condition
+    sizes = z.sum(axis=1)
+    links = np.column_stack([ii, jj, tt])
+    stat = np.empty(ii.size)
+    pval = np.empty(ii.size)
+    for k in np.unique(sizes):
+        rows = np.flatnonzero(sizes == k)
+        zs = cols[np.nonzero(z[rows])[1].reshape(rows.size, int(k))]
+        stat[rows], pval[rows] = batched_statistics(ci_test, cols[tt[rows] * p + ii[rows]], cols[jj[rows]], zs)
+    return links, stat, pval
 
 
 def momentary_tests(
@@ -140,7 +151,7 @@ def momentary_tests(
         allowed is not tested (statistic 0, p-value 1); a required one is not
         tested either and gets statistic 1 and p-value 0 (tigramite's convention).
     n_jobs:
-        Workers for the batches; the answer does not depend on it.
+        Workers (the targets are split among them); the answer does not depend on it.
 
     Returns
     -------
@@ -161,44 +172,34 @@ def momentary_tests(
     allowed_arr = np.ones(shape, dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
     required_arr = np.zeros(shape, dtype=bool) if required is None else np.asarray(required, dtype=bool)
     cols = design_columns(ci_test, design)
-    py = [list(pa)[:max_conds_py] if max_conds_py is not None else list(pa) for pa in parents]
-    px = [list(pa)[:max_conds_px] if max_conds_px is not None else list(pa) for pa in parents]
-    by_size: dict[int, list[tuple[int, int, int, tuple[int, ...]]]] = {}
-    for j in range(p):
-        y_conds = [lag * p + i for i, lag in py[j]]
+    n_cols = p * (design.max_lag + 1)
+    y_mask = np.zeros((p, n_cols), dtype=bool)
+    x_mask = np.zeros((p, tau_max + 1, n_cols), dtype=bool)
+    for j, pa in enumerate(parents):
+        pa = list(pa)
+        y_pa = pa[:max_conds_py] if max_conds_py is not None else pa
+        x_pa = pa[:max_conds_px] if max_conds_px is not None else pa
+        y_mask[j, [lag * p + i for i, lag in y_pa]] = True
         for tau in range(tau_min, tau_max + 1):
-            for i in range(p):
-                if (i == j and tau == 0) or not allowed_arr[i, j, tau] or required_arr[i, j, tau]:
-                    continue
-                x = tau * p + i
-                z = dict.fromkeys(c for c in y_conds if c != x)
-                z.update(dict.fromkeys((lag + tau) * p + k for k, lag in px[i]))
-                by_size.setdefault(len(z), []).append((i, j, tau, tuple(z)))
+            x_mask[j, tau, [(lag + tau) * p + i for i, lag in x_pa]] = True
+    to_test = allowed_arr & ~required_arr
+    to_test[:, :, :tau_min] = False
+    to_test[np.arange(p), np.arange(p), 0] = False
+    context = (ci_test, cols, p, y_mask, x_mask, to_test)
+    links_per_target = max(1, int(to_test.sum()) // max(p, 1))
+    per_chunk = max(1, (1 << 25) // max(1, links_per_target * n_cols))  # masks of at most ~32 MB
+    with open_executor(n_jobs) as ex:
+        per_chunk = min(per_chunk, -(-p // ex.n_workers))
+        chunks = [np.arange(a, min(p, a + per_chunk)) for a in range(0, p, per_chunk)]
+        results = ex.map(_mci_chunk, chunks, context=context, chunk_size=1)
     val = np.zeros(shape)
     pv = np.ones(shape)
     tested = np.zeros(shape, dtype=bool)
-    tasks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    owners: list[np.ndarray] = []
-    for k in sorted(by_size):
-        links = by_size[k]
-        idx = np.array([(i, j, tau) for i, j, tau, _ in links], dtype=np.intp)
-        xs = cols[idx[:, 2] * p + idx[:, 0]]
-        ys = cols[idx[:, 1]]
-        zs = cols[np.array([z for *_, z in links], dtype=np.intp).reshape(len(links), k)]
-        step = max(1, _BATCH_ENTRIES // ((k + 2) ** 2))
-        for a in range(0, len(links), step):
-            tasks.append((xs[a:a + step], ys[a:a + step], zs[a:a + step]))
-            owners.append(idx[a:a + step])
-    with open_executor(n_jobs) as ex:
-        if ex.n_workers > 1:  # cut the big batches so that every worker gets a share
-            tasks, owners = _split_tasks(tasks, owners, ex.n_workers)
-        results = ex.map(_statistics_slice, tasks, context=ci_test, chunk_size=1) if tasks else []
     n_tests = 0
-    for own, (stat, pval) in zip(owners, results):
-        val[own[:, 0], own[:, 1], own[:, 2]] = stat
-        pv[own[:, 0], own[:, 1], own[:, 2]] = pval
-        tested[own[:, 0], own[:, 1], own[:, 2]] = True
-        n_tests += len(own)
+    for links, stat, pval in results:
+        idx = (links[:, 0], links[:, 1], links[:, 2])
+        val[idx], pv[idx], tested[idx] = stat, pval, True
+        n_tests += len(links)
     val[required_arr] = 1.0
     pv[required_arr] = 0.0
     directed = pv[:, :, 0].copy()
@@ -220,20 +221,6 @@ def _symmetrise_contemporaneous(val: np.ndarray, pv: np.ndarray, tested: np.ndar
     tested[:, :, 0] |= tested[:, :, 0].T
 
 
-def _split_tasks(
-    tasks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], owners: list[np.ndarray], parts: int
-) -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], list[np.ndarray]]:
-    total = sum(len(o) for o in owners)
-    size = max(64, -(-total // parts))
-    out_t: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    out_o: list[np.ndarray] = []
-    for (xs, ys, zs), own in zip(tasks, owners):
-        for a in range(0, len(own), size):
-            out_t.append((xs[a:a + size], ys[a:a + size], zs[a:a + size]))
-            out_o.append(own[a:a + size])
-    return out_t, out_o
-
-
 def fdr_bh(p_matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values of the entries of ``p_matrix`` under ``mask``.
 
@@ -245,7 +232,7 @@ def fdr_bh(p_matrix: np.ndarray, mask: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> fdr_bh(np.array([0.01, 0.04, 0.03, 0.5]), np.ones(4, dtype=bool)).round(3)
-    array([0.04 , 0.04 , 0.04 , 0.5  ])
+    array([0.04 , 0.053, 0.053, 0.5  ])
     """
     out = np.array(p_matrix, dtype=float, copy=True)
     values = out[mask]
@@ -353,13 +340,17 @@ def prepare_lagged_problem(
     link_assumptions: Mapping[tuple[str, int, str], str] | None,
     ci_test: Any,
     contemporaneous: bool = False,
+    random_state: Any = None,
 ) -> LaggedProblem:
     """The time series, its lagged design (lags ``0..2 * tau_max``), link masks and CI test.
 
     Checks the rows: at least ``2 * tau_max + p * tau_max + 3`` (plus ``p`` with
     ``contemporaneous``, the regression on the lag-0 values too); merges ``knowledge``
     (:func:`knowledge_links`) and ``link_assumptions`` (which wins); builds ``ci_test``
-    by name on the design's frame or takes a test object with ``statistics``.
+    by name on the design's frame (handing it ``random_state`` when it takes one, as RCoT)
+    or takes a test object with ``statistics``. ``data`` may be a
+    :class:`~causalscope.data.timeseries.TimeSeriesData` already validated (the CLI, the
+    copilot).
 
     Raises
     ------
@@ -368,11 +359,14 @@ def prepare_lagged_problem(
     InvalidParameterError
         ``link_assumptions`` not a mapping, ``ci_test`` neither a name nor a test.
     """
-    from ..data.timeseries import as_time_series
-    from ..independence import make_ci_test
+    from ..data.timeseries import TimeSeriesData, as_time_series
+    from ..independence import CI_TESTS, make_ci_test
     from .knowledge import as_knowledge
 
-    ts = as_time_series(data, time_column=time_column, tau_max=tau_max)
+    if isinstance(data, TimeSeriesData):
+        ts = data
+    else:
+        ts = as_time_series(data, time_column=time_column, tau_max=tau_max)
     variables = tuple(ts.variables)
     p, n = len(variables), ts.n_samples
     need = 2 * tau_max + p * (tau_max + int(contemporaneous)) + 3
@@ -397,7 +391,12 @@ def prepare_lagged_problem(
     allowed, required = link_mask(variables, tau_max, links)
     design = lagged_design(ts, 2 * tau_max)
     if isinstance(ci_test, str):
-        test = make_ci_test(ci_test, design.frame())
+        options = {}
+        if random_state is not None and ci_test in CI_TESTS and (
+            "random_state" in parameter_names(CI_TESTS[ci_test])
+        ):
+            options["random_state"] = random_state
+        test = make_ci_test(ci_test, design.frame(), **options)
     elif hasattr(ci_test, "statistics"):
         test = ci_test
     else:
@@ -454,6 +453,9 @@ class PCMCI(Component):
         holds them).
     time_column:
         The time-stamp column of a frame (not a variable; checked increasing).
+    random_state:
+        Seed handed to a CI test built by name that takes one (RCoT's random
+        features); ``None`` keeps the test's default. PCMCI itself draws nothing.
     n_jobs:
         Workers for both stages (anything :func:`causalscope.parallel.get_executor`
         accepts); the answer does not depend on it.
@@ -465,7 +467,9 @@ class PCMCI(Component):
         links ``"-->"``, contemporaneous ``"o-o"``, strength = MCI statistic,
         p-value = (adjusted) MCI p-value.
     val_matrix_, p_matrix_:
-        ``(p, p, tau_max + 1)`` arrays, ``[i, j, tau]`` for ``X_i[t-tau] --> X_j[t]``.
+        ``(p, p, tau_max + 1)`` arrays, ``[i, j, tau]`` for ``X_i[t-tau] --> X_j[t]``
+        (also as ``values_`` and ``p_values_``, the names every time-series
+        algorithm uses).
     parents_:
         The PC1 condition sets ``{target: [(source, lag), ...]}``, strongest first.
     selection_:
@@ -510,6 +514,7 @@ class PCMCI(Component):
         knowledge: Any = None,
         fdr_method: FDRMethod | None = None,
         time_column: str | None = None,
+        random_state: int | None = None,
         n_jobs: NJobs = 1,
     ) -> None:
         self.ci_test = ci_test
@@ -525,6 +530,7 @@ class PCMCI(Component):
         self.knowledge = knowledge
         self.fdr_method = fdr_method
         self.time_column = time_column
+        self.random_state = random_state
         self.n_jobs = n_jobs
 
     def _check(self) -> tuple[int, int, float]:
@@ -547,8 +553,9 @@ class PCMCI(Component):
         Parameters
         ----------
         data:
-            A DataFrame, array or :class:`~causalscope.data.Dataset` (see
-            :func:`~causalscope.data.timeseries.as_time_series`).
+            A DataFrame, array or :class:`~causalscope.data.Dataset` (validated by
+            :func:`~causalscope.data.timeseries.as_time_series`), or a
+            :class:`~causalscope.data.timeseries.TimeSeriesData` it returned.
 
         Returns
         -------
@@ -570,7 +577,7 @@ class PCMCI(Component):
         tau_max, tau_min, alpha = self._check()
         problem = prepare_lagged_problem(
             data, method="PCMCI", tau_max=tau_max, time_column=self.time_column, knowledge=self.knowledge,
-            link_assumptions=self.link_assumptions, ci_test=self.ci_test,
+            link_assumptions=self.link_assumptions, ci_test=self.ci_test, random_state=self.random_state,
         )
         variables, design, test = problem.variables, problem.design, problem.ci_test
         allowed, required = problem.allowed, problem.required
@@ -594,6 +601,7 @@ class PCMCI(Component):
         self.parents_ = selection.named()
         self.val_matrix_ = mci.val_matrix
         self.p_matrix_ = p_matrix
+        self.values_, self.p_values_ = self.val_matrix_, self.p_matrix_  # the time-series interface's names
         self.n_tests_ = selection.n_tests + mci.n_tests
         self.graph_: TimeSeriesGraph = TimeSeriesGraph.from_arrays(
             variables, graph_marks(p_matrix, mci.contemporaneous, alpha, required, tau_min),

@@ -568,6 +568,9 @@ class PCMCIPlus(Component):
         ``run_pcmciplus``, the graph is the one decided at ``pc_alpha``).
     time_column:
         The time-stamp column of a frame (not a variable; checked increasing).
+    random_state:
+        Seed handed to a CI test built by name that draws random numbers (RCoT);
+        the same seed gives the same answer.
     n_jobs:
         Workers for every batch of tests (anything
         :func:`causalscope.parallel.get_executor` accepts); the answer does not
@@ -640,6 +643,7 @@ class PCMCIPlus(Component):
         knowledge: Any = None,
         fdr_method: Literal["fdr_bh"] | None = None,
         time_column: str | None = None,
+        random_state: Any = None,
         n_jobs: NJobs = 1,
     ) -> None:
         self.ci_test = ci_test
@@ -659,6 +663,7 @@ class PCMCIPlus(Component):
         self.knowledge = knowledge
         self.fdr_method = fdr_method
         self.time_column = time_column
+        self.random_state = random_state
         self.n_jobs = n_jobs
 
     def _check(self) -> tuple[int, int, tuple[float, ...], ColliderRule]:
@@ -713,6 +718,7 @@ class PCMCIPlus(Component):
         problem = prepare_lagged_problem(
             data, method="PCMCI+", tau_max=tau_max, time_column=self.time_column, knowledge=self.knowledge,
             link_assumptions=self.link_assumptions, ci_test=self.ci_test, contemporaneous=True,
+            random_state=self.random_state,
         )
         variables, design, test = problem.variables, problem.design, problem.ci_test
         allowed, required = problem.allowed, problem.required
