@@ -22,6 +22,7 @@ from causalscope.exceptions import DataError, InvalidParameterError
 from causalscope.graphs import DAG
 from causalscope.graphs.equivalence import apply_meek_rules
 from causalscope.graphs.marks import ARROW, CIRCLE, TAIL
+from causalscope.graphs.timeseries import TimeSeriesGraph
 from causalscope.independence import DSeparationOracle
 
 
@@ -246,7 +247,12 @@ def _name(i: int, lag: int) -> str:
 
 
 def _unrolled(lagged: np.ndarray, c: np.ndarray, window: int) -> DAG:
+    """The true graph as a TimeSeriesGraph, unrolled to ``window`` past slices (checked against
+    the window built edge by edge)."""
     p, _, lags = lagged.shape
+    links = {(f"X{i}", int(lag), f"X{j}"): "-->" for i, j, lag in np.argwhere(lagged)}
+    links.update({(f"X{i}", 0, f"X{j}"): "-->" for i, j in np.argwhere(c)})
+    dag = TimeSeriesGraph([f"X{i}" for i in range(p)], lags - 1, links).unroll(window)
     edges = []
     for s in range(window + 1):
         for i in range(p):
@@ -256,8 +262,8 @@ def _unrolled(lagged: np.ndarray, c: np.ndarray, window: int) -> DAG:
                 for lag in range(1, lags):
                     if lagged[i, j, lag] and s + lag <= window:
                         edges.append(f"{_name(i, s + lag)} --> {_name(j, s)}")
-    nodes = [_name(i, s) for s in range(window + 1) for i in range(p)]
-    return DAG(nodes=nodes, edges=edges)
+    assert dag == DAG(nodes=[_name(i, s) for s in range(window + 1) for i in range(p)], edges=edges)
+    return dag
 
 
 def _expected_cpdag(lagged: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -327,6 +333,17 @@ def test_n_jobs_gives_identical_results() -> None:
     np.testing.assert_array_equal(one.graph_array_, two.graph_array_)
     np.testing.assert_array_equal(one.p_matrix_, two.p_matrix_)
     np.testing.assert_array_equal(one.val_matrix_, two.val_matrix_)
+
+
+def test_graph_value_matches_the_array_and_round_trips() -> None:
+    """graph_ is graph_array_ with o-o written ---, carries the statistics and p-values, and
+    survives the CLI.md JSON round trip (reference: TimeSeriesGraph.from_arrays of the array)."""
+    x = _var_contemporaneous(6, 400, 2)
+    est = PCMCIPlus(tau_max=2, pc_alpha=0.05, contemp_collider_rule="conservative").fit(x)
+    shown = np.where(est.graph_array_ == "o-o", "---", est.graph_array_)
+    expect = TimeSeriesGraph.from_arrays(est.variables_, shown, est.val_matrix_, est.p_matrix_)
+    assert est.graph_ == expect
+    assert TimeSeriesGraph.from_json_dict(est.graph_.to_json_dict()).links == est.graph_.links
 
 
 def test_function_and_names() -> None:
