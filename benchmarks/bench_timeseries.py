@@ -25,9 +25,16 @@ Prints, per method (one function each; pick them with ``--methods``):
   50: times, ratio, the order chosen, same causal order, the largest matrix
   difference, our peak traced memory.
 
-Both run with BLAS pinned to one thread (threadpoolctl) for ours and the reference.
+* ``pcmciplus``: PCMCI+ with ParCorr (``tau_max = 3``, ``pc_alpha = 0.01``,
+  majority rule, tigramite's ``run_pcmciplus`` defaults otherwise) on the same kind
+  of VAR(2) plus a contemporaneous chain (each of the first half of the variables
+  drives the next one at lag 0), T = 1000, p = 20 (and 50 without ``--quick``):
+  the same columns as ``pcmci``; agreement is the same graph (every mark) and the
+  largest difference of the p-values.
 
-Run: ``python benchmarks/bench_timeseries.py [--methods pcmci] [--quick]``
+Granger and VARLiNGAM run with BLAS pinned to one thread (threadpoolctl) for ours and the reference.
+
+Run: ``python benchmarks/bench_timeseries.py [--methods pcmci,pcmciplus,granger,varlingam] [--quick]``
 (``--quick``: p = 20 only). Not a test: no assertions. tigramite is GPL and used
 only as a black-box reference.
 """
@@ -218,7 +225,75 @@ def bench_varlingam(quick: bool = False) -> None:
               f"{diff:>9.1e} {peak:>9.1f}")
 
 
-METHODS: dict[str, Callable[[bool], None]] = {"pcmci": bench_pcmci, "granger": bench_granger, "varlingam": bench_varlingam}
+def simulate_var_contemporaneous(p: int, t: int, seed: int, coef: float = 0.5) -> np.ndarray:
+    """:func:`simulate_var` with contemporaneous links ``X_{j-1}[t] --> X_j[t]`` for odd ``j < p / 2``.
+
+    The lag-0 effects are added at each step in variable order, before the next step,
+    so the process is the structural VAR with that contemporaneous DAG.
+    """
+    rng = np.random.default_rng(seed)
+    a = np.zeros((2, p, p))
+    for j in range(p):
+        a[0, j, j] = 0.5
+        for i in rng.choice([v for v in range(p) if v != j], size=min(2, p - 1), replace=False):
+            a[int(rng.integers(0, 2)), j, i] = 0.3 * rng.choice([-1.0, 1.0])
+    children = [j for j in range(1, p // 2) if j % 2 == 1]
+    x = rng.normal(size=(t + 100, p))
+    for s in range(2, t + 100):
+        x[s] += a[0] @ x[s - 1] + a[1] @ x[s - 2]
+        for j in children:
+            x[s, j] += coef * x[s, j - 1]
+        if not np.isfinite(x[s]).all() or np.abs(x[s]).max() > 1e6:
+            raise RuntimeError("unstable draw; use another seed")
+    return x[100:]
+
+
+def bench_pcmciplus(quick: bool = False) -> None:
+    """PCMCI+ ParCorr: ours vs tigramite (see the module docstring)."""
+    from threadpoolctl import threadpool_limits
+
+    from causalscope.discovery import PCMCIPlus
+
+    try:
+        import tigramite.data_processing as pp
+        from tigramite.independence_tests.parcorr import ParCorr as TigParCorr
+        from tigramite.pcmci import PCMCI as TigPCMCI
+    except ImportError:  # pragma: no cover - optional reference
+        TigPCMCI = None
+
+    tau_max, t_len, alpha = 3, 1000, 0.01
+    print(f"PCMCI+ ParCorr, T={t_len}, tau_max={tau_max}, pc_alpha={alpha}, majority rule "
+          "(random stable VAR(2) with a contemporaneous chain)")
+    print(f"{'p':>4} {'tigramite s':>12} {'ours 1 core s':>14} {'ratio':>7} {'ours n_jobs=2 s (cold/warm)':>28} "
+          f"{'ratio 2':>8} {'peak MiB':>9} {'same graph':>11} {'max |dp|':>9} {'n_jobs=2 identical':>19}")
+    for p in (20,) if quick else (20, 50):
+        x = simulate_var_contemporaneous(p, t_len, seed=p)
+        fit = lambda n_jobs=1: PCMCIPlus(tau_max=tau_max, pc_alpha=alpha, n_jobs=n_jobs).fit(x)  # noqa: E731
+        with threadpool_limits(1):
+            ours_s, est = _timed(fit)
+            ours_s = min(ours_s, _timed(fit)[0])
+            cold, _ = _timed(lambda: fit(2))
+            warm, two = _timed(lambda: fit(2))
+            tracemalloc.start()
+            fit()
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            tig_s, same, dp = float("nan"), "n/a", float("nan")
+            if TigPCMCI is not None:
+                ref = TigPCMCI(pp.DataFrame(x), TigParCorr())
+                tig_s, res = _timed(lambda: ref.run_pcmciplus(tau_max=tau_max, pc_alpha=alpha))
+                same = str(bool(np.array_equal(est.graph_array_, res["graph"])))  # type: ignore[attr-defined,index]
+                dp = float(np.abs(est.p_matrix_ - res["p_matrix"]).max())  # type: ignore[attr-defined,index]
+        identical = np.array_equal(est.p_matrix_, two.p_matrix_) and np.array_equal(est.graph_array_, two.graph_array_)  # type: ignore[attr-defined]
+        print(f"{p:>4} {tig_s:>12.2f} {ours_s:>14.3f} {tig_s / ours_s:>7.1f} {cold:>13.3f} / {warm:<12.3f} "
+              f"{tig_s / warm:>8.1f} {peak:>9.1f} {same:>11} {dp:>9.1e} {identical!s:>19}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"max resident set size of this process (all runs, tigramite included): {rss:.0f} MiB")
+
+
+METHODS: dict[str, Callable[[bool], None]] = {
+    "pcmci": bench_pcmci, "pcmciplus": bench_pcmciplus, "granger": bench_granger, "varlingam": bench_varlingam,
+}
 
 
 def main() -> None:

@@ -88,6 +88,7 @@ DISCOVERY_DATA: dict[str, Callable[[], pd.DataFrame]] = {
     "cdnod": _domains,
     "pcmci": _timeseries,
     "granger": _timeseries,
+    "pcmciplus": _timeseries,
 }
 DISCOVERY_OPTIONS: dict[str, dict[str, Any]] = {"cdnod": {"domain_column": "domain"}}
 #: Options under which the algorithm's answer does not depend on the column order.

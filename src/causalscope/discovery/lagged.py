@@ -41,7 +41,7 @@ datasets. *Science Advances* 5(11), eaau4996 (Supplementary Algorithm S1).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations, islice
 from typing import TYPE_CHECKING, Any
 
@@ -205,6 +205,9 @@ class LaggedParents:
         The ``pc_alpha`` used (chosen) for each target.
     n_tests:
         The number of CI tests computed (all grid values together).
+    val_signed:
+        The same shape: the signed statistic of the test that gave ``val_min``
+        (PCMCI+ reports it for the links PC1 removed).
     """
 
     variables: tuple[str, ...]
@@ -214,6 +217,7 @@ class LaggedParents:
     pval_max: np.ndarray
     pc_alpha: tuple[float, ...]
     n_tests: int
+    val_signed: np.ndarray | None = None
 
     def named(self) -> dict[str, list[tuple[str, int]]]:
         """The parents by name: ``{target: [(source, lag), ...]}``, strongest first."""
@@ -287,6 +291,7 @@ class _Run:
     val_min: dict[int, float]
     pval_max: dict[int, float]
     fixed: frozenset[int]  # required candidates: never tested, never removed
+    val_signed: dict[int, float] = field(default_factory=dict)
 
 
 def _pc1_chunk(context: tuple[Any, np.ndarray, int | None, int], runs: list[_Run]) -> tuple[list[_Run], int]:
@@ -332,6 +337,7 @@ def _pc1_chunk(context: tuple[Any, np.ndarray, int | None, int], runs: list[_Run
             a = abs(float(stat[q]))
             if a < run.val_min.get(cand, np.inf):
                 run.val_min[cand] = a
+                run.val_signed[cand] = float(stat[q])
             if float(pval[q]) > run.pval_max.get(cand, -np.inf):
                 run.pval_max[cand] = float(pval[q])
             if pval[q] > run.alpha:
@@ -477,6 +483,7 @@ def select_lagged_parents(
     parents: list[tuple[tuple[int, int], ...]] = [() for _ in range(p)]
     val_min = np.full((p, p, tau_max_i + 1), np.nan)
     pval_max = np.full((p, p, tau_max_i + 1), np.nan)
+    val_signed = np.full((p, p, tau_max_i + 1), np.nan)
     used_alpha = [alphas[0]] * p
     score = _criterion(ci_test, design, cols) if len(alphas) > 1 else None
     for j, options in by_target.items():
@@ -489,8 +496,10 @@ def select_lagged_parents(
             val_min[c % p, j, c // p] = v
         for c, v in best.pval_max.items():
             pval_max[c % p, j, c // p] = v
+        for c, v in {**best.val_min, **best.val_signed}.items():
+            val_signed[c % p, j, c // p] = v
     return LaggedParents(
-        tuple(design.variables), tau_max_i, tuple(parents), val_min, pval_max, tuple(used_alpha), n_tests
+        tuple(design.variables), tau_max_i, tuple(parents), val_min, pval_max, tuple(used_alpha), n_tests, val_signed
     )
 
 

@@ -66,7 +66,7 @@ from .lagged import (
 if TYPE_CHECKING:
     from ..graphs.timeseries import TimeSeriesGraph
 
-__all__ = ["PCMCI", "pcmci", "momentary_tests", "fdr_bh", "MCIResult"]
+__all__ = ["PCMCI", "pcmci", "momentary_tests", "fdr_bh", "MCIResult", "LaggedProblem", "prepare_lagged_problem"]
 
 FDRMethod = Literal["fdr_bh"]
 
@@ -319,6 +319,94 @@ def knowledge_links(knowledge: Any, variables: Sequence[str], tau_max: int) -> d
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class LaggedProblem:
+    """What a lagged method (PCMCI, PCMCI+) needs before its stages (:func:`prepare_lagged_problem`)."""
+
+    variables: tuple[str, ...]
+    design: LaggedDesign
+    ci_test: Any
+    allowed: np.ndarray
+    required: np.ndarray
+
+
+def prepare_lagged_problem(
+    data: Any,
+    *,
+    method: str,
+    tau_max: int,
+    time_column: str | None,
+    knowledge: Any,
+    link_assumptions: Mapping[tuple[str, int, str], str] | None,
+    ci_test: Any,
+    contemporaneous: bool = False,
+    random_state: Any = None,
+) -> LaggedProblem:
+    """The time series, its lagged design (lags ``0..2 * tau_max``), link masks and CI test.
+
+    Checks the rows: at least ``2 * tau_max + p * tau_max + 3`` (plus ``p`` with
+    ``contemporaneous``, the regression on the lag-0 values too); merges ``knowledge``
+    (:func:`knowledge_links`) and ``link_assumptions`` (which wins); builds ``ci_test``
+    by name on the design's frame (handing it ``random_state`` when it takes one, as RCoT)
+    or takes a test object with ``statistics``. ``data`` may be a
+    :class:`~causalscope.data.timeseries.TimeSeriesData` already validated (the CLI, the
+    copilot).
+
+    Raises
+    ------
+    DataError
+        Bad data, too few rows, a link naming an unknown variable.
+    InvalidParameterError
+        ``link_assumptions`` not a mapping, ``ci_test`` neither a name nor a test.
+    """
+    from ..data.timeseries import TimeSeriesData, as_time_series
+    from ..independence import CI_TESTS, make_ci_test
+    from .knowledge import as_knowledge
+
+    if isinstance(data, TimeSeriesData):
+        ts = data
+    else:
+        ts = as_time_series(data, time_column=time_column, tau_max=tau_max)
+    variables = tuple(ts.variables)
+    p, n = len(variables), ts.n_samples
+    need = 2 * tau_max + p * (tau_max + int(contemporaneous)) + 3
+    if n < need:
+        what = "p * (tau_max + 1) lagged and contemporaneous" if contemporaneous else "p * tau_max lagged"
+        raise DataError(
+            f"{method} with tau_max={tau_max} and {p} variables needs at least {need} rows "
+            f"(2 * tau_max rows are cut for the common sample, which must hold the "
+            f"regression on all {what} values); got {n}"
+        )
+    links: dict[tuple[str, int, str], str] = {}
+    know = as_knowledge(knowledge)
+    if know is not None:
+        links.update(knowledge_links(know, variables, tau_max))
+    if link_assumptions:
+        if not isinstance(link_assumptions, Mapping):
+            raise InvalidParameterError(
+                "link_assumptions must be a mapping {(source, lag, target): '-->' | '-?>' | ''}; "
+                f"got {type(link_assumptions).__name__}"
+            )
+        links.update(link_assumptions)
+    allowed, required = link_mask(variables, tau_max, links)
+    design = lagged_design(ts, 2 * tau_max)
+    if isinstance(ci_test, str):
+        options = {}
+        if random_state is not None and ci_test in CI_TESTS and (
+            "random_state" in parameter_names(CI_TESTS[ci_test])
+        ):
+            options["random_state"] = random_state
+        test = make_ci_test(ci_test, design.frame(), **options)
+    elif hasattr(ci_test, "statistics"):
+        test = ci_test
+    else:
+        raise InvalidParameterError(
+            "ci_test must be a CI test name or a CI test object with statistics(xs, ys, zs); "
+            f"got {type(ci_test).__name__}"
+        )
+    return LaggedProblem(variables, design, test, allowed, required)
+
+
 @register_algorithm("pcmci")
 class PCMCI(Component):
     """PCMCI causal discovery for time series (Runge et al. 2019), batched and parallel.
@@ -484,52 +572,15 @@ class PCMCI(Component):
         InvalidParameterError
             Bad hyperparameters.
         """
-        from ..data.timeseries import TimeSeriesData, as_time_series
         from ..graphs.timeseries import TimeSeriesGraph
-        from ..independence import CI_TESTS, make_ci_test
-        from .knowledge import as_knowledge
 
         tau_max, tau_min, alpha = self._check()
-        if isinstance(data, TimeSeriesData):  # validated already (the CLI, the copilot)
-            ts = data
-        else:
-            ts = as_time_series(data, time_column=self.time_column, tau_max=tau_max)
-        variables = tuple(ts.variables)
-        p, n = len(variables), ts.n_samples
-        need = 2 * tau_max + p * tau_max + 3
-        if n < need:
-            raise DataError(
-                f"PCMCI with tau_max={tau_max} and {p} variables needs at least {need} rows "
-                f"(2 * tau_max rows are cut for the common sample, which must hold the "
-                f"regression on all p * tau_max lagged values); got {n}"
-            )
-        links: dict[tuple[str, int, str], str] = {}
-        know = as_knowledge(self.knowledge)
-        if know is not None:
-            links.update(knowledge_links(know, variables, tau_max))
-        if self.link_assumptions:
-            if not isinstance(self.link_assumptions, Mapping):
-                raise InvalidParameterError(
-                    "link_assumptions must be a mapping {(source, lag, target): '-->' | '-?>' | ''}; "
-                    f"got {type(self.link_assumptions).__name__}"
-                )
-            links.update(self.link_assumptions)
-        allowed, required = link_mask(variables, tau_max, links)
-        design = lagged_design(ts, 2 * tau_max)
-        if isinstance(self.ci_test, str):
-            options = {}
-            if self.random_state is not None and self.ci_test in CI_TESTS and (
-                "random_state" in parameter_names(CI_TESTS[self.ci_test])
-            ):
-                options["random_state"] = self.random_state
-            test = make_ci_test(self.ci_test, design.frame(), **options)
-        elif hasattr(self.ci_test, "statistics"):
-            test = self.ci_test
-        else:
-            raise InvalidParameterError(
-                "ci_test must be a CI test name or a CI test object with statistics(xs, ys, zs); "
-                f"got {type(self.ci_test).__name__}"
-            )
+        problem = prepare_lagged_problem(
+            data, method="PCMCI", tau_max=tau_max, time_column=self.time_column, knowledge=self.knowledge,
+            link_assumptions=self.link_assumptions, ci_test=self.ci_test, random_state=self.random_state,
+        )
+        variables, design, test = problem.variables, problem.design, problem.ci_test
+        allowed, required = problem.allowed, problem.required
         selection = select_lagged_parents(
             design, test, tau_max=tau_max, tau_min=max(1, tau_min), pc_alpha=self.pc_alpha,
             max_conds_dim=self.max_conds_dim, max_combinations=self.max_combinations,

@@ -60,6 +60,7 @@ from .types import CPDAG, DAG
 __all__ = [
     "meek_rules",
     "apply_meek_rules",
+    "meek_step",
     "dag_to_cpdag",
     "cpdag_to_dag",
     "consistent_extension",
@@ -384,6 +385,50 @@ def apply_meek_rules(
             raise InvalidParameterError(f"allowed must be a {p} x {p} boolean matrix; got shape {allowed.shape}")
     close = _close_sequential if schedule == "sequential" else _close
     return close(m.copy(), chosen, amb, allowed)
+
+
+def meek_step(marks: np.ndarray, rule: int, *, ambiguous: Iterable[tuple[int, int, int]] = ()) -> np.ndarray:
+    """The orientations one of Meek's rules implies in one simultaneous step.
+
+    The same rule as :func:`apply_meek_rules` applies (its R1-R4), evaluated once on
+    ``marks`` without changing it. For algorithms with their own schedule, such as
+    PCMCI+'s, which marks an edge implied both ways as a conflict (Runge 2020).
+
+    Parameters
+    ----------
+    marks:
+        Square integer mark matrix, as for :func:`apply_meek_rules`.
+    rule:
+        1, 2, 3 or 4.
+    ambiguous:
+        Index triples that R1 and R3 must not use as non-colliders, as for
+        :func:`apply_meek_rules`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean matrix: ``[a, b]`` is true where the rule orients the undirected edge
+        ``a --- b`` as ``a --> b``. On inconsistent input both ``[a, b]`` and
+        ``[b, a]`` may be true.
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`apply_meek_rules`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = np.array([[0, 2, 0], [1, 0, 1], [0, 1, 0]])  # 0 --> 1 --- 2
+    >>> bool(meek_step(m, 1)[1, 2])
+    True
+    """
+    m = _check_marks(marks)
+    (r,) = _check_rules((rule,))
+    triples = [tuple(int(v) for v in t) for t in ambiguous]
+    amb = _Ambiguous(triples) if triples else _NO_AMBIGUITY  # type: ignore[arg-type]
+    adj = m != 0
+    return _RULES[r](directed_edges(m), _undirected(m), adj, _nonadjacent(adj), amb)
 
 
 def _knowledge_pairs(
