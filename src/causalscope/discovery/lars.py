@@ -137,10 +137,12 @@ def lasso_path_gram(
     if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
         raise InvalidParameterError(f"n_samples must be a positive integer; got {n_samples!r}")
     eps = np.finfo(float).eps
+    diag = np.diag(gram).copy()
     beta = np.zeros(k)
     active: list[int] = []
     alphas: list[float] = []
     coefs: list[np.ndarray] = []
+    eligible = np.flatnonzero(diag > 0.0)  # inactive columns outside the span of the active ones
     dropped = finished = False
     steps_taken = 0
     while True:
@@ -150,29 +152,26 @@ def lasso_path_gram(
         coefs.append(beta.copy())
         if finished or big / n_samples <= eps or steps_taken >= max_iter:
             break
-        if not dropped:  # the largest absolute correlation joins, with every predictor tied with it
-            eligible = _eligible(gram, active)
-            if eligible.size:
-                top = float(np.abs(corr[eligible]).max())
-                tied = eligible[np.abs(corr[eligible]) >= top * (1.0 - _TIE)]
-                active.append(int(tied[0]))
-                for j in tied[1:]:  # in index order, each unless it is in the span of those before
-                    if int(j) in _eligible(gram, active):
-                        active.append(int(j))
+        if not dropped and eligible.size:  # the largest absolute correlation joins, with those tied with it
+            size = np.abs(corr[eligible])
+            tied = eligible[size >= size.max() * (1.0 - _TIE)]
+            active.append(int(tied[0]))
+            for j in tied[1:]:  # in index order, each unless it is in the span of those before
+                if int(j) in _span_complement(gram, diag, active, np.zeros(len(active)))[0]:
+                    active.append(int(j))
         if not active:
             break
         dropped = False
         steps_taken += 1
         idx = np.asarray(active)
         signs = np.sign(corr[idx])
-        g_inv_s = np.linalg.solve(gram[np.ix_(idx, idx)], signs)
+        eligible, g_inv_s = _span_complement(gram, diag, active, signs)
         norm = 1.0 / np.sqrt(float(signs @ g_inv_s))
         direction = norm * g_inv_s
         gamma = end = big / norm  # to the end of the path: every correlation 0
-        rest = _eligible(gram, active)
-        if rest.size:
-            a = gram[np.ix_(rest, idx)] @ direction
-            c = corr[rest]
+        if eligible.size:
+            a = gram[eligible][:, idx] @ direction
+            c = corr[eligible]
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratios = np.concatenate([(big - c) / (norm - a), (big + c) / (norm + a)])
             ratios = ratios[ratios > eps]
@@ -186,29 +185,30 @@ def lasso_path_gram(
             beta[idx] += cross[leave] * direction
             beta[active.pop(leave)] = 0.0
             dropped = True
+            eligible = _span_complement(gram, diag, active, np.zeros(len(active)))[0]
         else:
             beta[idx] += gamma * direction
             finished = gamma == end
     return LassoPath(np.asarray(alphas), tuple(active), np.column_stack(coefs))
 
 
-def _eligible(gram: np.ndarray, active: list[int]) -> np.ndarray:
-    """The inactive columns that are not (numerically) linear combinations of the ``active`` ones.
+def _span_complement(gram: np.ndarray, diag: np.ndarray, active: list[int], rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The inactive columns outside the span of the ``active`` ones, and ``G_AA^{-1} rhs``.
 
     A column's Gram pivot ``G_jj - G_jA G_AA^{-1} G_Aj`` (its residual sum of
     squares on the active columns) must exceed ``1e-12 G_jj``: ``1 - R^2`` above
     the collinearity tolerance of DirectLiNGAM's causal order. A column in the
     span of the active ones cannot join (the active Gram matrix would be
-    singular); it may again after a drop.
+    singular); it may again after a drop. One solve serves the pivots and
+    ``rhs`` (a vector over the active columns).
     """
-    k = gram.shape[0]
-    inactive = np.ones(k, dtype=bool)
+    inactive = np.ones(gram.shape[0], dtype=bool)
     inactive[active] = False
     rest = np.flatnonzero(inactive)
-    diag = np.diag(gram)[rest]
     if not active:
-        return rest[diag > 0.0]
+        return rest[diag[rest] > 0.0], rhs
     idx = np.asarray(active)
-    v = gram[np.ix_(idx, rest)]
-    pivot = diag - np.einsum("ij,ij->j", v, np.linalg.solve(gram[np.ix_(idx, idx)], v))
-    return rest[pivot > _COLLINEAR * diag]
+    v = gram[idx][:, rest]
+    solved = np.linalg.solve(gram[idx][:, idx], np.column_stack([rhs, v]))
+    pivot = diag[rest] - np.einsum("ij,ij->j", v, solved[:, 1:])
+    return rest[pivot > _COLLINEAR * diag[rest]], solved[:, 0]
