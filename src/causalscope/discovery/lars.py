@@ -91,7 +91,8 @@ def lasso_path_gram(
     (A_A + a_j)`` over inactive ``j`` (a join), or ``C / A_A`` when none is left
     (the end: every correlation 0, the least-squares fit), unless an active
     coefficient crosses zero first, at ``-beta_j / d_j`` (a drop: the coefficient
-    is set to 0 and ``j`` leaves; the next step adds nobody).
+    is set to 0 and ``j`` leaves; the next step adds nobody, unless a predictor
+    was tied there, in the span of the active set before the drop).
 
     Degenerate cases, where the lasso solution is not unique and scikit-learn's
     ``lars_path_gram`` may leave a path that breaks the lasso's optimality
@@ -143,7 +144,8 @@ def lasso_path_gram(
     alphas: list[float] = []
     coefs: list[np.ndarray] = []
     eligible = np.flatnonzero(diag > 0.0)  # inactive columns outside the span of the active ones
-    dropped = finished = False
+    gone = -1  # the predictor that left at the last knot
+    finished = False
     steps_taken = 0
     while True:
         corr = xy - gram @ beta
@@ -152,16 +154,19 @@ def lasso_path_gram(
         coefs.append(beta.copy())
         if finished or big / n_samples <= eps or steps_taken >= max_iter:
             break
-        if not dropped and eligible.size:  # the largest absolute correlation joins, with those tied with it
-            size = np.abs(corr[eligible])
-            tied = eligible[size >= size.max() * (1.0 - _TIE)]
-            active.append(int(tied[0]))
-            for j in tied[1:]:  # in index order, each unless it is in the span of those before
-                if int(j) in _span_complement(gram, diag, active, np.zeros(len(active)))[0]:
+        # The largest absolute correlation joins, with those tied with it. After a drop only
+        # a predictor already tied (one that was in the span of the active set) may join.
+        candidates = eligible[eligible != gone] if gone >= 0 else eligible
+        if candidates.size:
+            size = np.abs(corr[candidates])
+            level = big if gone >= 0 else float(size.max())
+            tied = candidates[size >= level * (1.0 - _TIE)]
+            for j in tied:  # in index order, each unless it is in the span of those before
+                if j == tied[0] or int(j) in _span_complement(gram, diag, active, np.zeros(len(active)))[0]:
                     active.append(int(j))
         if not active:
             break
-        dropped = False
+        gone = -1
         steps_taken += 1
         idx = np.asarray(active)
         signs = np.sign(corr[idx])
@@ -183,8 +188,8 @@ def lasso_path_gram(
         leave = int(np.argmin(cross))
         if cross[leave] < gamma:  # the lasso modification: a coefficient reaches zero first
             beta[idx] += cross[leave] * direction
-            beta[active.pop(leave)] = 0.0
-            dropped = True
+            gone = active.pop(leave)
+            beta[gone] = 0.0
             eligible = _span_complement(gram, diag, active, np.zeros(len(active)))[0]
         else:
             beta[idx] += gamma * direction
