@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 
 from causalscope.datasets import simulate
-from causalscope.discovery.lars import LassoPath, lasso_path_gram
+from causalscope.discovery.lars import LassoPath, adaptive_lasso_support, lasso_path_gram
 from causalscope.discovery.lingam import DirectLiNGAM
-from causalscope.exceptions import InvalidParameterError
+from causalscope.exceptions import DataError, InvalidParameterError
 
 sklearn_linear = pytest.importorskip("sklearn.linear_model")
 
@@ -121,6 +121,8 @@ def test_path_of_nothing_and_bad_input() -> None:
         lasso_path_gram(np.zeros(3), np.eye(2), 10)
     with pytest.raises(InvalidParameterError, match="n_samples"):
         lasso_path_gram(np.zeros(2), np.eye(2), 0)
+    with pytest.raises(DataError, match="more samples than predictors"):
+        adaptive_lasso_support(3.0 * np.eye(3), 3, [0, 1], 2)
 
 
 def _sklearn_adaptive_lasso_weights(x: np.ndarray, order: list[int]) -> np.ndarray:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .pc import PC, pc
     from .ges import GES, GESStep, ges
     from .lingam import DirectLiNGAM, LiNGAMResult, direct_lingam, pairwise_measure
+    from .lars import LassoPath, adaptive_lasso_support, lasso_path_gram
     from .fci import FCI, fci, possible_dsep
     from .cdnod import CDNOD, cdnod, independent_change_dependence
 

@@ -43,7 +43,7 @@ from ..graphs import DAG
 from ..utils import RandomState, as_progress, check_random_state, get_logger
 from .base import register_algorithm
 from .knowledge import Knowledge, as_knowledge
-from .lars import lasso_path_gram
+from .lars import adaptive_lasso_support
 
 __all__ = ["DirectLiNGAM", "direct_lingam", "LiNGAMResult", "pairwise_measure"]
 
@@ -546,38 +546,15 @@ def _estimate_weights(
 
 
 def _adaptive_lasso(gram: np.ndarray, n: int, preds: list[int], target: int) -> list[int]:
-    """Predictors kept by the BIC-tuned adaptive lasso (Zou 2006) on standardised data.
-
-    Works on sufficient statistics only: ``gram`` is the correlation matrix of
-    the data times ``n``. The OLS coefficients ``w`` give the adaptive weights;
-    the lasso path of the reweighted design (LARS with the lasso modification,
-    Efron et al. 2004: :func:`~causalscope.discovery.lars.lasso_path_gram`, the
-    path of scikit-learn's ``lars_path_gram``) is scored at each knot by
-    ``BIC = n log(2 pi s2) + RSS / s2 + df log(n)`` with ``s2`` the OLS noise
-    variance ``RSS_ols / (n - k - 1)`` and ``df`` the number of non-zero
-    coefficients (Zou, Hastie & Tibshirani 2007), and the best knot is kept.
-    """
+    """Predictors kept by the BIC-tuned adaptive lasso (:func:`~causalscope.discovery.lars.adaptive_lasso_support`)."""
     k = len(preds)
     if n <= k + 1:
         raise DataError(
             f"DirectLiNGAM: adaptive lasso needs more samples than predictors + 1; got n={n} "
             f"for {k} predictors; use prune='ols_threshold'"
         )
-    g = gram[np.ix_(preds, preds)]
-    c = gram[preds, target]
-    yy = gram[target, target]
-    ols = np.linalg.lstsq(g, c, rcond=None)[0]
-    w = np.abs(ols)
-    rss_ols = max(yy - c @ ols, 1e-12 * yy)
-    s2 = rss_ols / (n - k - 1)
-    gw = g * w[:, None] * w[None, :]
-    cw = c * w
-    coefs = lasso_path_gram(cw, gw, n).coefs
-    rss = yy - 2.0 * (cw @ coefs) + np.einsum("ik,ij,jk->k", coefs, gw, coefs)
-    df = (np.abs(coefs) > np.finfo(float).eps).sum(axis=0)
-    bic = n * np.log(2.0 * np.pi * s2) + rss / s2 + df * np.log(n)
-    best = coefs[:, int(np.argmin(bic))]
-    return [j for j, b in zip(preds, best * w) if abs(b) > 0]
+    keep = adaptive_lasso_support(gram, n, preds, target)
+    return [j for j, kept in zip(preds, keep) if kept]
 
 
 def direct_lingam(
