@@ -22,7 +22,9 @@ maximum-entropy approximation of differential entropy of Hyvärinen (1998). The
 variable chosen at each step minimises ``sum_j min(0, R(i, j))^2``. All pairs of
 one step are evaluated at once on arrays: for standardised columns with
 correlation ``c`` the residual is ``(x_i - c x_j) / sqrt(1 - c^2)``, so one
-correlation matrix gives every residual of the step.
+correlation matrix gives every residual of the step. The entropies of the
+residuals are computed in blocks of pairs with numpy ufuncs (bounded memory, no
+compiled code).
 
 Once the order is known, each variable is regressed on its predecessors and the
 weights are pruned, by default with the **adaptive lasso** (Zou 2006) whose
@@ -293,8 +295,9 @@ class DirectLiNGAM(Component):
         How the weights of each variable on its predecessors in the order are
         pruned. ``"adaptive_lasso"`` (default): adaptive lasso (Zou 2006) on the
         standardised data with weights ``|OLS coefficient|``, penalty chosen by
-        BIC along the LARS lasso path (as scikit-learn's ``LassoLarsIC``), then an OLS refit on the selected
-        predictors. ``"ols_threshold"``: OLS on all predecessors, then weights
+        BIC along the LARS lasso path (:func:`~causalscope.discovery.lars.adaptive_lasso_support`,
+        the choice of scikit-learn's ``LassoLarsIC``), then an OLS refit on the
+        selected predictors. ``"ols_threshold"``: OLS on all predecessors, then weights
         whose *standardised* absolute value (``|b| sd(x_j) / sd(x_i)``) is below
         ``threshold`` are set to zero and the rest refitted. ``"none"``: the full
         OLS weights (a complete DAG over the order).
