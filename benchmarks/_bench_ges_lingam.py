@@ -11,6 +11,10 @@ Prints
 2. DirectLiNGAM at p = 10, 20 with n = 5,000 (uniform and Laplace noise): our
    time, lingam's ``DirectLiNGAM`` time, the ratio, whether the causal orders are
    equal, and each SHD to the true DAG.
+3. DirectLiNGAM's in-process fit at p = 10, 20, 50 with n = 2,000 (uniform noise),
+   best of three: the whole fit, the fit with ``prune="none"`` (the causal-order
+   search and OLS) and their difference (the adaptive lasso on the own LARS
+   path), and lingam's fit on the same data at p <= 20.
 
 Run standalone: ``python benchmarks/_bench_ges_lingam.py [--quick]``; it is also
 called by ``benchmarks/bench_score.py``. Not a test: no assertions.
@@ -119,7 +123,7 @@ def lingam_rows(quick: bool = False) -> None:
     print("\n== DirectLiNGAM (n = 5000) vs lingam.DirectLiNGAM (default: pwling, adaptive lasso) ==")
     print(f"{'p':>4} {'noise':>8} {'ours s':>8} {'lingam s':>9} {'ratio':>7} {'same order':>10} "
           f"{'SHD ours':>8} {'SHD lingam':>10}")
-    DirectLiNGAM().fit(simulate(4, 200, noise="uniform", random_state=0).data)  # compile the numba kernel
+    DirectLiNGAM().fit(simulate(4, 200, noise="uniform", random_state=0).data)  # warm-up (first-call costs)
     for p in (10, 20):
         for noise in ("uniform", "laplace"):
             sim = simulate(p, 5000, noise=noise, random_state=200 + p)
@@ -144,10 +148,45 @@ def lingam_rows(quick: bool = False) -> None:
                 break
 
 
+def _best(fn, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def lingam_size_rows(quick: bool = False) -> None:
+    """In-process DirectLiNGAM fit time by size (n = 2000): whole fit, order search, pruning; lingam at p <= 20."""
+    from causalscope.datasets import simulate
+    from causalscope.discovery.lingam import DirectLiNGAM
+
+    try:
+        import lingam
+    except ImportError:  # pragma: no cover
+        lingam = None
+    print("\n== DirectLiNGAM in-process fit, n = 2000, uniform noise (best of 3) ==")
+    print(f"{'p':>4} {'fit s':>8} {'no prune':>8} {'lasso s':>8} {'lingam s':>9}")
+    DirectLiNGAM().fit(simulate(4, 200, noise="uniform", random_state=0).data)  # warm-up
+    for p in (10, 20) if quick else (10, 20, 50):
+        sim = simulate(p, 2000, noise="uniform", random_state=300 + p)
+        t_fit = _best(lambda: DirectLiNGAM().fit(sim.data))
+        t_order = _best(lambda: DirectLiNGAM(prune="none").fit(sim.data))
+        t_ref = "-"
+        if lingam is not None and p <= 20:
+            x = sim.data.to_numpy(dtype=float)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t_ref = format(_best(lambda: lingam.DirectLiNGAM().fit(x), 1), ".3f")
+        print(f"{p:>4} {t_fit:8.3f} {t_order:8.3f} {max(t_fit - t_order, 0.0):8.3f} {t_ref:>9}")
+
+
 def main(quick: bool = False) -> None:
     """Print the GES and DirectLiNGAM benchmark rows (``quick``: fewer sizes, shorter limits)."""
     ges_rows(quick)
     lingam_rows(quick)
+    lingam_size_rows(quick)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .pc import PC, pc
     from .ges import GES, GESStep, ges
     from .lingam import DirectLiNGAM, LiNGAMResult, direct_lingam, pairwise_measure
+    from .lars import LassoPath, adaptive_lasso_support, lasso_path_gram
     from .fci import FCI, fci, possible_dsep
     from .cdnod import CDNOD, cdnod, independent_change_dependence
     from .lagged import PC_ALPHA_GRID, LaggedDesign, LaggedParents, design_columns, lagged_design, select_lagged_parents

@@ -22,7 +22,9 @@ maximum-entropy approximation of differential entropy of Hyvärinen (1998). The
 variable chosen at each step minimises ``sum_j min(0, R(i, j))^2``. All pairs of
 one step are evaluated at once on arrays: for standardised columns with
 correlation ``c`` the residual is ``(x_i - c x_j) / sqrt(1 - c^2)``, so one
-correlation matrix gives every residual of the step.
+correlation matrix gives every residual of the step. The entropies of the
+residuals are computed in blocks of pairs with numpy ufuncs (bounded memory, no
+compiled code).
 
 Once the order is known, each variable is regressed on its predecessors and the
 weights are pruned, by default with the **adaptive lasso** (Zou 2006) whose
@@ -40,9 +42,10 @@ import pandas as pd
 from ..contract import Component
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs import DAG
-from ..utils import RandomState, as_progress, check_random_state, get_logger, lazy_njit
+from ..utils import RandomState, as_progress, check_random_state, get_logger
 from .base import register_algorithm
 from .knowledge import Knowledge, as_knowledge
+from .lars import adaptive_lasso_support
 
 __all__ = ["DirectLiNGAM", "direct_lingam", "LiNGAMResult", "pairwise_measure"]
 
@@ -76,131 +79,93 @@ def _standardise(x: np.ndarray, names: Any = None, tol: float = 0.0) -> np.ndarr
     return (x - x.mean(axis=0)) / sd
 
 
-@lazy_njit(fastmath=True, error_model="numpy", inline="always", cache=True)
-def _exp_nonpos(x: float) -> float:  # pragma: no cover
-    """``exp(x)`` for ``x <= 0``, branch-free so that loops vectorise.
+#: Residual values held at once (pairs x samples) by the entropy kernel: two float64
+#: buffers of this many elements (2 x 512 KiB), or of one row when n is larger.
+_BLOCK = 1 << 16
+#: Up to this many samples ``log(cosh(u))`` cannot overflow: a standardised column
+#: (mean 0, mean square 1) has ``|u| <= sqrt(n)``, below 709 (``cosh`` overflows at 710).
+_COSH_SAFE_N = 250_000
 
-    ``exp(x) = exp(x / 64) ** 64`` with a degree-16 Taylor polynomial on
-    ``[-0.625, 0]`` (relative error ~1e-14); arguments below -40 are clamped
-    (their contribution to the moments is below 1e-16).
+
+def _row_entropies(r: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """``H`` of every standardised row of ``r`` (2-D), Hyvärinen (1998) eq. (25); ``scratch`` is overwritten.
+
+    ``H(u) = H_gauss - k1 (E log cosh u - gamma)^2 - k2 (E u exp(-u^2 / 2))^2``,
+    the means over the row (pairwise summation).
     """
-    y = (x if x > -40.0 else -40.0) * 0.015625
-    q = 1.0 / 20922789888000.0
-    q = q * y + 1.0 / 1307674368000.0
-    q = q * y + 1.0 / 87178291200.0
-    q = q * y + 1.0 / 6227020800.0
-    q = q * y + 1.0 / 479001600.0
-    q = q * y + 1.0 / 39916800.0
-    q = q * y + 1.0 / 3628800.0
-    q = q * y + 1.0 / 362880.0
-    q = q * y + 1.0 / 40320.0
-    q = q * y + 1.0 / 5040.0
-    q = q * y + 1.0 / 720.0
-    q = q * y + 1.0 / 120.0
-    q = q * y + 1.0 / 24.0
-    q = q * y + 1.0 / 6.0
-    q = q * y + 0.5
-    q = q * y + 1.0
-    q = q * y + 1.0
-    q = q * q
-    q = q * q
-    q = q * q
-    q = q * q
-    q = q * q
-    return q * q
+    n = r.shape[1]
+    if n <= _COSH_SAFE_N:
+        np.cosh(r, out=scratch)
+        np.log(scratch, out=scratch)
+        m1 = scratch.sum(axis=1) / n
+    else:  # log cosh u = |u| + log1p(exp(-2 |u|)) - log 2, without overflow
+        np.abs(r, out=scratch)
+        m1 = scratch.sum(axis=1)
+        scratch *= -2.0
+        np.exp(scratch, out=scratch)
+        np.log1p(scratch, out=scratch)
+        m1 = (m1 + scratch.sum(axis=1)) / n - _LOG2
+    np.multiply(r, r, out=scratch)
+    scratch *= -0.5
+    np.exp(scratch, out=scratch)
+    scratch *= r
+    m2 = scratch.sum(axis=1) / n
+    return _H_GAUSS - _K1 * (m1 - _GAMMA) ** 2 - _K2 * m2 * m2
 
 
-@lazy_njit(fastmath=True, error_model="numpy", inline="always", cache=True)
-def _log1p_unit(e: float) -> float:  # pragma: no cover
-    """``log(1 + e)`` for ``0 <= e <= 1`` as ``2 atanh(s)``, ``s = e / (2 + e) <= 1/3``."""
-    s = e / (2.0 + e)
-    s2 = s * s
-    q = 1.0 / 37.0
-    q = q * s2 + 1.0 / 35.0
-    q = q * s2 + 1.0 / 33.0
-    q = q * s2 + 1.0 / 31.0
-    q = q * s2 + 1.0 / 29.0
-    q = q * s2 + 1.0 / 27.0
-    q = q * s2 + 1.0 / 25.0
-    q = q * s2 + 1.0 / 23.0
-    q = q * s2 + 1.0 / 21.0
-    q = q * s2 + 1.0 / 19.0
-    q = q * s2 + 1.0 / 17.0
-    q = q * s2 + 1.0 / 15.0
-    q = q * s2 + 1.0 / 13.0
-    q = q * s2 + 1.0 / 11.0
-    q = q * s2 + 1.0 / 9.0
-    q = q * s2 + 1.0 / 7.0
-    q = q * s2 + 1.0 / 5.0
-    q = q * s2 + 1.0 / 3.0
-    q = q * s2 + 1.0
-    return 2.0 * s * q
-
-
-@lazy_njit(fastmath=True, error_model="numpy", cache=True)
-def _residual_entropies(  # pragma: no cover - compiled
-    zt: np.ndarray, corr: np.ndarray, rows: np.ndarray, swap: bool
-) -> np.ndarray:
-    """Entropies of standardised pairwise residuals, one fused pass per pair.
+def _residual_entropies(zt: np.ndarray, corr: np.ndarray, rows: np.ndarray, swap: bool) -> np.ndarray:
+    """Entropies of standardised pairwise residuals, in blocks of pairs.
 
     ``zt`` is the ``(m, n)`` array of standardised variables (rows contiguous).
     For ``a``, ``i = rows[a]`` and every ``j != i`` the result holds
     ``H(r_i^(j))`` (``swap=False``) or ``H(r_j^(i))`` (``swap=True``), with
-    ``r_u^(v) = (z_u - c_uv z_v) / sqrt(1 - c_uv^2)``. The residual is never
-    stored: the two moments of the entropy approximation are accumulated on
-    the fly with vectorisable ``exp``/``log1p`` (this is the hot loop of
-    DirectLiNGAM, ``O(m^2 n)`` per step).
+    ``r_u^(v) = (z_u - c_uv z_v) / sqrt(1 - c_uv^2)``; the diagonal is 0. This is
+    the hot loop of DirectLiNGAM (``O(m^2 n)`` per step), vectorised numpy over
+    blocks of at most ``_BLOCK`` residual values: several candidates with all
+    their partners at once when ``m n`` is small, else one candidate and a
+    slice of partners. Memory: two buffers of ``max(_BLOCK, n)`` floats.
     """
-    m = zt.shape[0]
-    n = zt.shape[1]
+    m, n = zt.shape
     out = np.zeros((rows.shape[0], m))
-    log2 = np.log(2.0)
-    for a in range(rows.shape[0]):
-        i = rows[a]
-        for j in range(m):
-            if j == i:
-                continue
-            c = corr[i, j]
-            s = 1.0 / np.sqrt(max(1.0 - c * c, 1e-12))
-            if swap:
-                zu = zt[j]
-                zv = zt[i]
-            else:
-                zu = zt[i]
-                zv = zt[j]
-            m1 = 0.0
-            m2 = 0.0
-            for t in range(n):
-                r = (zu[t] - c * zv[t]) * s
-                ar = abs(r)
-                m1 += ar + _log1p_unit(_exp_nonpos(-2.0 * ar))
-                m2 += r * _exp_nonpos(-0.5 * r * r)
-            m1 = m1 / n - log2
-            m2 /= n
-            out[a, j] = _H_GAUSS - _K1 * (m1 - _GAMMA) ** 2 - _K2 * m2 * m2
+    if m * n <= _BLOCK:
+        per_row, per_col = max(1, _BLOCK // (m * n)), m
+    else:
+        per_row, per_col = 1, max(1, _BLOCK // n)
+    size = min(per_row, rows.shape[0]) * per_col * n
+    r_buf = np.empty(size)
+    scratch = np.empty(size)
+    for a0 in range(0, rows.shape[0], per_row):
+        rr = rows[a0 : a0 + per_row]
+        zi = zt[rr][:, None, :]
+        for j0 in range(0, m, per_col):
+            j1 = min(m, j0 + per_col)
+            c = corr[np.ix_(rr, np.arange(j0, j1))]
+            s = 1.0 / np.sqrt(np.maximum(1.0 - c * c, 1e-12))
+            shape = (rr.shape[0], j1 - j0, n)
+            r = r_buf[: np.prod(shape)].reshape(shape)
+            zj = zt[None, j0:j1, :]
+            if swap:  # r_j^(i) = (z_j - c z_i) s
+                np.multiply(zi, c[:, :, None], out=r)
+                np.subtract(zj, r, out=r)
+            else:  # r_i^(j) = (z_i - c z_j) s
+                np.multiply(zj, c[:, :, None], out=r)
+                np.subtract(zi, r, out=r)
+            r *= s[:, :, None]
+            flat = r.reshape(-1, n)
+            h = _row_entropies(flat, scratch[: flat.size].reshape(flat.shape))
+            out[a0 : a0 + rr.shape[0], j0:j1] = h.reshape(shape[:2])
+    out[np.arange(rows.shape[0]), rows] = 0.0
     return out
 
 
-@lazy_njit(fastmath=True, error_model="numpy", cache=True)
-def _column_entropies(zt: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """``H(z_i)`` of every standardised row of ``zt`` (the same fused pass, no residual)."""
-    m = zt.shape[0]
-    n = zt.shape[1]
-    out = np.zeros(m)
-    log2 = np.log(2.0)
-    for i in range(m):
-        zi = zt[i]
-        m1 = 0.0
-        m2 = 0.0
-        for t in range(n):
-            r = zi[t]
-            ar = abs(r)
-            m1 += ar + _log1p_unit(_exp_nonpos(-2.0 * ar))
-            m2 += r * _exp_nonpos(-0.5 * r * r)
-        m1 = m1 / n - log2
-        m2 /= n
-        out[i] = _H_GAUSS - _K1 * (m1 - _GAMMA) ** 2 - _K2 * m2 * m2
-    return out
+def _column_entropies(zt: np.ndarray) -> np.ndarray:
+    """``H(z_i)`` of every standardised row of ``zt``, in blocks of rows."""
+    m, n = zt.shape
+    per = max(1, _BLOCK // n)
+    scratch = np.empty((min(per, m), n))
+    return np.concatenate(
+        [_row_entropies(zt[i : i + per], scratch[: zt[i : i + per].shape[0]]) for i in range(0, m, per)]
+    )
 
 
 def _pairwise_rows(zt: np.ndarray, corr: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -330,8 +295,9 @@ class DirectLiNGAM(Component):
         How the weights of each variable on its predecessors in the order are
         pruned. ``"adaptive_lasso"`` (default): adaptive lasso (Zou 2006) on the
         standardised data with weights ``|OLS coefficient|``, penalty chosen by
-        BIC (scikit-learn ``LassoLarsIC``), then an OLS refit on the selected
-        predictors. ``"ols_threshold"``: OLS on all predecessors, then weights
+        BIC along the LARS lasso path (:func:`~causalscope.discovery.lars.adaptive_lasso_support`,
+        the choice of scikit-learn's ``LassoLarsIC``), then an OLS refit on the
+        selected predictors. ``"ols_threshold"``: OLS on all predecessors, then weights
         whose *standardised* absolute value (``|b| sd(x_j) / sd(x_i)``) is below
         ``threshold`` are set to zero and the rest refitted. ``"none"``: the full
         OLS weights (a complete DAG over the order).
@@ -583,38 +549,15 @@ def _estimate_weights(
 
 
 def _adaptive_lasso(gram: np.ndarray, n: int, preds: list[int], target: int) -> list[int]:
-    """Predictors kept by the BIC-tuned adaptive lasso (Zou 2006) on standardised data.
-
-    Works on sufficient statistics only: ``gram`` is the correlation matrix of
-    the data times ``n``. The OLS coefficients ``w`` give the adaptive weights;
-    the lasso path of the reweighted design (LARS, Efron et al. 2004, through
-    scikit-learn's ``lars_path_gram``) is scored at each knot by
-    ``BIC = n log(2 pi s2) + RSS / s2 + df log(n)`` with ``s2`` the OLS noise
-    variance ``RSS_ols / (n - k - 1)`` and ``df`` the number of non-zero
-    coefficients (Zou, Hastie & Tibshirani 2007), and the best knot is kept.
-    """
-    from sklearn.linear_model import lars_path_gram
-
+    """Predictors kept by the BIC-tuned adaptive lasso (:func:`~causalscope.discovery.lars.adaptive_lasso_support`)."""
     k = len(preds)
     if n <= k + 1:
         raise DataError(
             f"DirectLiNGAM: adaptive lasso needs more samples than predictors + 1; got n={n} "
             f"for {k} predictors; use prune='ols_threshold'"
         )
-    g = gram[np.ix_(preds, preds)]
-    c = gram[preds, target]
-    yy = gram[target, target]
-    w = np.abs(np.linalg.lstsq(g, c, rcond=None)[0])
-    rss_ols = max(yy - c @ np.linalg.lstsq(g, c, rcond=None)[0], 1e-12 * yy)
-    s2 = rss_ols / (n - k - 1)
-    gw = g * w[:, None] * w[None, :]
-    cw = c * w
-    _, _, coefs = lars_path_gram(cw, gw, n_samples=n, method="lasso")
-    rss = yy - 2.0 * (cw @ coefs) + np.einsum("ik,ij,jk->k", coefs, gw, coefs)
-    df = (np.abs(coefs) > np.finfo(float).eps).sum(axis=0)
-    bic = n * np.log(2.0 * np.pi * s2) + rss / s2 + df * np.log(n)
-    best = coefs[:, int(np.argmin(bic))]
-    return [j for j, b in zip(preds, best * w) if abs(b) > 0]
+    keep = adaptive_lasso_support(gram, n, preds, target)
+    return [j for j, kept in zip(preds, keep) if kept]
 
 
 def direct_lingam(
