@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .pcmci import PCMCI, MCIResult, fdr_bh, momentary_tests, pcmci
     from .var_model import LagOrderSelection, VARFit, fit_var, select_order
     from .granger import ConditionalGranger, GrangerTests, granger, granger_tests
-    from .varlingam import VARLiNGAM, VARLiNGAMBootstrap, adaptive_lasso_support, varlingam
+    from .varlingam import VARLiNGAM, VARLiNGAMBootstrap, varlingam
     from .pcmciplus import PCMCIPLUS_ALPHA_GRID, PCMCIPlus, pcmciplus
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, registries=["DISCOVERY_ALGORITHMS", "make_algorithm"])

@@ -61,6 +61,7 @@ from ..parallel import open_executor, task_seeds
 from ..utils import RandomState, check_random_state, lazy_import, lazy_njit
 from .base import register_algorithm
 from .knowledge import Knowledge
+from .lars import adaptive_lasso_support
 from .lingam import DirectLiNGAM
 from .var_model import (
     CRITERIA,
@@ -83,42 +84,7 @@ if TYPE_CHECKING:
 else:
     stdtr = lazy_import("scipy.special", "stdtr")
 
-__all__ = ["VARLiNGAM", "VARLiNGAMBootstrap", "varlingam", "adaptive_lasso_support"]
-
-
-def adaptive_lasso_support(gram: np.ndarray, n: int, predictors: Sequence[int], target: int) -> np.ndarray:
-    """The predictors the BIC-tuned adaptive lasso keeps, from sufficient statistics.
-
-    ``gram`` is ``Z'Z`` of the standardised (``ddof=0``) columns. The adaptive
-    weights are ``|OLS coefficients|`` (Zou 2006, ``gamma = 1``); the lasso path
-    of the reweighted design (LARS, through scikit-learn's ``lars_path_gram``)
-    is scored at every knot by ``n log(2 pi s2) + RSS / s2 + df log n`` with
-    ``s2 = RSS_ols / (n - m - 1)`` (what scikit-learn's ``LassoLarsIC(criterion="bic")``
-    computes) and the best knot is kept.
-
-    Returns
-    -------
-    numpy.ndarray
-        Boolean mask over ``predictors``.
-    """
-    from sklearn.linear_model import lars_path_gram
-
-    preds = np.asarray(predictors, dtype=np.int64)
-    m = preds.size
-    if n <= m + 1:
-        raise DataError(f"VARLiNGAM: pruning needs more rows than regressors + 1; got {n} rows for {m} regressors")
-    g = gram[np.ix_(preds, preds)]
-    xy = gram[preds, target]
-    ols = np.linalg.solve(g, xy)
-    s2 = max(gram[target, target] - xy @ ols, 1e-12 * gram[target, target]) / (n - m - 1)
-    weight = np.abs(ols)
-    gw = g * np.outer(weight, weight)
-    xyw = xy * weight
-    _, _, path = lars_path_gram(xyw, gw, n_samples=n, method="lasso")
-    rss = gram[target, target] - 2.0 * (xyw @ path) + np.einsum("ak,ab,bk->k", path, gw, path)
-    dof = (np.abs(path) > np.finfo(float).eps).sum(axis=0)
-    crit = n * np.log(2.0 * np.pi * s2) + rss / s2 + dof * np.log(n)
-    return np.abs(path[:, int(np.argmin(crit))] * weight) > 0
+__all__ = ["VARLiNGAM", "VARLiNGAMBootstrap", "varlingam"]
 
 
 @dataclass(frozen=True)
