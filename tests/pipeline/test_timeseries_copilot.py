@@ -43,7 +43,8 @@ def test_routes_autocorrelated_series_to_the_time_series_copilot(non_gaussian: t
     frame, truth = non_gaussian
     res = analyze(frame, time_column="t", n_bootstrap=5, random_state=0, reference={"truth": truth})
     assert isinstance(res, TimeSeriesAnalysis)
-    assert res.choice.algorithm == "varlingam" and res.choice.rule == "linear_non_gaussian"
+    assert res.choice.algorithm == "pcmciplus" and res.choice.rule == "continuous"
+    assert any("not Gaussian" in r for r in res.choice.reasons)
     assert res.n_bootstrap == 5
     assert res.scores and res.scores[0]["link_f1"] >= 0.6
     # every reported frequency is a fraction of the resamples
@@ -75,6 +76,20 @@ def test_analysis_json_and_report(tmp_path: object, gaussian: tuple[pd.DataFrame
     assert json.loads(paths.graph.read_text())["type"] == "timeseries"
     page = render_html(res, created="2026-01-01T00:00:00+00:00")
     assert 'id="window"' in page and page.count('class="series"') == 4 and "https://" not in page
+
+
+def test_discrete_series_get_pcmci_with_the_g_test() -> None:
+    rng = np.random.default_rng(5)
+    n = 600
+    x = np.zeros(n, dtype=int)
+    y = np.zeros(n, dtype=int)
+    for t in range(1, n):
+        x[t] = int(rng.random() < (0.8 if x[t - 1] else 0.2))
+        y[t] = int(rng.random() < (0.85 if x[t - 1] else 0.15))
+    res = analyze(pd.DataFrame({"x": x, "y": y, "t": np.arange(n)}), time_column="t", n_bootstrap=5, random_state=0)
+    assert isinstance(res, TimeSeriesAnalysis)
+    assert res.choice.algorithm == "pcmci" and res.choice.parameters["ci_test"] == "gsq"
+    assert ("x", 1, "y") in res.graph.links
 
 
 def test_independent_rows_with_a_time_column_stay_iid() -> None:
