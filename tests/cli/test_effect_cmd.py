@@ -13,7 +13,7 @@ import pytest
 from causalscope.cli import main
 
 KEYS = {"treatment", "outcome", "target", "estimate", "std_error", "ci_low", "ci_high", "method", "estimand", "n",
-        "refutations", "sensitivity", "assumptions"}
+        "refutations", "sensitivity", "assumptions", "overlap", "population", "warnings"}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
