@@ -33,10 +33,11 @@ from ._common import OVERLAP_EPS, OVERLAP_MAX_SHARE
 
 __all__ = ["OverlapDiagnostic", "overlap_diagnostic", "overlap_report", "ESS_WARN_MIN", "ESS_WARN_SHARE", "target_weights"]
 
-#: A reweighted arm whose Kish effective sample size is below this many units is warned about.
-ESS_WARN_MIN = 50.0
-#: ... or below this share of the arm's units.
-ESS_WARN_SHARE = 0.05
+#: A reweighted arm is warned about when its Kish effective sample size is below this share of the
+#: units it stands for (ATE: the arm's own units; ATT: the treated, whom the controls stand in for) ...
+ESS_WARN_SHARE = 0.1
+#: ... or below this many units (and below half the arm's units, so a small randomised arm is not warned about).
+ESS_WARN_MIN = 20.0
 _LOW = (0.01, 0.05)
 _HIGH = (0.95, 0.99)
 
@@ -155,9 +156,11 @@ def overlap_diagnostic(
     Returns
     -------
     OverlapDiagnostic
-        With a warning when the reweighted arm's effective sample size is below
-        :data:`ESS_WARN_MIN` units or :data:`ESS_WARN_SHARE` of the arm (ATT: the
-        controls; ATE: either arm).
+        With a warning when a reweighted arm's effective sample size is below
+        :data:`ESS_WARN_SHARE` (10%) of the units it stands for, or below
+        :data:`ESS_WARN_MIN` (20) units and half its own units. ATT: the controls,
+        against the number of treated; ATE: each arm, against its own size; ATO:
+        none (its weights are bounded).
 
     References
     ----------
@@ -185,10 +188,11 @@ def overlap_diagnostic(
     n1, n0 = int(np.sum(t == 1)), int(np.sum(t == 0))
     ess1, ess0 = kish_ess(w1[t == 1]), kish_ess(w0[t == 0])
     warn: list[str] = []
-    arms = [("controls", ess0, n0)] if target == "att" else [("treated", ess1, n1), ("controls", ess0, n0)]
+    # (arm, its ESS, its units, the units it stands for)
+    arms = [("controls", ess0, n0, n1)] if target == "att" else [("treated", ess1, n1, n1), ("controls", ess0, n0, n0)]
     if target != "ato":
-        for arm, ess, n_arm in arms:
-            if n_arm and (ess < ESS_WARN_MIN or ess < ESS_WARN_SHARE * n_arm):
+        for arm, ess, n_arm, n_ref in arms:
+            if n_arm and (ess < ESS_WARN_SHARE * n_ref or ess < min(ESS_WARN_MIN, 0.5 * n_arm)):
                 warn.append(
                     f"poor overlap for the {target.upper()}: the effective sample size of the {arm} under the "
                     f"{target.upper()} weights is {ess:.1f} of {n_arm:,} units, so the estimate rests on a few "
