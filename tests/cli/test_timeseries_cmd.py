@@ -85,3 +85,16 @@ def test_analyze_time_column(capsys, tmp_path, series_file):
     assert doc["graph"]["type"] == "timeseries"
     assert "--time-column t" in doc["command"]
     assert (out / "report.html").read_text().count("<svg") >= 3
+
+
+def test_analyze_scores_a_time_series_reference(capsys, tmp_path, series_file):
+    sim = simulate_timeseries(3, 300, tau_max=2, n_parents=1, noise="uniform", random_state=0)
+    ref = tmp_path / "truth.json"
+    ref.write_text(json.dumps(sim.graph.to_json_dict()))
+    out = tmp_path / "run"
+    code, _, err = run(capsys, "analyze", str(series_file), "--time-column", "t", "--n-bootstrap", "5",
+                       "--reference", str(ref), "--out", str(out))
+    assert code == 0, err
+    doc = json.loads((out / "analysis.json").read_text())
+    assert doc["scores"] and doc["scores"][0]["reference"] == "truth.json"
+    assert 0.0 <= doc["scores"][0]["link_f1"] <= 1.0

@@ -81,9 +81,16 @@ def analyze(
         ds = read_data(data, missing="keep")
         frame = ds.to_frame()
     if reference is not None:
+        # a time-series reference is kept whole (its lagged links), so the time-series copilot can score it
+        import json as _json
+
         from ..graphs import read_graph
 
-        refs[reference.name] = read_graph(reference)
+        try:
+            is_series = _json.loads(reference.read_text(encoding="utf-8")).get("type") == "timeseries"
+        except (ValueError, AttributeError, OSError):
+            is_series = False
+        refs[reference.name] = read_graph(reference, kind="timeseries") if is_series else read_graph(reference)
     know = Knowledge.from_file(knowledge) if knowledge is not None else None
     bar = RichProgress() if progress_wanted() else None
     try:

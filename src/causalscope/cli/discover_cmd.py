@@ -198,22 +198,27 @@ def discover(
     for warning in check_sample_size(dataset.n_samples, dataset.n_variables, family=family,
                                      max_cond_size=max_cond_size):
         typer.echo(f"warning: {warning}", err=True)
-    bar = RichProgress() if "progress" in accepted and progress_wanted() else None
-    if bar is not None:
-        kwargs["progress"] = bar
-    estimator = cls(**kwargs)
-    try:
-        estimator.fit(dataset)
-    finally:
-        if bar is not None:
-            bar.stop()
-    graph = estimator.graph_
+    graph = _fit(cls, kwargs, dataset, accepted)
     if out is not None:
         write_graph(graph, out)
         typer.echo(f"wrote {type(graph).__name__} with {graph.n_edges} edges to {out}")
     else:
         for edge in graph.to_dict()["edges"]:
             typer.echo(edge)
+
+
+def _fit(cls: type, kwargs: dict[str, Any], data: Any, accepted: set[str]) -> Any:
+    """``cls(**kwargs).fit(data).graph_``, with a progress bar on a terminal when the algorithm takes one."""
+    bar = RichProgress() if "progress" in accepted and progress_wanted() else None
+    if bar is not None:
+        kwargs["progress"] = bar
+    estimator = cls(**kwargs)
+    try:
+        estimator.fit(data)
+    finally:
+        if bar is not None:
+            bar.stop()
+    return estimator.graph_
 
 
 def _discover_series(cls: type, kwargs: dict[str, Any], data: Path, *, time_column: str | None, out: Path | None,
@@ -229,16 +234,7 @@ def _discover_series(cls: type, kwargs: dict[str, Any], data: Path, *, time_colu
     if not series.regular:
         typer.echo(f"warning: the time column {time_column!r} is not regularly spaced "
                    f"({len(series.gaps)} gap(s)); lags are counted in rows", err=True)
-    bar = RichProgress() if "progress" in accepted and progress_wanted() else None
-    if bar is not None:
-        kwargs["progress"] = bar
-    estimator = cls(**kwargs)
-    try:
-        estimator.fit(series)
-    finally:
-        if bar is not None:
-            bar.stop()
-    graph = estimator.graph_
+    graph = _fit(cls, kwargs, series, accepted)
     if out is not None:
         from ..graphs import write_graph
 

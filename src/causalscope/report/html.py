@@ -357,15 +357,22 @@ def render_html(analysis: Any, *, command: Sequence[str] | str | None = None, cr
         s.append("<p class=muted>No reference graph is known for these data.</p>")
     s.append("<h2 id=missing-section>Missing values and rows used</h2>" + _missing_html(a))
     s.append("<h2>Data profile</h2>" + _profile_html(a.profile))
-    s.append("<h2>Steps</h2>" + _table(["step", "status", "detail"],
-                                       [[st.name, st.status, st.detail] for st in a.steps], cls="steps"))
-    s.append("<h2>Limitations and assumptions</h2>" + _list(a.limitations))
-    s.append("<h2>How to reproduce</h2>")
-    s.append(f"<pre>{esc(doc['command'] or '(called from Python: causalscope.pipeline.analyze)')}</pre>")
-    s.append(_table(["package", "version"], [[k, v] for k, v in doc["versions"].items()]))
-    s.append(f"<p class=muted>Seed {esc(a.settings.get('seed', 'not recorded'))}; created {esc(doc['created'])}."
-             "</p></body></html>")
+    s += _closing_html(a, doc)
     return "\n".join(x for x in s if x)
+
+
+def _closing_html(a: Any, doc: Mapping[str, Any]) -> list[str]:
+    """The last sections of every report: steps, limitations, how to reproduce, versions, seed and time."""
+    return [
+        "<h2>Steps</h2>" + _table(["step", "status", "detail"], [[st.name, st.status, st.detail] for st in a.steps],
+                                  cls="steps"),
+        "<h2>Limitations and assumptions</h2>" + _list(list(a.limitations)),
+        "<h2>How to reproduce</h2>",
+        f"<pre>{esc(doc['command'] or '(called from Python: causalscope.pipeline.analyze)')}</pre>",
+        _table(["package", "version"], [[k, v] for k, v in doc["versions"].items()]),
+        f"<p class=muted>Seed {esc(a.settings.get('seed', 'not recorded'))}; created {esc(doc['created'])}.</p>"
+        "</body></html>",
+    ]
 
 
 def _render_series_html(a: Any, *, command: Sequence[str] | str | None, created: str | None, title: str) -> str:
@@ -413,14 +420,7 @@ def _render_series_html(a: Any, *, command: Sequence[str] | str | None, created:
             ["reference graph", "link precision", "link recall", "link F1"],
             [[x.get("reference"), x.get("link_precision"), x.get("link_recall"), x.get("link_f1")] for x in a.scores],
             cls="scores"))
-    s.append("<h2>Steps</h2>" + _table(["step", "status", "detail"],
-                                       [[st.name, st.status, st.detail] for st in a.steps], cls="steps"))
-    s.append("<h2>Limitations and assumptions</h2>" + _list(list(a.limitations)))
-    s.append("<h2>How to reproduce</h2>")
-    s.append(f"<pre>{esc(doc['command'] or '(called from Python: causalscope.pipeline.analyze)')}</pre>")
-    s.append(_table(["package", "version"], [[k, v] for k, v in doc["versions"].items()]))
-    s.append(f"<p class=muted>Seed {esc(a.settings.get('seed', 'not recorded'))}; created {esc(doc['created'])}."
-             "</p></body></html>")
+    s += _closing_html(a, doc)
     return "\n".join(x for x in s if x)
 
 
