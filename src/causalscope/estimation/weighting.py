@@ -76,7 +76,7 @@ def prepare_overlap(
     bounds = parse_trim(trim)
     mode = check_trim_mode(trim_mode)
     diag: dict[str, Any] = {"propensity_min": float(e.min()), "propensity_max": float(e.max())}
-    keep = np.ones(len(t), dtype=bool)
+    keep: np.ndarray = np.ones(len(t), dtype=bool)
     clip = None
     n_clipped = 0
     if bounds is not None:
@@ -311,7 +311,8 @@ class AIPW(BaseEffectEstimator):
         t = check_binary(columns(frame, [treatment], "treatment")[:, 0], treatment, self.name)
         y = columns(frame, [outcome], "outcome")[:, 0]
         z = columns(frame, adjust, "adjustment")
-        return self._score(t, y, z, *self.nuisances(t, y, z, rng), adjust, treatment)
+        e, mu0, mu1 = self.nuisances(t, y, z, rng)
+        return self._score(t, y, z, e, mu0, mu1, adjust, treatment)
 
     def _score(
         self, t: np.ndarray, y: np.ndarray, z: np.ndarray, e: np.ndarray, mu0: np.ndarray, mu1: np.ndarray,
@@ -409,7 +410,10 @@ class InteractiveDML(AIPW):
         t = t_raw.astype(float)
         y = columns(frame, [outcome], "outcome")[:, 0]
         z = columns(frame, adjust, "adjustment")
-        raws = [self._score(t, y, z, *self.nuisances(t, y, z, rng), adjust, treatment) for _ in range(reps)]
+        raws = []
+        for _ in range(reps):
+            e, mu0, mu1 = self.nuisances(t, y, z, rng)
+            raws.append(self._score(t, y, z, e, mu0, mu1, adjust, treatment))
         first = raws[0]
         first.diagnostics["model"] = "interactive regression model (AIPW score, cross-fitted)"
         if reps == 1:
