@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InvalidParameterError
-from ._common import OVERLAP_EPS, OVERLAP_MAX_SHARE
+from ._common import OVERLAP_EPS, OVERLAP_MAX_SHARE, default_classifier, fit_predict_proba
 
 __all__ = ["OverlapDiagnostic", "overlap_diagnostic", "overlap_report", "ESS_WARN_MIN", "ESS_WARN_SHARE", "target_weights"]
 
@@ -215,12 +215,16 @@ def overlap_diagnostic(
     )
 
 
-def overlap_report(e: np.ndarray, t: np.ndarray, z: np.ndarray, adjust: list[str]) -> dict[str, Any]:
+def overlap_report(e: np.ndarray | None, t: np.ndarray, z: np.ndarray, adjust: list[str]) -> dict[str, Any]:
     """``overlap`` and ``warnings`` for an estimator that does not weight (``linear``, ``dml-plr``).
+
+    ``e``: the propensity scores, or ``None`` to fit the default logistic regression of ``t`` on ``z``.
 
     Nothing is refused (the estimator does not divide by the propensity), but where
     overlap is poor the estimate extrapolates its model, and a warning says so.
     """
+    if e is None:
+        e = fit_predict_proba(default_classifier(), z, t, z)
     ov = overlap_diagnostic(e, t, target="ate", covariates=z if z.shape[1] else None, names=adjust)
     warn = [w.replace("consider trimming", "a regression estimate extrapolates its model there; consider a "
                       "weighting method with trimming") for w in ov.warnings]

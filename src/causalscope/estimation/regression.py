@@ -21,16 +21,7 @@ from scipy import stats
 from ..contract import renamed_arguments
 from ..exceptions import InvalidParameterError
 from ..utils import RandomState
-from ._common import (
-    check_binary,
-    columns,
-    default_classifier,
-    default_regressor,
-    fit_predict,
-    fit_predict_proba,
-    is_binary,
-    with_intercept,
-)
+from ._common import check_binary, columns, default_regressor, fit_predict, is_binary, with_intercept
 from .base import NO_ADJUSTMENT, BaseEffectEstimator, Raw
 from .bootstrap import bootstrap
 from .overlap import overlap_report
@@ -185,7 +176,7 @@ class LinearRegressionEstimator(BaseEffectEstimator):
         regression does not divide by it, but where overlap is poor it extrapolates, and a warning says so."""
         if not adjust or not is_binary(t):
             return {}
-        return overlap_report(fit_predict_proba(default_classifier(), z, t, z), t, z, adjust)
+        return overlap_report(None, t, z, adjust)
 
 
 @register_estimator("gcomp")
