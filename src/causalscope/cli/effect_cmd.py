@@ -154,7 +154,7 @@ def effect(
     ]
     if result.population is not None:
         rows.append(("population", result.population))
-    ov = d["overlap"]
+    ov = d.get("overlap")
     if ov:
         rows.append(("propensity range", f"treated [{_fmt(ov['propensity_range_treated'][0])}, "
                                          f"{_fmt(ov['propensity_range_treated'][1])}], controls "

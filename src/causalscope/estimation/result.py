@@ -189,7 +189,8 @@ class EffectEstimate:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``EFFECT.json`` object (keys as in ``CLI.md``)."""
+        """The ``EFFECT.json`` object (keys as in ``CLI.md``; ``overlap``, ``population`` and ``warnings`` when
+        the estimator computed the overlap diagnostic, see ``docs/cli.md``)."""
         return {
             "treatment": self.treatment,
             "outcome": self.outcome,
@@ -204,10 +205,16 @@ class EffectEstimate:
             "n": int(self.n),
             "refutations": [r.to_dict() for r in self.refutations],
             "sensitivity": self.sensitivity.to_dict() if self.sensitivity is not None else {},
-            "overlap": dict(self.diagnostics.get("overlap") or {}),
-            "population": self.population,
-            "warnings": list(self.warnings),
+            **self._overlap_keys(),
         }
+
+    def _overlap_keys(self) -> dict[str, Any]:
+        """``overlap``, ``population`` and ``warnings``: present together when the estimator computed the
+        overlap diagnostic (a binary treatment: ``ipw``, ``aipw``, ``dml``, ``linear``, ``dml-plr``)."""
+        if "overlap" not in self.diagnostics:
+            return {}
+        return {"overlap": dict(self.diagnostics["overlap"]), "population": self.population,
+                "warnings": list(self.warnings)}
 
     @property
     def population(self) -> str | None:
