@@ -15,7 +15,7 @@ import pytest
 from causalscope.cli import main
 from causalscope.datasets import load_lalonde
 from causalscope.estimation import IPW, LinearRegressionEstimator, estimate_effect, overlap_diagnostic
-from causalscope.exceptions import DataError
+from causalscope.exceptions import DataError, InvalidParameterError
 
 X = ["age", "educ", "black", "hisp", "marr", "nodegree", "re74", "re75"]
 
@@ -66,6 +66,8 @@ def test_ate_error_names_the_real_trigger_and_its_advice_works(cps: pd.DataFrame
         assert est.population == f"ATE on the overlap region 0.05 <= e <= 0.95, {est.n:,} of 16,177 units"
         assert ov["propensity_range_treated"][0] >= 0.05 and ov["propensity_range_control"][1] <= 0.95
         assert est.diagnostics["n_dropped"] == 16177 - est.n
+    with pytest.raises(InvalidParameterError, match="trim applies to the weighting methods.*'linear'"):
+        estimate_effect(cps, method="linear", trim=0.05, **kw)
     # clipping bounds the weights but does not create overlap: still refused
     with pytest.raises(DataError, match="no overlap for the ATE"):
         estimate_effect(cps, method="ipw", trim=0.05, trim_mode="clip", **kw)

@@ -100,6 +100,10 @@ def make_estimator(
     cls = ESTIMATORS.get(method) if isinstance(method, str) else None
     if cls is None:
         raise InvalidParameterError(f"method must be one of {list(METHODS)}; got {method!r}")
+    for opt, value in (("trim", trim), ("trim_mode", trim_mode)):
+        if value is not None and opt not in cls.param_names():
+            raise InvalidParameterError(f"{opt} applies to the weighting methods (ipw, aipw, dml); method {method!r} "
+                                        f"does not trim propensities; got {opt}={value!r}")
     estimator = cls.from_options(
         method, target=target, outcome_model=outcome_model, propensity_model=propensity_model,
         instruments=list(instruments), n_bootstrap=n_bootstrap, n_folds=n_folds, alpha=alpha, n_jobs=n_jobs,
