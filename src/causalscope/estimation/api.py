@@ -100,16 +100,16 @@ def make_estimator(
     cls = ESTIMATORS.get(method) if isinstance(method, str) else None
     if cls is None:
         raise InvalidParameterError(f"method must be one of {list(METHODS)}; got {method!r}")
-    for opt, value in (("trim", trim), ("trim_mode", trim_mode)):
-        if value is not None and opt not in cls.param_names():
-            raise InvalidParameterError(f"{opt} applies to the weighting methods (ipw, aipw, dml); method {method!r} "
-                                        f"does not trim propensities; got {opt}={value!r}")
     estimator = cls.from_options(
         method, target=target, outcome_model=outcome_model, propensity_model=propensity_model,
         instruments=list(instruments), n_bootstrap=n_bootstrap, n_folds=n_folds, alpha=alpha, n_jobs=n_jobs,
         random_state=random_state, progress=progress, estimand=estimand, variables=variables,
         **{k: v for k, v in (("trim", trim), ("trim_mode", trim_mode)) if v is not None},  # else the class default
     )
+    for opt, value in (("trim", trim), ("trim_mode", trim_mode)):
+        if value is not None and not hasattr(estimator, opt):
+            raise InvalidParameterError(f"{opt} applies to the weighting methods (ipw, aipw, dml); method {method!r} "
+                                        f"does not trim propensities; got {opt}={value!r}")
     if not isinstance(estimator, BaseEffectEstimator):  # estimate_effect needs the shared estimate and refutations
         raise InvalidParameterError(f"the estimator registered as {method!r} must derive from BaseEffectEstimator; "
                                     f"got {type(estimator).__name__}")
