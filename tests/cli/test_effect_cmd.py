@@ -14,6 +14,7 @@ from causalscope.cli import main
 
 KEYS = {"treatment", "outcome", "target", "estimate", "std_error", "ci_low", "ci_high", "method", "estimand", "n",
         "refutations", "sensitivity", "assumptions"}
+OVERLAP_KEYS = {"overlap", "population", "warnings"}  # with a binary treatment (the overlap diagnostic)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -41,7 +42,7 @@ def test_effect_writes_effect_json(files: dict[str, str], capsys: pytest.Capture
                           files["graph"], "--seed", "1", "--out", str(out))
     assert code == 0
     d = json.loads(out.read_text())
-    assert set(d) == KEYS and d["method"] == "aipw" and d["target"] == "ate" and d["n"] == 800
+    assert set(d) == KEYS | OVERLAP_KEYS and d["method"] == "aipw" and d["target"] == "ate" and d["n"] == 800
     assert d["ci_low"] < 2.0 < d["ci_high"]
     assert {"name", "passed", "statistic"} <= set(d["refutations"][0])
     assert "estimate" in stdout and "refute: placebo_treatment" in stdout

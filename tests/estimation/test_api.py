@@ -16,7 +16,7 @@ from causalscope.graphs import parse_graph
 from .conftest import confounded
 
 EFFECT_KEYS = {"treatment", "outcome", "target", "estimate", "std_error", "ci_low", "ci_high", "method", "estimand",
-               "assumptions", "n", "refutations", "sensitivity"}
+               "assumptions", "n", "refutations", "sensitivity", "overlap", "population", "warnings"}
 G = parse_graph("z1 --> t; z2 --> t; z1 --> y; z2 --> y; t --> y")
 
 
@@ -40,7 +40,7 @@ def test_graph_binary_treatment_uses_aipw_and_reports_everything() -> None:
 def test_continuous_treatment_uses_dml() -> None:
     df = confounded(1500, 1, binary=False)
     est = estimate_effect(df, G, treatment="t", outcome="y", random_state=0, refute=False)
-    assert est.method == "dml" and est.ci_low < 2.0 < est.ci_high
+    assert est.method == "dml-plr" and est.ci_low < 2.0 < est.ci_high
     with pytest.raises(InvalidParameterError, match="binary treatment"):
         estimate_effect(df, G, treatment="t", outcome="y", target="att", refute=False)
 

@@ -119,7 +119,7 @@ def test_difference_in_means_refuses_an_adjustment_set_it_would_ignore() -> None
 
 @pytest.mark.parametrize("method", [m for m in METHODS if m in ADJUSTMENT_METHODS])
 def test_empty_adjustment_set_is_written_in_every_estimand(method: str) -> None:
-    binary = method != "dml"
+    binary = method != "dml-plr"
     df = confounded(400, 2, binary=binary)
     target = "att" if method == "matching" else "ate"
     kw = {"n_bootstrap": 20} if method == "gcomp" else {}

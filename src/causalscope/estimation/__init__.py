@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .bootstrap import bootstrap
     from .base import BaseEffectEstimator
     from .regression import DifferenceInMeans, GComputation, LinearRegressionEstimator, ols
-    from .weighting import AIPW, IPW, PartiallyLinearDML
+    from .weighting import AIPW, IPW, InteractiveDML, PartiallyLinearDML
+    from .overlap import OverlapDiagnostic, overlap_diagnostic
     from .matching import PropensityMatching
     from .frontdoor import FrontDoorEstimator, frontdoor_effect
     from .iv import TwoStageLeastSquares, two_stage_least_squares

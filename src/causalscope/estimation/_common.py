@@ -68,7 +68,7 @@ def check_binary(t: np.ndarray, name: str, method: str) -> np.ndarray:
         raise DataError(
             f"treatment {name!r} must be binary 0/1 for method {method!r}; got values {vals[:6].tolist()}"
             + ("..." if vals.size > 6 else "")
-            + " (recode it, or use method='linear' or 'dml' for a continuous treatment)"
+            + " (recode it, or use method='linear' or 'dml-plr' for a continuous treatment)"
         )
     return t.astype(float)
 
@@ -148,25 +148,97 @@ def folds(n: int, k: int, rng: np.random.Generator, strata: np.ndarray | None = 
     return lab
 
 
-def check_overlap(e: np.ndarray, t: np.ndarray, target: str, name: str) -> None:
-    """Raise when there is no overlap.
+#: A unit whose propensity is within this of 0 or 1 has no comparable unit in the other arm.
+OVERLAP_EPS = 1e-5
+#: :func:`check_overlap` refuses when more than this share of the units is that extreme.
+OVERLAP_MAX_SHARE = 0.05
 
-    No overlap: the propensity scores separate treated from controls, or more than
-    5% of the units have a propensity within 1e-5 of 0 or 1 (for the ATT: of 1,
-    where no control is comparable).
+
+def check_overlap(e: np.ndarray, t: np.ndarray, target: str, name: str) -> None:
+    """Raise when the propensity scores leave (part of) the target population without comparable units.
+
+    Two triggers, each named with its numbers in the message: the scores
+    *separate* the arms (every treated unit above every control, or the other
+    way round), or more than :data:`OVERLAP_MAX_SHARE` of the units have a
+    propensity within :data:`OVERLAP_EPS` of 0 or 1 (for the ATT: of 1 only,
+    where no control is comparable; for the ATO not checked, its weights
+    ``e(1-e)`` vanish there). Run it on the units that remain after trimming
+    by dropping: the advice it gives (``trim=``, ``trim_mode='drop'``) then works.
     """
     e1, e0 = e[t == 1], e[t == 0]
-    separated = e0.max() < e1.min() or e1.max() < e0.min()
-    eps = 1e-5
-    extreme = (e > 1 - eps) if target == "att" else (e < eps) | (e > 1 - eps)
-    degenerate = separated or float(np.mean(extreme)) > 0.05
-    if degenerate:
+    ranges = (f"treated propensities in [{e1.min():.3g}, {e1.max():.3g}], controls in "
+              f"[{e0.min():.3g}, {e0.max():.3g}]")
+    advice = ("estimate on the overlap region instead: with method ipw, aipw or dml set trim=(0.05, 0.95) and "
+              "trim_mode='drop' (command line: --trim 0.05,0.95 --trim-mode drop), which drops the units outside "
+              "and describes the population that remains; or estimate the overlap-weighted effect (target='ato'); "
+              "or drop covariates that determine the treatment")
+    if e0.max() < e1.min() or e1.max() < e0.min():
         raise DataError(
             f"no overlap: the propensity scores of treatment {name!r} separate treated from control units "
-            f"(treated propensities in [{e1.min():.3g}, {e1.max():.3g}], controls in [{e0.min():.3g}, {e0.max():.3g}]); "
-            "the effect is not estimable from these data without extrapolation: restrict the population to "
-            "the region of common support, drop covariates that determine the treatment, or set trim="
-        )
+            f"({ranges}): no unit has a comparable unit in the other arm, so the effect is not estimable from "
+            "these data without extrapolation; restrict the population or drop covariates that determine the "
+            "treatment (trimming cannot help when the arms do not overlap at all)")
+    if target == "ato":
+        return
+    extreme = (e > 1 - OVERLAP_EPS) if target == "att" else (e < OVERLAP_EPS) | (e > 1 - OVERLAP_EPS)
+    share = float(np.mean(extreme))
+    if share > OVERLAP_MAX_SHARE:
+        where = f"above 1 - {OVERLAP_EPS:g}" if target == "att" else f"within {OVERLAP_EPS:g} of 0 or 1"
+        who = "treated units without a comparable control" if target == "att" else (
+            "units without a comparable unit in the other arm")
+        raise DataError(
+            f"no overlap for the {target.upper()}: {int(extreme.sum()):,} of {e.size:,} units ({100 * share:.1f}%, "
+            f"more than {100 * OVERLAP_MAX_SHARE:g}%) have a propensity score of treatment {name!r} {where} "
+            f"({ranges}); these are {who}, so the {target.upper()} is not estimable without extrapolation; "
+            + advice)
+
+
+def parse_trim(trim: float | Sequence[float] | None) -> tuple[float, float] | None:
+    """``None``, ``c`` (meaning ``(c, 1 - c)``) or ``(lo, hi)`` as ``(lo, hi)`` with ``0 <= lo < hi <= 1``."""
+    if trim is None:
+        return None
+    try:
+        lo, hi = (float(trim), 1 - float(trim)) if np.ndim(trim) == 0 else (float(trim[0]), float(trim[1]))  # type: ignore[arg-type,index]
+        ok = np.ndim(trim) == 0 or len(trim) == 2  # type: ignore[arg-type]
+    except (TypeError, ValueError, IndexError):
+        ok = False
+    if not ok or not 0 <= lo < hi <= 1 or (np.ndim(trim) == 0 and not lo < 0.5):
+        raise InvalidParameterError(
+            f"trim must be None, a number c in [0, 0.5) (propensities kept in [c, 1 - c]) or a pair (lo, hi) with "
+            f"0 <= lo < hi <= 1; got {trim!r}")
+    return lo, hi
+
+
+def check_trim_mode(mode: str) -> str:
+    if mode not in ("clip", "drop"):
+        raise InvalidParameterError(f"trim_mode must be 'clip' or 'drop'; got {mode!r}")
+    return mode
+
+
+def trim_bounds(bounds: tuple[float, float], target: str) -> tuple[float, float]:
+    """The bounds that apply to ``target``: the ATT weights divide by ``1 - e`` only, so its lower bound is 0."""
+    return (0.0 if target == "att" else bounds[0]), bounds[1]
+
+
+def population_text(target: str, n_kept: int, n_all: int, bounds: tuple[float, float] | None, mode: str,
+                    n_clipped: int = 0) -> str:
+    """The population the estimate is about, as a phrase (ATT: ``n_kept`` and ``n_all`` count the treated).
+
+    For example ``"ATE on the overlap region 0.05 <= e <= 0.95, 1,204 of 2,675 units"``.
+    """
+    tgt = target.upper()
+    if target == "ato":
+        region = "" if bounds is None or mode != "drop" or n_kept == n_all else (
+            f" with {bounds[0]:g} <= e <= {bounds[1]:g}")
+        return f"ATO: the overlap-weighted population (each unit weighted by e(1 - e)), {n_kept:,} of {n_all:,} units{region}"
+    who, unit = ("the treated", "treated units") if target == "att" else ("all units", "units")
+    if bounds is None or (mode == "drop" and n_kept == n_all) or (mode == "clip" and n_clipped == 0):
+        return f"{tgt} on {who} ({n_kept:,} {unit})"
+    region = f"e <= {bounds[1]:g}" if target == "att" else f"{bounds[0]:g} <= e <= {bounds[1]:g}"
+    if mode == "drop":
+        return f"{tgt} on the overlap region {region}, {n_kept:,} of {n_all:,} {unit}"
+    return (f"{tgt} on {who} ({n_all:,} {unit}), propensities clipped to {region} for {n_clipped:,} units "
+            "(the weights are bounded, the population is unchanged)")
 
 
 def check_target(target: str, allowed: Sequence[str]) -> str:

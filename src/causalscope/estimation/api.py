@@ -12,7 +12,7 @@ estimated on discrete data by plugging frequencies into the estimand
 (``method="plugin"`` forces this for any identified effect); on continuous data an
 instrument is used when the graph has one. ``method="auto"`` picks by the
 treatment's type: AIPW with cross-fitting for a binary treatment, partially linear
-DML for a continuous one.
+DML (``dml-plr``) for a continuous one.
 
 Every estimate records its identifying assumptions (``EffectEstimate.assumptions``):
 identified from the given graph, an adjustment set / instruments / mediators given by
@@ -50,7 +50,8 @@ from .sensitivity import ovb_sensitivity
 __all__ = ["estimate_effect", "make_estimator", "METHODS", "MIN_ROWS", "MIN_ROWS_PER_ARM"]
 
 Method = Literal[
-    "auto", "aipw", "ipw", "linear", "gcomp", "dml", "matching", "difference", "frontdoor", "2sls", "wald", "plugin"
+    "auto", "aipw", "ipw", "linear", "gcomp", "dml", "dml-plr", "matching", "difference", "frontdoor", "2sls", "wald",
+    "plugin",
 ]
 
 
@@ -76,7 +77,7 @@ def make_estimator(
     method: str, *, target: str = "ate", outcome_model: Any = None, propensity_model: Any = None,
     instruments: Sequence[str] = (), n_bootstrap: int = 200, n_folds: int = 5, alpha: float = 0.05,
     n_jobs: int | None = None, random_state: RandomState = None, progress: Any = None, estimand: Any = None,
-    variables: Sequence[str] | None = None,
+    variables: Sequence[str] | None = None, trim: Any = None, trim_mode: str | None = None,
 ) -> BaseEffectEstimator:
     """The estimator object for a method name (a key of :data:`~causalscope.estimation.ESTIMATORS`).
 
@@ -103,7 +104,12 @@ def make_estimator(
         method, target=target, outcome_model=outcome_model, propensity_model=propensity_model,
         instruments=list(instruments), n_bootstrap=n_bootstrap, n_folds=n_folds, alpha=alpha, n_jobs=n_jobs,
         random_state=random_state, progress=progress, estimand=estimand, variables=variables,
+        **{k: v for k, v in (("trim", trim), ("trim_mode", trim_mode)) if v is not None},  # else the class default
     )
+    for opt, value in (("trim", trim), ("trim_mode", trim_mode)):
+        if value is not None and not hasattr(estimator, opt):
+            raise InvalidParameterError(f"{opt} applies to the weighting methods (ipw, aipw, dml); method {method!r} "
+                                        f"does not trim propensities; got {opt}={value!r}")
     if not isinstance(estimator, BaseEffectEstimator):  # estimate_effect needs the shared estimate and refutations
         raise InvalidParameterError(f"the estimator registered as {method!r} must derive from BaseEffectEstimator; "
                                     f"got {type(estimator).__name__}")
@@ -164,7 +170,7 @@ def estimate_effect(
     adjustment_set: str | Sequence[str] | None = None,
     assume_no_confounding: bool = False,
     method: Method = "auto",
-    target: Literal["ate", "att"] = "ate",
+    target: Literal["ate", "att", "ato"] = "ate",
     instruments: str | Sequence[str] | None = None,
     outcome_model: Any = None,
     propensity_model: Any = None,
@@ -178,6 +184,8 @@ def estimate_effect(
     sensitivity: bool = True,
     progress: Any = None,
     identification: Any = None,
+    trim: float | tuple[float, float] | None = None,
+    trim_mode: Literal["clip", "drop"] | None = None,
 ) -> EffectEstimate:
     """Identify, estimate, refute and assess the sensitivity of a causal effect.
 
@@ -206,7 +214,7 @@ def estimate_effect(
     method:
         ``"auto"`` or one of :data:`METHODS`.
     target:
-        ``"ate"`` or ``"att"`` (binary treatment).
+        ``"ate"``, ``"att"`` (binary treatment) or ``"ato"`` (overlap-weighted; ipw, aipw, dml).
     instruments:
         Instrument column(s) for ``"2sls"`` / ``"wald"`` without a graph.
     outcome_model, propensity_model:
@@ -227,6 +235,10 @@ def estimate_effect(
         The :class:`~causalscope.identification.Identification` of this effect on
         ``graph`` (``identify(graph, treatment, outcome)``), when the caller has it
         already: with ``method="auto"`` it is used instead of identifying again.
+    trim, trim_mode:
+        Propensity trimming of the weighting methods (ipw, aipw, dml): ``c`` or
+        ``(lo, hi)``, clipped or dropped (see :class:`~causalscope.estimation.AIPW`);
+        ``None``: the method's default.
 
     Returns
     -------
@@ -285,8 +297,8 @@ def estimate_effect(
     treatment, outcome = str(treatment), str(outcome)
     if method not in METHODS:
         raise InvalidParameterError(f"method must be one of {list(METHODS)}; got {method!r}")
-    if target not in ("ate", "att"):
-        raise InvalidParameterError(f"target must be 'ate' or 'att'; got {target!r}")
+    if target not in ("ate", "att", "ato"):
+        raise InvalidParameterError(f"target must be 'ate', 'att' or 'ato'; got {target!r}")
     if treatment == outcome:
         raise InvalidParameterError(f"treatment and outcome must differ; both are {treatment!r}")
     t_col = columns(frame, [treatment], "treatment")[:, 0]
@@ -329,10 +341,10 @@ def estimate_effect(
     binary_t = is_binary(t_col)
     if method == "auto":
         method = {"iv": "2sls", "frontdoor": "frontdoor", "plugin": "plugin"}.get(  # type: ignore[assignment]
-            kind, "aipw" if binary_t else "dml")
-        if method == "dml" and target == "att":
+            kind, "aipw" if binary_t else "dml-plr")
+        if method == "dml-plr" and target != "ate":
             raise InvalidParameterError(
-                f"target='att' needs a binary treatment; {treatment!r} takes {np.unique(t_col).size} values"
+                f"target={target!r} needs a binary treatment; {treatment!r} takes {np.unique(t_col).size} values"
             )
     if kind == "adjustment" and method not in ADJUSTMENT_METHODS:
         raise InvalidParameterError(f"method {method!r} does not fit an adjustment estimand; use one of {list(ADJUSTMENT_METHODS)}")
@@ -354,7 +366,7 @@ def estimate_effect(
     est_obj = make_estimator(
         method, target=target, outcome_model=outcome_model, propensity_model=propensity_model, instruments=inst,
         n_bootstrap=n_bootstrap, n_folds=n_folds, alpha=alpha, n_jobs=n_jobs, random_state=seeds[0], progress=progress,
-        estimand=estimand_obj, variables=plug_vars if kind == "plugin" else None,
+        estimand=estimand_obj, variables=plug_vars if kind == "plugin" else None, trim=trim, trim_mode=trim_mode,
     )
     effect = est_obj.estimate_frame(frame, treatment, outcome, adj, seeds[0])
     if hasattr(est_obj, "progress"):

@@ -24,6 +24,7 @@ from ..utils import RandomState
 from ._common import check_binary, columns, default_regressor, fit_predict, is_binary, with_intercept
 from .base import NO_ADJUSTMENT, BaseEffectEstimator, Raw
 from .bootstrap import bootstrap
+from .overlap import overlap_report
 from .registry import register_estimator
 
 __all__ = ["LinearRegressionEstimator", "GComputation", "DifferenceInMeans", "ols"]
@@ -151,7 +152,8 @@ class LinearRegressionEstimator(BaseEffectEstimator):
             tq = float(stats.t.ppf(1 - self.alpha / 2, dof))
             tstat = beta[1] / se if se > 0 else np.inf
             return Raw(beta[1], se, beta[1] - tq * se, beta[1] + tq * se, n,
-                       {"interval": "analytic", "t_statistic": float(tstat), "dof": int(dof), "cov_type": self.cov_type})
+                       {"interval": "analytic", "t_statistic": float(tstat), "dof": int(dof), "cov_type": self.cov_type,
+                        **self._overlap(t, z, adjust)})
         t = check_binary(t, treatment, "linear (att)")
         x = with_intercept(z)
         c = t == 0
@@ -165,7 +167,16 @@ class LinearRegressionEstimator(BaseEffectEstimator):
         psi = t * (e - tau) / p - corr
         se = float(np.sqrt(np.mean(psi**2) / n))
         zq = float(stats.norm.ppf(1 - self.alpha / 2))
-        return Raw(tau, se, tau - zq * se, tau + zq * se, n, {"interval": "analytic (influence function)"})
+        return Raw(tau, se, tau - zq * se, tau + zq * se, n, {"interval": "analytic (influence function)",
+                                                              **self._overlap(t, z, adjust)})
+
+    @staticmethod
+    def _overlap(t: np.ndarray, z: np.ndarray, adjust: list[str]) -> dict[str, Any]:
+        """The overlap diagnostic of a binary treatment (logistic propensity on the adjustment set): the
+        regression does not divide by it, but where overlap is poor it extrapolates, and a warning says so."""
+        if not adjust or not is_binary(t):
+            return {}
+        return overlap_report(None, t, z, adjust)
 
 
 @register_estimator("gcomp")

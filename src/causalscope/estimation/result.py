@@ -131,7 +131,8 @@ class EffectEstimate:
     treatment, outcome:
         Column names.
     target:
-        ``"ate"``, ``"att"`` or ``"cate"`` (for a summary of conditional effects).
+        ``"ate"``, ``"att"``, ``"ato"`` (overlap-weighted) or ``"cate"`` (for a summary
+        of conditional effects).
     estimate, std_error, ci_low, ci_high:
         Point estimate, standard error and confidence interval (level ``1 - alpha``).
     method:
@@ -144,7 +145,9 @@ class EffectEstimate:
         The adjustment set (or mediators / instruments, see ``diagnostics``).
     diagnostics:
         Estimator-specific facts: propensity range and trimming, effective sample
-        size, first-stage F, interval kind (``"analytic"``/``"bootstrap"``)...
+        size, first-stage F, interval kind (``"analytic"``/``"bootstrap"``)...;
+        ``overlap`` (the :class:`~causalscope.estimation.overlap.OverlapDiagnostic`
+        as a dict), ``population`` and ``warnings`` are also in :meth:`to_dict`.
     refutations:
         Refutation results, when run.
     sensitivity:
@@ -186,7 +189,8 @@ class EffectEstimate:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``EFFECT.json`` object (keys as in ``CLI.md``)."""
+        """The ``EFFECT.json`` object (keys as in ``CLI.md``; ``overlap``, ``population`` and ``warnings`` when
+        the estimator computed the overlap diagnostic, see ``docs/cli.md``)."""
         return {
             "treatment": self.treatment,
             "outcome": self.outcome,
@@ -201,7 +205,28 @@ class EffectEstimate:
             "n": int(self.n),
             "refutations": [r.to_dict() for r in self.refutations],
             "sensitivity": self.sensitivity.to_dict() if self.sensitivity is not None else {},
+            **self._overlap_keys(),
         }
+
+    def _overlap_keys(self) -> dict[str, Any]:
+        """``overlap``, ``population`` and ``warnings``: present together when the estimator computed the
+        overlap diagnostic (a binary treatment: ``ipw``, ``aipw``, ``dml``, ``linear``, ``dml-plr``)."""
+        if "overlap" not in self.diagnostics:
+            return {}
+        return {"overlap": dict(self.diagnostics["overlap"]), "population": self.population,
+                "warnings": list(self.warnings)}
+
+    @property
+    def population(self) -> str | None:
+        """The population the estimate is about (``"ATE on the overlap region 0.05 <= e <= 0.95, 1,204 of
+        2,675 units"``), from ``diagnostics["population"]``; ``None`` when the estimator does not say."""
+        pop = self.diagnostics.get("population")
+        return str(pop) if pop is not None else None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What is poor about the estimate (overlap, effective sample size) and what follows, as sentences."""
+        return tuple(str(w) for w in self.diagnostics.get("warnings", ()))
 
     def __str__(self) -> str:
         lvl = round(100 * (1 - self.alpha))
