@@ -293,7 +293,7 @@ class ICP(Component):
     >>> model = ICP(target="Y", domain_column="E").fit(frame)
     >>> model.causes_
     ('X1', 'X2')
-    >>> model.graph_.edges()
+    >>> model.graph_.to_dict()["edges"]
     ['X1 --> Y', 'X2 --> Y']
     """
 
