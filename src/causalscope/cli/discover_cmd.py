@@ -216,7 +216,7 @@ def discover(
     finally:
         if bar is not None:
             bar.stop()
-    if hasattr(estimator, "accepted_sets_"):  # invariant causal prediction: ICP.json (CLI.md)
+    if getattr(cls, "invariance", False):  # invariant causal prediction (icp, hidden_icp): ICP.json (CLI.md)
         _write_icp(estimator, out)
         return
     graph = estimator.graph_
