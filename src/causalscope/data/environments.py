@@ -74,11 +74,6 @@ class Environments:
         return len(self.names)
 
     @property
-    def n_samples(self) -> int:
-        """The number of rows, all environments together."""
-        return int(self.values.shape[0])
-
-    @property
     def n_variables(self) -> int:
         """The number of variables."""
         return len(self.variables)

@@ -313,6 +313,9 @@ class ICP(Component):
     ['X1 --> Y', 'X2 --> Y']
     """
 
+    #: Its result is ICP.json (``causalscope discover`` writes it instead of a graph).
+    invariance = True
+
     def __init__(
         self,
         *,
@@ -335,9 +338,6 @@ class ICP(Component):
         self.n_permutations = n_permutations
         self.random_state = random_state
         self.knowledge = knowledge
-
-    #: Its result is ICP.json (``causalscope discover`` writes it instead of a graph).
-    invariance = True
 
     # ------------------------------------------------------------------ input
     def _prepare(self, data: Any, target: str | None) -> tuple[Environments, int, np.ndarray, float]:
@@ -536,6 +536,9 @@ class HiddenICP(Component):
     (('X1',), 0.5)
     """
 
+    #: Its result is ICP.json (``causalscope discover`` writes it instead of a graph).
+    invariance = True
+
     def __init__(
         self,
         *,
@@ -550,8 +553,6 @@ class HiddenICP(Component):
         self.domain_column = domain_column
         self.intercept = intercept
         self.knowledge = knowledge
-
-    invariance = True
 
     def fit(self, data: Any, target: str | None = None) -> HiddenICP:
         """Estimate the causal coefficients of ``target`` from the inner-product invariance across environments."""
@@ -576,7 +577,8 @@ class HiddenICP(Component):
             m_inv = np.linalg.inv(m)
         except np.linalg.LinAlgError as exc:
             raise DataError("the environments do not shift the predictors in enough directions: the differences "
-                            "of their Gram matrices are singular; hidden ICP needs shifts that move every predictor")
+                            "of their Gram matrices are singular; hidden ICP needs shifts that move every predictor"
+                            ) from exc
         beta = m_inv @ sum(d.T @ v for d, v in zip(d_mats, d_vecs))
         resid = y - x @ beta
         # delta method: beta_hat - beta ~ M^-1 sum_e D_e'(u_e - u_ref), u_e the mean of x * r over environment e
