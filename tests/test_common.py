@@ -86,11 +86,15 @@ DISCOVERY_DATA: dict[str, Callable[[], pd.DataFrame]] = {
     "lingam": lambda: _linear(noise="uniform"),
     "varlingam": lambda: _linear(noise="uniform"),  # DirectLiNGAM on the VAR residuals needs non-Gaussian noise
     "cdnod": _domains,
+    "icp": _domains,
+    "hidden_icp": lambda: _domains().assign(B=lambda f: f["B"] * (1 + f["domain"]), D=lambda f: f["D"] * (1 + f["domain"])),
     "pcmci": _timeseries,
     "granger": _timeseries,
     "pcmciplus": _timeseries,
 }
-DISCOVERY_OPTIONS: dict[str, dict[str, Any]] = {"cdnod": {"domain_column": "domain"}}
+DISCOVERY_OPTIONS: dict[str, dict[str, Any]] = {"cdnod": {"domain_column": "domain"},
+                                                "icp": {"domain_column": "domain", "target": "C"},
+                                                "hidden_icp": {"domain_column": "domain", "target": "C"}}
 #: Options under which the algorithm's answer does not depend on the column order.
 ORDER_FREE_OPTIONS: dict[str, dict[str, Any]] = {
     "pc": {"stable": True, "collider_rule": "conservative"},

@@ -32,10 +32,16 @@ regression (all ``p`` variables, for score-based methods and LiNGAM) prints a
 ``drop`` (default) removes the redundant column with a ``warning: dropped column
 ...`` line, ``error`` stops (exit 1) naming the relation, ``keep`` fits on them
 with a warning.
+
+``--algorithm icp`` (invariant causal prediction) needs ``--target`` and
+``--domain-column``; ``--out`` writes ICP.json (``target``, ``accepted_sets``,
+``causes``, ``confidence_intervals``, ``p_values``), and without it the causes
+and a per-variable table of p-values and intervals are printed.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -59,6 +65,7 @@ _OPTION_TO_PARAM = {
     "--tau-max": "tau_max",
     "--tau-min": "tau_min",
     "--pc-alpha": "pc_alpha",
+    "--target": "target",
 }
 
 
@@ -131,6 +138,7 @@ def discover(
     tau_min: int | None = typer.Option(None, "--tau-min", min=0, help="Smallest lag (PCMCI)."),
     pc_alpha: float | None = typer.Option(None, "--pc-alpha", help="Significance level of PCMCI's condition selection "
                                           "(default 0.05)."),
+    target: str | None = typer.Option(None, "--target", help="Response variable whose causes are sought (icp)."),
     out: Path | None = typer.Option(None, "--out", help="Write the graph here (graph JSON; .txt or .dot by extension)."),
 ) -> None:
     """Learn a causal graph from DATA; print its edges one per line, or write graph JSON to --out."""
@@ -164,6 +172,7 @@ def discover(
         "--tau-max": tau_max,
         "--tau-min": tau_min,
         "--pc-alpha": pc_alpha,
+        "--target": target,
     }
     kwargs: dict[str, Any] = {}
     for option, value in given.items():
@@ -198,7 +207,11 @@ def discover(
     for warning in check_sample_size(dataset.n_samples, dataset.n_variables, family=family,
                                      max_cond_size=max_cond_size):
         typer.echo(f"warning: {warning}", err=True)
-    graph = _fit(cls, kwargs, dataset, accepted)
+    estimator = _fit(cls, kwargs, dataset, accepted)
+    if getattr(cls, "invariance", False):  # invariant causal prediction (icp, hidden_icp): ICP.json (CLI.md)
+        _write_icp(estimator, out)
+        return
+    graph = estimator.graph_
     if out is not None:
         write_graph(graph, out)
         typer.echo(f"wrote {type(graph).__name__} with {graph.n_edges} edges to {out}")
@@ -208,7 +221,7 @@ def discover(
 
 
 def _fit(cls: type, kwargs: dict[str, Any], data: Any, accepted: set[str]) -> Any:
-    """``cls(**kwargs).fit(data).graph_``, with a progress bar on a terminal when the algorithm takes one."""
+    """``cls(**kwargs).fit(data)``, with a progress bar on a terminal when the algorithm takes one."""
     bar = RichProgress() if "progress" in accepted and progress_wanted() else None
     if bar is not None:
         kwargs["progress"] = bar
@@ -218,7 +231,28 @@ def _fit(cls: type, kwargs: dict[str, Any], data: Any, accepted: set[str]) -> An
     finally:
         if bar is not None:
             bar.stop()
-    return estimator.graph_
+    return estimator
+
+
+def _write_icp(estimator: Any, out: Path | None) -> None:
+    """Write ICP.json (``CLI.md``) to ``out``, or print the causes and the per-variable table."""
+    result = estimator.to_dict()
+    if out is not None:
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        typer.echo(f"wrote ICP result for {result['target']} ({len(result['causes'])} causes) to {out}")
+        return
+    if result["model_rejected"]:
+        typer.echo(f"no set of predictors is invariant: the model is rejected at alpha={result['alpha']}")
+    causes = ", ".join(result["causes"]) or "none"
+    typer.echo(f"causes of {result['target']}: {causes}")
+    typer.echo(f"{'variable':<20} {'p-value':>10} {'ci_low':>10} {'ci_high':>10}")
+    for name, p_value in result["p_values"].items():
+        low, high = result["confidence_intervals"][name]
+        typer.echo(f"{name:<20} {p_value:>10.4g} {_number(low):>10} {_number(high):>10}")
+
+
+def _number(value: float | None) -> str:
+    return "nan" if value is None else f"{value:.4g}"
 
 
 def _discover_series(cls: type, kwargs: dict[str, Any], data: Path, *, time_column: str | None, out: Path | None,
@@ -234,7 +268,7 @@ def _discover_series(cls: type, kwargs: dict[str, Any], data: Path, *, time_colu
     if not series.regular:
         typer.echo(f"warning: the time column {time_column!r} is not regularly spaced "
                    f"({len(series.gaps)} gap(s)); lags are counted in rows", err=True)
-    graph = _fit(cls, kwargs, series, accepted)
+    graph = _fit(cls, kwargs, series, accepted).graph_
     if out is not None:
         from ..graphs import write_graph
 

@@ -11,6 +11,7 @@ from ..utils import lazy_exports
 
 if TYPE_CHECKING:  # the public names, one list: imported from their submodule on first use (PEP 562)
     from .dataset import Dataset
+    from .environments import MAX_ENVIRONMENTS, Environments, as_environments
     from .kinds import MAX_INFERRED_LEVELS, MISSING_POLICIES, ColumnKind, MissingPolicy
     from .timeseries import TimeGap, TimeSeriesData, as_time_series, ensure_time_series, min_time_series_length
     from .resample import BLOCK_METHODS, BlockMethod, block_bootstrap_draw, block_bootstrap_indices, default_block_length

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .lars import LassoPath, adaptive_lasso_support, lasso_path_gram
     from .fci import FCI, fci, possible_dsep
     from .cdnod import CDNOD, cdnod, independent_change_dependence
+    from .icp import ICP, HiddenICP, ICPMethod, ICPTest, hidden_icp, icp, invariance_p_values, preselect
     from .lagged import PC_ALPHA_GRID, LaggedDesign, LaggedParents, design_columns, lagged_design, select_lagged_parents
     from .pcmci import PCMCI, MCIResult, fdr_bh, momentary_tests, pcmci
     from .var_model import LagOrderSelection, VARFit, fit_var, select_order
