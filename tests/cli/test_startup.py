@@ -103,6 +103,24 @@ def test_discover_cdnod_loads_neither_scipy_stats_nor_numba(tmp_path: Path) -> N
     assert _heavy(modules, ("numba", "sklearn", "networkx", "scipy")) == []
 
 
+@pytest.mark.parametrize("algorithm", ["pcmci", "pcmciplus", "granger", "varlingam", "lingam"])
+def test_discover_time_series_and_lingam_load_no_scipy_numba_or_sklearn(tmp_path: Path, algorithm: str) -> None:
+    """ParCorr's and Granger's t/F tails come from independence/tails.py; DirectLiNGAM is numpy (VARLiNGAM's fit too)."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, size=(200, 3))
+    for t in range(1, 200):
+        x[t] += 0.5 * x[t - 1]
+    csv = tmp_path / "tiny.csv"
+    np.savetxt(csv, x, delimiter=",", header="a,b,c", comments="")
+    out = tmp_path / "g.json"
+    extra = "" if algorithm == "lingam" else ", '--tau-max', '2'"
+    code = (f"from causalscope.cli import main\nassert main(['discover', {str(csv)!r}, '--algorithm', {algorithm!r}"
+            f"{extra}, '--out', {str(out)!r}]) == 0")
+    modules = _loaded(code)
+    assert json.loads(out.read_text())["nodes"] == ["a", "b", "c"]
+    assert _heavy(modules, ("numba", "sklearn", "networkx", "scipy")) == []
+
+
 def test_cli_modules_never_import_the_app() -> None:
     """The commands read the global options from ``cli/_io.py``: no import circle with ``cli/app.py``."""
     import ast

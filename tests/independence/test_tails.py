@@ -136,3 +136,17 @@ def test_logsumexp_equals_scipy_bit_for_bit() -> None:
     assert logsumexp(a[0]) == float(special.logsumexp(a[0]))
     assert logsumexp(a[2]) == -np.inf
     assert logsumexp(np.array([np.inf, 1.0])) == np.inf
+
+
+@pytest.mark.parametrize("dof", [1, 3, 10, 97, 998, 5000])
+def test_t_two_sided_p_equals_scipy_stdtr(dof: int) -> None:
+    """Reference: scipy.special.stdtr (ParCorr, VARLiNGAM's edge p-values and Granger's t use this tail)."""
+    from scipy.special import stdtr
+
+    from causalscope.independence.tails import t_two_sided_p
+
+    t = np.concatenate([np.linspace(0, 8, 401), [12.0, 30.0, np.inf, np.nan]])
+    ours, ref = t_two_sided_p(t, dof), 2.0 * stdtr(dof, -np.abs(t))
+    finite = np.isfinite(ref) & (ref > 1e-280)
+    assert np.allclose(ours[finite], ref[finite], rtol=1e-11, atol=0)
+    assert np.isnan(ours[-1]) and ours[-2] == 0.0

@@ -49,16 +49,16 @@ import numpy as np
 from ..contract import Component
 from ..exceptions import InvalidParameterError
 from ..graphs.timeseries import TimeSeriesGraph
+from ..independence.tails import f_upper_tail
 from ..utils import lazy_import
 from .base import check_alpha, register_algorithm
 from .pcmci import fdr_bh
 from .var_model import Criterion, Trend, VARFit, canonical_order, choose_order, fit_var, time_series_input
 
 if TYPE_CHECKING:
-    from scipy.special import chdtrc, fdtrc
+    from scipy.special import chdtrc
 else:
     chdtrc = lazy_import("scipy.special", "chdtrc")
-    fdtrc = lazy_import("scipy.special", "fdtrc")
 
 __all__ = ["ConditionalGranger", "GrangerTests", "granger", "granger_tests"]
 
@@ -140,7 +140,7 @@ def granger_tests(fit: VARFit, test: GrangerTest = "f") -> GrangerTests:
     if test == "f":
         df: tuple[int, ...] = (k, p * fit.df_resid)
         stat = wald / k
-        pval = fdtrc(float(df[0]), float(df[1]), stat)
+        pval = f_upper_tail(stat, float(df[0]), float(df[1]))
     else:
         df = (k,)
         stat = wald

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,8 +57,9 @@ import pandas as pd
 from ..contract import Component
 from ..exceptions import DataError, InvalidParameterError
 from ..graphs.timeseries import TimeSeriesGraph, lagged_name
+from ..independence.tails import t_two_sided_p
 from ..parallel import open_executor, task_seeds
-from ..utils import RandomState, check_random_state, lazy_import, lazy_njit
+from ..utils import RandomState, check_random_state, lazy_njit
 from .base import register_algorithm
 from .knowledge import Knowledge
 from .lars import adaptive_lasso_support
@@ -78,11 +79,6 @@ from .var_model import (
     lag_design,
     time_series_input,
 )
-
-if TYPE_CHECKING:
-    from scipy.special import stdtr
-else:
-    stdtr = lazy_import("scipy.special", "stdtr")
 
 __all__ = ["VARLiNGAM", "VARLiNGAMBootstrap", "varlingam"]
 
@@ -161,7 +157,7 @@ def _regressions(
         with np.errstate(divide="ignore", invalid="ignore"):
             t = np.where(se > 0, coef / se, np.inf)
         lag, src = np.divmod(preds, p)
-        p_values[lag, i, src] = 2.0 * stdtr(dof, -np.abs(t))
+        p_values[lag, i, src] = t_two_sided_p(t, dof)
         if s.prune:
             mask = adaptive_lasso_support(gram, n, preds, i)
             row = np.zeros(preds.size)

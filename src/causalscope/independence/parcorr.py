@@ -22,19 +22,11 @@ linear regression of a variable on its selected parents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from .base import ResultBatch, register_ci_test
 from .fisher_z import FisherZ
-
-if TYPE_CHECKING:
-    from scipy.special import stdtr
-else:
-    from ..utils import lazy_import
-
-    stdtr = lazy_import("scipy.special", "stdtr")
+from .tails import t_two_sided_p
 
 __all__ = ["ParCorr"]
 
@@ -58,7 +50,7 @@ class ParCorr(FisherZ):
     * The statistic is the partial correlation ``r`` itself (signed), the
       strength measure PCMCI reports; ``dof`` is ``n - |Z| - 2``.
     * The p-value is ``2 * P(T_dof > |t|)`` with ``t = r * sqrt(dof / (1 - r**2))``
-      (``scipy.special.stdtr``); ``|r|`` is clipped to ``1 - eps`` first, so a
+      (:func:`~causalscope.independence.tails.t_two_sided_p`, the tail ``scipy.special.stdtr`` gives, without importing SciPy); ``|r|`` is clipped to ``1 - eps`` first, so a
       deterministic relation gives p-value 0, never NaN.
     * With ``dof < 1`` the test is not defined: ``enough_data=False`` and p-value 1
       (tigramite returns NaN there).
@@ -92,7 +84,7 @@ class ParCorr(FisherZ):
             out.statistic[members] = r
             if dof >= 1:
                 t = np.abs(r) * np.sqrt(dof / (1.0 - r * r))
-                out.p_value[members] = np.minimum(1.0, 2.0 * stdtr(dof, -t))
+                out.p_value[members] = np.minimum(1.0, t_two_sided_p(t, dof))
             else:
                 out.enough[members] = False
                 out.p_value[members] = 1.0
