@@ -32,9 +32,13 @@ Prints, per method (one function each; pick them with ``--methods``):
   the same columns as ``pcmci``; agreement is the same graph (every mark) and the
   largest difference of the p-values.
 
+* ``workers``: ours only, PCMCI and PCMCI+ at p = 100, T = 1000 and 3000, with 1
+  and 2 worker processes (the second call of the warm pool), speed-up and whether
+  the p-values are identical.
+
 Granger and VARLiNGAM run with BLAS pinned to one thread (threadpoolctl) for ours and the reference.
 
-Run: ``python benchmarks/bench_timeseries.py [--methods pcmci,pcmciplus,granger,varlingam] [--quick]``
+Run: ``python benchmarks/bench_timeseries.py [--methods pcmci,pcmciplus,granger,varlingam,workers] [--quick]``
 (``--quick``: p = 20 only). Not a test: no assertions. tigramite is GPL and used
 only as a black-box reference.
 """
@@ -49,6 +53,7 @@ import warnings
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 
 def simulate_var(
@@ -291,8 +296,31 @@ def bench_pcmciplus(quick: bool = False) -> None:
     print(f"max resident set size of this process (all runs, tigramite included): {rss:.0f} MiB")
 
 
+def bench_workers(quick: bool = False) -> None:
+    """PCMCI and PCMCI+ (ours only) with 1 and 2 worker processes on larger problems: where 2 workers pay off."""
+    from threadpoolctl import threadpool_limits
+
+    from causalscope.discovery import PCMCI, PCMCIPlus
+
+    sizes = [(100, 1000)] if quick else [(100, 1000), (100, 3000)]
+    print("ours with 1 and 2 workers (BLAS pinned to one thread; 2 workers: the warm pool's second call)")
+    print(f"{'method':>10} {'p':>4} {'T':>6} {'1 worker':>9} {'2 workers':>10} {'speed-up':>9} {'identical':>10}")
+    for p, t in sizes:
+        x, _ = simulate_var(p, t, seed=0)
+        frame = pd.DataFrame(x, columns=[f"X{i}" for i in range(p)])
+        with threadpool_limits(1):
+            for cls in (PCMCI, PCMCIPlus):
+                one_s, one = _timed(lambda c=cls: c(tau_max=3, n_jobs=1).fit(frame))
+                cls(tau_max=3, n_jobs=2).fit(frame)  # starts the pool
+                two_s, two = _timed(lambda c=cls: c(tau_max=3, n_jobs=2).fit(frame))
+                same = np.array_equal(one.p_matrix_, two.p_matrix_)  # type: ignore[attr-defined]
+                print(f"{cls.__name__:>10} {p:>4} {t:>6} {one_s:>9.2f} {two_s:>10.2f} {one_s / two_s:>8.2f}x "
+                      f"{same!s:>10}")
+
+
 METHODS: dict[str, Callable[[bool], None]] = {
     "pcmci": bench_pcmci, "pcmciplus": bench_pcmciplus, "granger": bench_granger, "varlingam": bench_varlingam,
+    "workers": bench_workers,
 }
 
 
