@@ -98,3 +98,28 @@ def test_analyze_scores_a_time_series_reference(capsys, tmp_path, series_file):
     doc = json.loads((out / "analysis.json").read_text())
     assert doc["scores"] and doc["scores"][0]["reference"] == "truth.json"
     assert 0.0 <= doc["scores"][0]["link_f1"] <= 1.0
+
+
+def test_iso_dates_and_integer_codes_from_the_command_line(capsys, tmp_path):
+    """Review findings: analyze read ISO dates as a category; 0/1/2 columns became categories and were refused."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 300
+    x = np.zeros(n, dtype=int)
+    y = np.zeros(n, dtype=int)
+    for t in range(1, n):
+        x[t] = int(rng.random() < (0.8 if x[t - 1] else 0.2))
+        y[t] = int(rng.random() < (0.85 if x[t - 1] else 0.15)) + int(rng.random() < 0.3)
+    frame = pd.DataFrame({"t": pd.date_range("2020-01-01", periods=n, freq="D").strftime("%Y-%m-%d"), "x": x, "y": y})
+    path = tmp_path / "codes.csv"
+    frame.to_csv(path, index=False)
+    code, stdout, err = run(capsys, "discover", str(path), "--algorithm", "pcmci", "--ci-test", "gsq",
+                            "--time-column", "t", "--tau-max", "2")
+    assert code == 0, err
+    assert "x[t-1] --> y[t]" in stdout.splitlines()
+    out = tmp_path / "run"
+    code, _, err = run(capsys, "analyze", str(path), "--time-column", "t", "--n-bootstrap", "5", "--out", str(out))
+    assert code == 0, err
+    doc = json.loads((out / "analysis.json").read_text())
+    assert doc["graph"]["type"] == "timeseries" and doc["method"]["parameters"]["ci_test"] == "gsq"

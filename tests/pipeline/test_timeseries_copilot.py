@@ -129,3 +129,45 @@ def test_resamples_identical_for_any_n_jobs(non_gaussian: tuple[pd.DataFrame, Ti
     one = analyze(frame, time_column="t", n_bootstrap=6, random_state=2, n_jobs=1)
     two = analyze(frame, time_column="t", n_bootstrap=6, random_state=2, n_jobs=2)
     assert one.edge_confidence == two.edge_confidence and one.edge_confidence
+
+
+def test_a_discrete_column_among_continuous_ones_keeps_parcorr() -> None:
+    """Review finding: one 0/1 series used to send every variable to the G-test (a DataError)."""
+    sim = simulate_timeseries(3, 300, tau_max=2, n_parents=1, random_state=0)
+    frame = sim.data.assign(B=(sim.data["X1"].shift(1).fillna(0) > 0).astype(int), t=np.arange(300))
+    res = analyze(frame, time_column="t", n_bootstrap=5, random_state=0)
+    assert isinstance(res, TimeSeriesAnalysis)
+    assert res.choice.parameters["ci_test"] == "parcorr" and res.choice.parameters["pc_alpha"] == 0.01
+
+
+def test_a_short_series_gets_a_feasible_lag() -> None:
+    """Review finding: the profile asked for tau_max = 5 on 30 rows and failed."""
+    rng = np.random.default_rng(1)
+    x = np.zeros((30, 3))
+    for t in range(1, 30):
+        x[t] = 0.8 * x[t - 1] + rng.normal(size=3)
+    frame = pd.DataFrame(x, columns=["a", "b", "c"]).assign(t=np.arange(30))
+    res = analyze(frame, time_column="t", n_bootstrap=5, random_state=0)
+    assert isinstance(res, TimeSeriesAnalysis) and res.choice.tau_max >= 1
+
+
+def test_knowledge_is_honoured_and_latent_is_a_limitation(gaussian: tuple[pd.DataFrame, TimeSeriesGraph]) -> None:
+    from causalscope.discovery import Knowledge
+
+    frame, _ = gaussian
+    plain = analyze(frame, time_column="t", n_bootstrap=5, random_state=0)
+    (src, lag, tgt) = next(k for k in plain.graph.links if k[1] > 0 and k[0] != k[2])
+    know = Knowledge(forbidden=[(src, tgt)])
+    res = analyze(frame, time_column="t", n_bootstrap=5, random_state=0, knowledge=know, assume_latent=True)
+    assert isinstance(res, TimeSeriesAnalysis)
+    assert all(not (s == src and t == tgt) for (s, _, t) in res.graph.links)
+    assert any("LPCMCI" in x for x in res.limitations)
+    assert res.settings["knowledge"] is not None
+
+
+def test_time_series_reference_on_the_iid_path_scores_its_summary_graph(gaussian: tuple[pd.DataFrame, TimeSeriesGraph]) -> None:
+    _, truth = gaussian
+    rng = np.random.default_rng(0)
+    white = pd.DataFrame(rng.normal(size=(300, 4)), columns=list(truth.variables)).assign(t=np.arange(300))
+    res = analyze(white, time_column="t", n_bootstrap=5, random_state=0, reference={"truth": truth})
+    assert isinstance(res, Analysis) and res.scores

@@ -42,7 +42,7 @@ def analyze(
     time_column: str | None = typer.Option(None, "--time-column", help="Column holding the time index (autocorrelated "
                                            "series: the time-series copilot)."),
     tau_max: int | None = typer.Option(None, "--tau-max", min=1, help="Largest lag of the time-series copilot "
-                                       "(default: chosen by BIC)."),
+                                       "(default: the AIC lag order plus one)."),
     knowledge: Path | None = typer.Option(None, "--knowledge", help="Knowledge file (YAML or Tetrad text)."),
     latent: bool = typer.Option(False, "--latent", help="Suspect unobserved common causes (FCI). Without it, edges that FCI "
                                 "separates are only reported as a caution."),
@@ -78,7 +78,8 @@ def analyze(
     elif data is not None:
         if not data.exists():
             raise DataError(f"data file {str(data)!r} does not exist")
-        ds = read_data(data, missing="keep")
+        # a time column is read as time stamps (ISO dates included), not as a categorical variable
+        ds = read_data(data, missing="keep", time_column=time_column) if time_column else read_data(data, missing="keep")
         frame = ds.to_frame()
     if reference is not None:
         # a time-series reference is kept whole (its lagged links), so the time-series copilot can score it

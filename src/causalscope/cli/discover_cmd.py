@@ -191,7 +191,8 @@ def discover(
     if knowledge is not None:
         kwargs["knowledge"] = Knowledge.from_file(knowledge)
     if getattr(cls, "time_series", False):
-        _discover_series(cls, kwargs, data, time_column=time_column, out=out, accepted=accepted)
+        _discover_series(cls, kwargs, data, time_column=time_column, out=out, accepted=accepted,
+                         deterministic=deterministic)
         return
     if time_column is not None:
         raise typer.BadParameter(f"algorithm {algorithm!r} is not a time-series algorithm; --time-column is for "
@@ -256,15 +257,22 @@ def _number(value: float | None) -> str:
 
 
 def _discover_series(cls: type, kwargs: dict[str, Any], data: Path, *, time_column: str | None, out: Path | None,
-                     accepted: set[str]) -> None:
-    """Fit a time-series algorithm on DATA in the order of ``time_column`` (or of the rows) and write its graph."""
-    from ..data import read_data
+                     accepted: set[str], deterministic: str) -> None:
+    """Fit a time-series algorithm on DATA in the order of ``time_column`` (or of the rows) and write its graph.
+
+    The Dataset is handed over as read (integer-coded columns keep their codes, time stamps are decoded);
+    deterministic columns are handled by ``--deterministic`` as for the other algorithms.
+    """
+    from ..data import find_deterministic, read_data, resolve_deterministic
     from ..data.timeseries import as_time_series
 
-    frame = read_data(data, time_column=time_column).to_frame() if time_column else read_data(data).to_frame()
+    dataset = read_data(data, time_column=time_column) if time_column else read_data(data)
+    dataset, notes = resolve_deterministic(dataset, find_deterministic(dataset), deterministic)  # type: ignore[arg-type]
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
     if "pc_alpha" in accepted:
         kwargs.setdefault("pc_alpha", CLI_PC_ALPHA)  # CLI.md: --pc-alpha defaults to 0.05, as tigramite's run_pcmci
-    series = as_time_series(frame, time_column=time_column, tau_max=int(kwargs.get("tau_max") or 0))
+    series = as_time_series(dataset, time_column=time_column, tau_max=int(kwargs.get("tau_max") or 0))
     if not series.regular:
         typer.echo(f"warning: the time column {time_column!r} is not regularly spaced "
                    f"({len(series.gaps)} gap(s)); lags are counted in rows", err=True)

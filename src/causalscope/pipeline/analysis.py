@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -244,7 +244,7 @@ def analyze(
         which), ``"error"`` (a :class:`~causalscope.exceptions.DataError` naming the
         relations) or ``"keep"`` them (a limitation explains what that does to the graph).
     tau_max:
-        Largest lag of the time-series copilot (default: chosen by BIC); ignored without a time series.
+        Largest lag of the time-series copilot (default: the AIC lag order plus one); not used when the i.i.d. analysis runs (a step says so).
     progress:
         ``None``, a :class:`~causalscope.utils.Progress` or a callback
         ``(done, total, description)``: one step per stage, and inside the tuning
@@ -294,10 +294,20 @@ def analyze(
         report.close()
         from .timeseries import analyze_series
 
-        return analyze_series(valid.frame, time_column=time_column, variables=valid.variables, tau_max=tau_max,
-                              reference=reference, treatment=treatment, outcome=outcome, random_state=seed,
+        # the validated Dataset: its codes for integer-coded columns, its decoded time stamps
+        return analyze_series(valid.dataset, time_column=time_column, variables=valid.variables, tau_max=tau_max,
+                              reference=reference, treatment=treatment, outcome=outcome, knowledge=knowledge,
+                              assume_latent=assume_latent, domain_column=domain_column, random_state=seed,
                               n_jobs=n_jobs, budget=budget, n_bootstrap=n_bootstrap, progress=report,
-                              steps_before=valid.steps + profiled.steps)
+                              steps_before=valid.steps + profiled.steps,
+                              settings={"treatment": treatment, "outcome": outcome, "domain_column": domain_column,
+                                        "assume_latent": assume_latent, "deterministic": deterministic,
+                                        "knowledge": None if knowledge is None else (
+                                            knowledge.to_dict() if hasattr(knowledge, "to_dict") else str(knowledge))})
+    if tau_max is not None:
+        profiled = replace(profiled, steps=profiled.steps + (Step(
+            "tau_max", "skipped", f"tau_max={tau_max} is not used: the variables are not autocorrelated, so the "
+            "i.i.d. analysis runs"),))
     chosen = stages.choose(valid, profiled.profile, domain_column=domain_column, time_column=time_column,
                            assume_latent=assume_latent, budget=budget, knowledge=knowledge)
     report.advance()

@@ -12,7 +12,7 @@ The stages, each recorded as a :class:`~causalscope.pipeline.stages.Step`:
    order of the time column, which must be strictly increasing; gaps and irregular
    spacing are reported, never fixed silently).
 2. **profile**: :func:`~causalscope.data.stationarity.profile_timeseries`
-   (ADF and KPSS per variable, the VAR lag order by BIC, linearity, Gaussianity
+   (ADF and KPSS per variable, the VAR lag order by AIC/BIC/HQIC, linearity, Gaussianity
    of the VAR residuals, contemporaneous dependence of the residuals).
 3. **choose** by these rules, in order (:func:`choose_series_method`):
 
@@ -73,6 +73,8 @@ __all__ = ["TimeSeriesAnalysis", "SeriesChoice", "analyze_series", "choose_serie
 MAX_TAU = 5
 #: Most distinct integer values of a variable the copilot treats as discrete (PCMCI with the G-test).
 DISCRETE_LEVELS = 5
+#: PCMCI+'s level for continuous series (tigramite's ``run_pcmciplus`` default), recorded in ``method.parameters``.
+PCMCIPLUS_PC_ALPHA = 0.01
 #: PCMCI's condition-selection level with the G-test (a fixed level: the grid needs a model-selection score).
 DISCRETE_PC_ALPHA = 0.05
 
@@ -80,6 +82,20 @@ DISCRETE_PC_ALPHA = 0.05
 def link_text(source: str, lag: int, target: str, mark: str) -> str:
     """A link in the lagged-edge notation of ``CLI.md``: ``link_text("X", 2, "Y", "-->") == "X[t-2] --> Y[t]"``."""
     return f"{lagged_name(source, lag)} {mark} {lagged_name(target, 0)}"
+
+
+def feasible_tau(n_samples: int, n_variables: int, tau_max: int) -> int:
+    """The largest lag up to ``tau_max`` (at least 1) that leaves the VAR of every lag at least ten residual rows.
+
+    Examples
+    --------
+    >>> feasible_tau(1000, 10, 5), feasible_tau(15, 3, 5)
+    (5, 1)
+    """
+    tau = max(1, int(tau_max))
+    while tau > 1 and n_samples - tau <= (n_variables + 1) * tau + 10:
+        tau -= 1
+    return tau
 
 
 def block_length(n_samples: int, tau_max: int) -> int:
@@ -213,23 +229,24 @@ def choose_series_method(profile: Any, series: TimeSeriesData, *, tau_max: int |
     p, n = series.n_variables, series.n_samples
     if tau_max is None:
         chosen = int(facts["lag_order"])
-        tau = max(1, min(chosen + 1, MAX_TAU))
-        while tau > 1 and n - tau <= (p + 1) * tau + 10:
-            tau -= 1
+        tau = feasible_tau(n, p, max(1, min(chosen + 1, MAX_TAU)))
         reasons.append(f"tau_max = {tau}: the VAR lag order chosen by AIC is {chosen}, plus one lag of margin"
                        + (" (capped)" if tau != chosen + 1 else "")
                        + "; a link longer than tau_max cannot be found, a larger tau_max costs PCMCI+ little")
     else:
         tau = int(tau_max)
         reasons.append(f"tau_max = {tau}, as given")
-    if facts["discrete"]:
+    if facts["discrete"] and len(facts["discrete"]) == p:
         name, rule = "pcmci", "discrete"
         params: dict[str, Any] = {"tau_max": tau, "ci_test": "gsq", "pc_alpha": DISCRETE_PC_ALPHA, "alpha": 0.05}
-        reasons.append(f"{', '.join(facts['discrete'])} take few values: PCMCI with the G-test "
+        reasons.append("every variable takes few integer values: PCMCI with the G-test "
                        f"(pc_alpha = {DISCRETE_PC_ALPHA}, MCI level 0.05)")
     else:
         name, rule = "pcmciplus", "continuous"
-        params = {"tau_max": tau, "ci_test": "parcorr"}
+        params = {"tau_max": tau, "ci_test": "parcorr", "pc_alpha": PCMCIPLUS_PC_ALPHA}
+        if facts["discrete"]:
+            reasons.append(f"{', '.join(facts['discrete'])} take few integer values, the other variables are "
+                           "continuous: ParCorr treats the codes as numbers")
         reasons.append("continuous series: PCMCI+ with ParCorr at its default level (pc_alpha = 0.01, as "
                        "tigramite's run_pcmciplus), lagged and contemporaneous links; it had the best link F1 of "
                        "every method on linear, nonlinear and non-Gaussian simulated series (docs/timeseries.md, "
@@ -268,11 +285,15 @@ def series_facts(profile: Any, series: TimeSeriesData | None = None) -> dict[str
         "non_gaussian": len(non_gaussian) * 2 > len(profile.variables),
         "non_gaussian_reason": f"K2 on the VAR residuals, Holm p < {profile.alpha:g}: {', '.join(non_gaussian)}",
         "non_stationary": list(profile.nonstationary),
+        "trend": list(profile.trend_stationary),
     }
 
 
-def _fit(algorithm: str, params: Mapping[str, Any], series: TimeSeriesData, seed: int | None) -> TimeSeriesGraph:
+def _fit(algorithm: str, params: Mapping[str, Any], series: TimeSeriesData, seed: int | None,
+         knowledge: Any = None) -> TimeSeriesGraph:
     cls_params = dict(params)
+    if knowledge is not None:
+        cls_params["knowledge"] = knowledge
     est = make_algorithm(algorithm, **cls_params)
     if seed is not None and "random_state" in parameter_names(type(est)):
         est.set_params(random_state=seed)
@@ -283,16 +304,16 @@ def _fit(algorithm: str, params: Mapping[str, Any], series: TimeSeriesData, seed
     return graph
 
 
-def _refit_resample(context: tuple[str, dict[str, Any], TimeSeriesData, int], _task: int,
+def _refit_resample(context: tuple[str, dict[str, Any], TimeSeriesData, int, Any], _task: int,
                     seed: int) -> list[str] | str:
     """One block-bootstrap refit (an executor task): the links found, or the one-line reason it failed."""
     from ..data.resample import block_bootstrap_draw
 
-    algorithm, params, series, length = context
+    algorithm, params, series, length, knowledge = context
     rows = block_bootstrap_draw(series.n_samples, seed, method="moving", block_length=length)
     resampled = TimeSeriesData(values=np.ascontiguousarray(series.values[rows]), variables=series.variables)
     try:
-        graph = _fit(algorithm, params, resampled, seed)
+        graph = _fit(algorithm, params, resampled, seed, knowledge)
     except CausalScopeError as exc:
         return one_line(exc)
     return [link_text(s, lag, t, m) for (s, lag, t), m in graph.links.items()]
@@ -307,6 +328,9 @@ def analyze_series(
     reference: Mapping[str, Any] | None = None,
     treatment: str | None = None,
     outcome: str | None = None,
+    knowledge: Any = None,
+    assume_latent: bool = False,
+    domain_column: str | None = None,
     random_state: int = 0,
     n_jobs: int | None = 1,
     budget: float | None = None,
@@ -326,11 +350,17 @@ def analyze_series(
     variables:
         The columns analysed (default: every column but the time column).
     tau_max:
-        Largest lag (default: chosen by BIC, at most :data:`MAX_TAU`).
+        Largest lag (default: the AIC lag order plus one, at most :data:`MAX_TAU`).
     reference:
         Reference time-series graphs ``{label: TimeSeriesGraph}`` to score the learned graph against.
     treatment, outcome:
         Recorded; effects are not estimated on a time series yet (a step says so).
+    knowledge:
+        Background knowledge (:class:`~causalscope.discovery.Knowledge`): forbidden and
+        required links, honoured by the chosen method (as for ``discover --knowledge``).
+    assume_latent, domain_column:
+        Not available on a time series yet (LPCMCI, multi-environment series): a
+        limitation says they were not applied.
     random_state, n_jobs, budget, n_bootstrap, progress:
         As in :func:`~causalscope.pipeline.analyze`.
     """
@@ -347,12 +377,12 @@ def analyze_series(
     if not series.regular:
         limitations.append(f"The time index has {len(series.gaps)} gap(s) or irregular steps; lags are counted in "
                            "rows, so a lag across a gap is longer in time than the others.")
-    prof = profile_timeseries(series, tau_max=max(tau_max or MAX_TAU, 1))
-    steps.append(Step("profile", "done", "stationarity (ADF, KPSS), VAR lag order by BIC, linearity and residual "
-                                         "Gaussianity of each variable"))
+    prof = profile_timeseries(series, tau_max=tau_max or feasible_tau(series.n_samples, series.n_variables, MAX_TAU))
+    steps.append(Step("profile", "done", "stationarity (ADF, KPSS), VAR lag order by AIC/BIC/HQIC, linearity and "
+                                         "residual Gaussianity of each variable"))
     choice = choose_series_method(prof, series, tau_max=tau_max, n_bootstrap=n_bootstrap)
     steps.append(Step("choose", "done", f"{choice.algorithm}: " + "; ".join(choice.reasons)))
-    graph = _fit(choice.algorithm, choice.parameters, series, random_state)
+    graph = _fit(choice.algorithm, choice.parameters, series, random_state, knowledge)
     steps.append(Step("fit", "done", f"{choice.algorithm} on all {series.n_samples} steps: {len(graph.links)} links"))
     fit_time = _time.perf_counter() - t0
     counts: dict[str, int] = {}
@@ -366,7 +396,7 @@ def analyze_series(
     if want >= MIN_BOOTSTRAP:
         length = block_length(series.n_samples, choice.tau_max)
         seeds = task_seeds(random_state, want)
-        context = (choice.algorithm, dict(choice.parameters), series, length)
+        context = (choice.algorithm, dict(choice.parameters), series, length, knowledge)
         with open_executor(n_jobs) as ex:
             results = ex.map(_refit_resample, list(range(want)), context=context, seeds=seeds, progress=progress,
                              description="block-bootstrap resamples")
@@ -384,11 +414,24 @@ def analyze_series(
                                                  "fit is reported"))
     confidence = {e: c / done for e, c in counts.items()} if done else {}
     scores = tuple(_score(graph, reference))
+    for label, ref in (reference or {}).items():
+        if not isinstance(ref, TimeSeriesGraph):
+            steps.append(Step(f"score vs {label}", "skipped", "the reference is not a time-series graph (graph JSON "
+                              'with "type": "timeseries"), so its lagged links cannot be compared'))
     effects: tuple[dict[str, Any], ...] = ()
     if treatment is not None and outcome is not None:
         effects = ({"treatment": treatment, "outcome": outcome, "status": "not_estimated",
                     "reason": "effect estimation on a time series is not available yet"},)
         steps.append(Step("effects", "skipped", "effect estimation on a time series is not available yet"))
+    if knowledge is not None:
+        steps.append(Step("knowledge", "done", f"forbidden and required links honoured by {choice.algorithm}"))
+    if assume_latent:
+        limitations.append("Hidden common causes were asked to be allowed (--latent), but the time-series methods "
+                           "here assume there are none (LPCMCI is not available yet): the links are learned under "
+                           "causal sufficiency.")
+    if domain_column is not None:
+        limitations.append(f"The domain column {domain_column!r} was not used: the multi-environment analysis of a "
+                           "time series is not available yet; the rows of all domains are read as one series.")
     limitations += _limitations(choice, prof)
     return TimeSeriesAnalysis(
         graph=graph, series=series, profile=prof, choice=choice, link_confidence=confidence, n_bootstrap=done,
@@ -424,6 +467,10 @@ def _limitations(choice: SeriesChoice, prof: Any) -> list[str]:
         out.append("Some lagged dependence looks nonlinear; ParCorr tests linear partial correlation, so a "
                    "non-monotone link can be missed. To check, run `causalscope discover DATA --algorithm pcmciplus "
                    "--ci-test rcot` (slower, nonparametric).")
+    if facts["trend"]:
+        out.append(f"{', '.join(facts['trend'])} follow a deterministic trend (stationary around it, ADF/KPSS with "
+                   "a trend). A shared trend makes series look linked; detrend them (subtract a fitted linear trend) "
+                   "and rerun if the links between them matter.")
     out.append("Causal sufficiency is assumed: no unobserved series drives two analysed variables.")
     out.append(f"Links longer than tau_max = {choice.tau_max} steps are not looked for; a longer lag would appear "
                "as a spurious shorter one or not at all.")

@@ -116,6 +116,12 @@ def window_svg(graph: Any, confidence: Mapping[str, float] | None = None, *, svg
             title += f"; strength {s:.3g}"
         parts.append(f'<g class="link"><title>{escape(title)}</title><path d="{path}" fill="none" stroke="{col}" '
                      f'stroke-width="{1 + 2.5 * (1.0 if f is None else f):.2f}"{dash}{start}{end}/>')
+        circles = [(sx, sy)] if mark in ("o->", "o-o") else []
+        if mark == "o-o":
+            circles.append((tx, ty))
+        for cx_, cy_ in circles:  # a circle mark: not decided by the data
+            parts.append(f'<circle cx="{cx_:.1f}" cy="{cy_:.1f}" r="4" fill="white" stroke="{col}" '
+                         'stroke-width="1.5"/>')
         if s is not None and np.isfinite(s):
             parts.append(f'<text x="{lx + 3:.1f}" y="{ly - 3:.1f}" font-size="10" fill="#333">{s:.2f}</text>')
         parts.append("</g>")
