@@ -39,14 +39,7 @@ SCENARIOS = {
 
 
 def _methods() -> list[str]:
-    import importlib
-    import pkgutil
-
-    from causalscope import discovery
-
-    for info in pkgutil.iter_modules(discovery.__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"causalscope.discovery.{info.name}")
+    """The registered time-series algorithms (the package-level registry imports every discovery module)."""
     return sorted(n for n, c in DISCOVERY_ALGORITHMS.items() if getattr(c, "time_series", False))
 
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # the public names, one list: imported from their submodule o
     from .projection import latent_projection
     from .separation import d_separated, find_minimal_separator, is_d_separator, is_minimal_separator, m_separated
     from .notation import format_graph, infer_graph_type, parse_edge, parse_graph
-    from .timeseries import TimeSeriesGraph, lagged_name, parse_lagged_edge, parse_lagged_name
+    from .timeseries import TimeSeriesGraph, lagged_name, link_text, parse_lagged_edge, parse_lagged_name
     from .types import ADMG, CPDAG, DAG, GRAPH_TYPES, MAG, PAG, graph_type
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__)

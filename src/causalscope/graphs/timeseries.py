@@ -48,8 +48,7 @@ __all__ = [
     "TimeSeriesGraph",
     "lagged_name",
     "parse_lagged_edge",
-    "parse_lagged_name",
-]
+    "parse_lagged_name", "link_text"]
 
 #: A link ``(source, lag, target)``: ``source[t-lag] MARK target[t]``.
 LinkKey = tuple[str, int, str]
@@ -154,7 +153,8 @@ def parse_lagged_edge(text: str) -> tuple[LinkKey, str]:
     return (su, lu, sv), mark
 
 
-def _link_text(key: LinkKey, mark: str) -> str:
+def link_text(key: LinkKey, mark: str) -> str:
+    """A link in the lagged-edge notation of ``CLI.md``: ``link_text(("X", 2, "Y"), "-->") == "X[t-2] --> Y[t]"``."""
     source, lag, target = key
     return f"{lagged_name(source, lag)} {mark} {lagged_name(target, 0)}"
 
@@ -257,14 +257,14 @@ class TimeSeriesGraph:
             canon, canon_mark = self._canonical(key, mark)
             if canon in stored and stored[canon] != canon_mark:
                 raise GraphError(
-                    f"links give {_link_text(canon, stored[canon])} and {_link_text(canon, canon_mark)}; "
+                    f"links give {link_text(canon, stored[canon])} and {link_text(canon, canon_mark)}; "
                     "a contemporaneous pair has one link"
                 )
             if canon[1] == 0:
                 back = (canon[2], 0, canon[0])
                 if back in stored:
                     raise GraphError(
-                        f"links give {_link_text(back, stored[back])} and {_link_text(canon, canon_mark)}; "
+                        f"links give {link_text(back, stored[back])} and {link_text(canon, canon_mark)}; "
                         "a contemporaneous pair has one link"
                     )
             stored[canon] = canon_mark
@@ -297,7 +297,7 @@ class TimeSeriesGraph:
         if lag > 0:
             if mark != "-->":
                 raise GraphError(
-                    f"link {_link_text((source, lag, target), mark)}: a lagged link is directed ('-->'); got {mark!r}"
+                    f"link {link_text((source, lag, target), mark)}: a lagged link is directed ('-->'); got {mark!r}"
                 )
             return (self._variables[self._index[source]], lag, self._variables[self._index[target]]), mark
         source, target = self._variables[self._index[source]], self._variables[self._index[target]]
@@ -387,7 +387,7 @@ class TimeSeriesGraph:
 
     def lagged_edges(self) -> list[str]:
         """Every link as text: ``"X[t-2] --> Y[t]"``, ``"X[t] --- Y[t]"`` (the order of :attr:`links`)."""
-        return [_link_text(k, m) for k, m in self._links.items()]
+        return [link_text(k, m) for k, m in self._links.items()]
 
     def __iter__(self) -> Iterator[LinkKey]:
         return iter(self._links)
@@ -485,7 +485,7 @@ class TimeSeriesGraph:
         for key, m in self._links.items():
             if m != "-->":
                 raise GraphError(
-                    f"cannot unroll: link {_link_text(key, m)} is not directed; the time window is a DAG"
+                    f"cannot unroll: link {link_text(key, m)} is not directed; the time window is a DAG"
                 )
         nodes = [lagged_name(v, k) for k in range(n, -1, -1) for v in self._variables]
         edges = [
@@ -631,8 +631,8 @@ class TimeSeriesGraph:
             "type": self.kind,
             "tau_max": self._tau_max,
             "lagged_edges": self.lagged_edges(),
-            "link_strength": {_link_text(k, self._links[k]): v for k, v in self._strength.items()},
-            "link_p_value": {_link_text(k, self._links[k]): v for k, v in self._p_value.items()},
+            "link_strength": {link_text(k, self._links[k]): v for k, v in self._strength.items()},
+            "link_p_value": {link_text(k, self._links[k]): v for k, v in self._p_value.items()},
         }
 
     @classmethod

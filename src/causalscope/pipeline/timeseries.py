@@ -61,13 +61,13 @@ from ..contract import parameter_names
 from ..data.timeseries import TimeSeriesData, as_time_series
 from ..discovery import make_algorithm
 from ..exceptions import CausalScopeError
-from ..graphs.timeseries import TimeSeriesGraph, lagged_name
+from ..graphs.timeseries import TimeSeriesGraph
 from ..parallel import open_executor, task_seeds
 from ..utils import Progress, to_jsonable
 from .stages import MIN_BOOTSTRAP, Step, one_line
 
 __all__ = ["TimeSeriesAnalysis", "SeriesChoice", "analyze_series", "choose_series_method", "block_length",
-           "link_text", "MAX_TAU"]
+           "MAX_TAU"]
 
 #: Largest lag the copilot chooses by itself (a caller's ``tau_max`` may be larger).
 MAX_TAU = 5
@@ -77,11 +77,6 @@ DISCRETE_LEVELS = 5
 PCMCIPLUS_PC_ALPHA = 0.01
 #: PCMCI's condition-selection level with the G-test (a fixed level: the grid needs a model-selection score).
 DISCRETE_PC_ALPHA = 0.05
-
-
-def link_text(source: str, lag: int, target: str, mark: str) -> str:
-    """A link in the lagged-edge notation of ``CLI.md``: ``link_text("X", 2, "Y", "-->") == "X[t-2] --> Y[t]"``."""
-    return f"{lagged_name(source, lag)} {mark} {lagged_name(target, 0)}"
 
 
 def feasible_tau(n_samples: int, n_variables: int, tau_max: int) -> int:
@@ -186,7 +181,7 @@ class TimeSeriesAnalysis:
         text = [f"{len(self.variables)} time series of {self.series.n_samples} steps were analysed with "
                 f"{self.choice.algorithm.upper()} up to lag {g.tau_max} ({self.choice.rule.replace('_', ' ')} rule).",
                 f"The lagged graph has {lagged} lagged and {len(g.links) - lagged} contemporaneous links."]
-        kept = [self.link_confidence.get(link_text(s, k, t, m), 0.0) for (s, k, t), m in g.links.items()]
+        kept = [self.link_confidence.get(text, 0.0) for text in g.lagged_edges()]
         if self.n_bootstrap and kept:
             text.append(f"Over {self.n_bootstrap} block-bootstrap resamples the links were found "
                         f"{min(kept):.0%} to {max(kept):.0%} of the time.")
@@ -316,7 +311,7 @@ def _refit_resample(context: tuple[str, dict[str, Any], TimeSeriesData, int, Any
         graph = _fit(algorithm, params, resampled, seed, knowledge)
     except CausalScopeError as exc:
         return one_line(exc)
-    return [link_text(s, lag, t, m) for (s, lag, t), m in graph.links.items()]
+    return graph.lagged_edges()
 
 
 def analyze_series(

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..graphs.timeseries import lagged_name
+from ..graphs.timeseries import link_text
 from ._svg import MAX_LABEL, colour, escape, short_label
 
 __all__ = ["window_svg", "series_svg", "MAX_POINTS"]
@@ -68,7 +68,7 @@ def window_svg(graph: Any, confidence: Mapping[str, float] | None = None, *, svg
     def xy(name: str, lag: int) -> tuple[float, float]:
         return label_w + (tau_max - lag + 0.5) * dx, 36 + (row[name] + 0.5) * dy
 
-    edges = [f"{lagged_name(s, k)} {m} {lagged_name(t, 0)}" for (s, k, t), m in graph.links.items()]
+    edges = graph.lagged_edges()
     freq: dict[str, float | None] = {e: (None if confidence is None else float(confidence.get(e, 0.0))) for e in edges}
     colours = {e: colour(1.0 if f is None else f) for e, f in freq.items()}
     mid = {c: k for k, c in enumerate(sorted(set(colours.values())))}
@@ -82,7 +82,7 @@ def window_svg(graph: Any, confidence: Mapping[str, float] | None = None, *, svg
                      f'{"t" if lag == 0 else f"t-{lag}"}</text>')
     strength = getattr(graph, "strength", {}) or {}
     for (source, lag, target), mark in sorted(graph.links.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
-        text = f"{lagged_name(source, lag)} {mark} {lagged_name(target, 0)}"
+        text = link_text((source, lag, target), mark)
         (x1, y1), (x2, y2) = xy(source, lag), xy(target, 0)
         f, col = freq[text], colours[text]
         k = mid[col]

@@ -378,7 +378,7 @@ def _closing_html(a: Any, doc: Mapping[str, Any]) -> list[str]:
 def _render_series_html(a: Any, *, command: Sequence[str] | str | None, created: str | None, title: str) -> str:
     """The report of a :class:`~causalscope.pipeline.timeseries.TimeSeriesAnalysis`: the time window of the lagged
     graph, its summary graph, the links with their confidence, the series, the tests behind the choice."""
-    from ..graphs.timeseries import lagged_name
+    from ..graphs.timeseries import link_text
     from ._svg_ts import series_svg, window_svg
 
     doc = analysis_document(a, command=command, created=created)
@@ -401,7 +401,7 @@ def _render_series_html(a: Any, *, command: Sequence[str] | str | None, created:
     ]
     rows = []
     for (src, lag, tgt), mark in sorted(g.links.items(), key=lambda kv: (kv[0][2], kv[0][1], kv[0][0])):
-        text = f"{lagged_name(src, lag)} {mark} {lagged_name(tgt, 0)}"
+        text = link_text((src, lag, tgt), mark)
         rows.append([text, g.strength.get((src, lag, tgt)), g.p_value.get((src, lag, tgt)),
                      None if conf is None else conf.get(text, 0.0)])
     s.append("<h2>Links</h2>" + _scroll(_table(["link", "strength", "p-value", "resample frequency"], rows,
